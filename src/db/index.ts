@@ -1,0 +1,128 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+/**
+ * Both drivers produce the same Drizzle query builder; we type the handle as the
+ * postgres.js flavour so services are written once. Raw `execute()` results differ
+ * between drivers, so read them through `rowsOf()`.
+ */
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** A database handle or an open transaction: what every service function accepts. */
+export type Executor = Db | Tx;
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database {
+  kind: DatabaseKind;
+  db: Db;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
+
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+  const client = postgres(url, {
+    max: options.max ?? env().DATABASE_POOL_MAX,
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  const db = drizzlePostgres({ client, schema });
+  return {
+    kind: "postgres",
+    db,
+    async migrate() {
+      // One instance migrates at a time; the others wait on the advisory lock and
+      // then find nothing left to apply.
+      const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await lockClient`SELECT pg_advisory_lock(72710001)`;
+        await migratePostgres(drizzlePostgres({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await lockClient`SELECT pg_advisory_unlock(72710001)`;
+      } finally {
+        await lockClient.end();
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** dataDir undefined = in memory (tests). */
+export function openPglite(dataDir?: string): Database {
+  if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = new PGlite(dataDir ? path.resolve(dataDir) : undefined);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: "pglite",
+    db,
+    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => client.close(),
+  };
+}
+
+// One database per process. Kept on globalThis because Next.js bundles
+// instrumentation and route handlers separately, and an embedded PGlite data
+// folder must never be opened twice.
+const state = globalThis as unknown as {
+  __appDatabase?: Database;
+  __appDatabaseReady?: Promise<void>;
+};
+
+export function getDatabase(): Database {
+  if (!state.__appDatabase) {
+    const e = env();
+    state.__appDatabase = e.DATABASE_URL ? openPostgres(e.DATABASE_URL) : openPglite(e.PGLITE_DATA_DIR);
+  }
+  return state.__appDatabase;
+}
+
+export function getDb(): Db {
+  return getDatabase().db;
+}
+
+/** Tests and scripts install their own database. */
+export function setDatabase(database: Database | undefined) {
+  state.__appDatabase = database;
+  state.__appDatabaseReady = undefined;
+}
+
+/** Applies pending migrations once per process (when DB_MIGRATE_ON_START allows). */
+export function ensureMigrated(): Promise<void> {
+  if (!state.__appDatabaseReady) {
+    const database = getDatabase();
+    state.__appDatabaseReady = env().DB_MIGRATE_ON_START ? database.migrate() : Promise.resolve();
+    state.__appDatabaseReady.catch(() => {
+      state.__appDatabaseReady = undefined;
+    });
+  }
+  return state.__appDatabaseReady;
+}
+
+/** Rows of a raw `execute()` result, whichever driver produced it. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function pingDatabase(): Promise<{ kind: DatabaseKind; ok: boolean; latencyMs: number }> {
+  const database = getDatabase();
+  const started = performance.now();
+  try {
+    await database.db.execute(sql`select 1`);
+    return { kind: database.kind, ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch {
+    return { kind: database.kind, ok: false, latencyMs: Math.round(performance.now() - started) };
+  }
+}
+
+export { schema };

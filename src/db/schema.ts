@@ -1,0 +1,241 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+// ---------------------------------------------------------------------------
+// Accounts. The TypeScript property `id` is what the Auth.js Drizzle adapter
+// expects; the column is `uuid`, the name every other table links to.
+// ---------------------------------------------------------------------------
+export const users = pgTable("users", {
+  id: text("uuid").primaryKey().$defaultFn(() => crypto.randomUUID()),
+  // Always stored normalized (trimmed, lower-case): see normalizeEmail().
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  image: text("image"),
+  emailVerified: timestamp("email_verified", { withTimezone: true, mode: "date" }),
+  passwordHash: text("password_hash"),
+  locale: text("locale"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: text("user_uuid")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index("accounts_user_idx").on(t.userId)],
+);
+
+export const sessions = pgTable("sessions", {
+  sessionToken: text("session_token").primaryKey(),
+  userId: text("user_uuid")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expires: timestamp("expires", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamp("expires", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// ---------------------------------------------------------------------------
+// Orders: one row per Stripe Checkout attempt for a credit bundle.
+// status: created -> paid -> refunded, or created -> failed | expired.
+// ---------------------------------------------------------------------------
+export const ORDER_STATUSES = ["created", "paid", "failed", "expired", "refunded"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const orders = pgTable(
+  "orders",
+  {
+    orderNo: text("order_no").primaryKey(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    credits: integer("credits").notNull(),
+    amount: integer("amount").notNull(), // smallest currency unit (cents)
+    currency: text("currency").notNull(),
+    bundle: text("bundle"),
+    status: text("status").$type<OrderStatus>().notNull().default("created"),
+    stripeSessionId: text("stripe_session_id").unique(),
+    stripePaymentIntentId: text("stripe_payment_intent_id"),
+    creditsTransNo: text("credits_trans_no"),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    refundedAt: timestamp("refunded_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("orders_user_created_idx").on(t.userUuid, t.createdAt.desc()),
+    index("orders_payment_intent_idx").on(t.stripePaymentIntentId),
+    check("orders_credits_positive", sql`${t.credits} > 0`),
+    check("orders_amount_nonnegative", sql`${t.amount} >= 0`),
+  ],
+);
+
+// ---------------------------------------------------------------------------
+// The credit ledger. Only src/services/credits.ts writes these three tables.
+//
+// credits            append-only: one row per movement, signed. Never updated.
+// credit_grants      one row per grant: how much of it is left. This is what makes
+//                    a balance read O(active grants): fully used or expired grants
+//                    drop out of the partial index.
+// credit_allocations append-only: which grants each debit took from (positive) and
+//                    which each refund gave back to (negative), so a refund
+//                    restores exactly what was taken.
+// ---------------------------------------------------------------------------
+export const credits = pgTable(
+  "credits",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    transNo: text("trans_no").notNull().unique(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    transType: text("trans_type").notNull(),
+    credits: integer("credits").notNull(),
+    orderNo: text("order_no"),
+    taskUuid: text("task_uuid"),
+    refTransNo: text("ref_trans_no"),
+    reason: text("reason"),
+    expiredAt: timestamp("expired_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("credits_user_history_idx").on(t.userUuid, t.id.desc()),
+    index("credits_order_idx").on(t.orderNo),
+    index("credits_task_idx").on(t.taskUuid),
+    index("credits_ref_idx").on(t.refTransNo),
+    check("credits_nonzero", sql`${t.credits} <> 0`),
+  ],
+);
+
+export const creditGrants = pgTable(
+  "credit_grants",
+  {
+    transNo: text("trans_no")
+      .primaryKey()
+      .references(() => credits.transNo),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    credits: integer("credits").notNull(),
+    remaining: integer("remaining").notNull(),
+    expiredAt: timestamp("expired_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Burn-down order and balance reads only ever look at grants with credits left.
+    index("credit_grants_active_idx")
+      .on(t.userUuid, t.expiredAt, t.createdAt)
+      .where(sql`${t.remaining} > 0`),
+    check("credit_grants_remaining_range", sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.credits}`),
+  ],
+);
+
+export const creditAllocations = pgTable(
+  "credit_allocations",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    transNo: text("trans_no")
+      .notNull()
+      .references(() => credits.transNo),
+    grantTransNo: text("grant_trans_no")
+      .notNull()
+      .references(() => creditGrants.transNo),
+    credits: integer("credits").notNull(),
+  },
+  (t) => [index("credit_allocations_trans_idx").on(t.transNo), index("credit_allocations_grant_idx").on(t.grantTransNo)],
+);
+
+// ---------------------------------------------------------------------------
+// Tasks: one generic table for every paid AI job (first type: text_to_video).
+// ---------------------------------------------------------------------------
+export const TASK_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const tasks = pgTable(
+  "tasks",
+  {
+    uuid: text("uuid").primaryKey(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    type: text("type").notNull(),
+    status: text("status").$type<TaskStatus>().notNull().default("queued"),
+    creditsUsed: integer("credits_used").notNull(),
+    creditsTransNo: text("credits_trans_no"),
+    refundTransNo: text("refund_trans_no"),
+    userInput: text("user_input").notNull(), // JSON string
+    outputUrl: text("output_url"),
+    outputJson: text("output_json"),
+    errorMessage: text("error_message"),
+    provider: text("provider").notNull(),
+    providerJobId: text("provider_job_id"),
+    progress: integer("progress").notNull().default(0),
+    idempotencyKey: text("idempotency_key"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("tasks_user_created_idx").on(t.userUuid, t.createdAt.desc()),
+    uniqueIndex("tasks_user_idempotency_idx")
+      .on(t.userUuid, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} IS NOT NULL`),
+    uniqueIndex("tasks_provider_job_idx")
+      .on(t.provider, t.providerJobId)
+      .where(sql`${t.providerJobId} IS NOT NULL`),
+    // The sweeper's scan: unfinished tasks, oldest first.
+    index("tasks_unfinished_idx")
+      .on(t.updatedAt)
+      .where(sql`${t.status} IN ('queued', 'running')`),
+    check("tasks_progress_range", sql`${t.progress} BETWEEN 0 AND 100`),
+  ],
+);
+
+// ---------------------------------------------------------------------------
+// Fixed-window rate-limit counters, shared by every app instance.
+// ---------------------------------------------------------------------------
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+});
+
+export type User = typeof users.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type CreditRow = typeof credits.$inferSelect;
+export type Task = typeof tasks.$inferSelect;

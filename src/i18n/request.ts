@@ -1,0 +1,22 @@
+import { hasLocale } from "next-intl";
+import { getRequestConfig } from "next-intl/server";
+import { routing } from "./routing";
+
+/**
+ * One catalog file per feature (messages/<locale>/<namespace>.json), so features
+ * can be added without editing a shared file. Add a namespace here when you add one.
+ */
+export const NAMESPACES = ["common", "home", "auth", "credits", "tasks", "billing"] as const;
+
+async function loadMessages(locale: string) {
+  const entries = await Promise.all(
+    NAMESPACES.map(async (ns) => [ns, (await import(`../../messages/${locale}/${ns}.json`)).default] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+export default getRequestConfig(async ({ requestLocale }) => {
+  const requested = await requestLocale;
+  const locale = hasLocale(routing.locales, requested) ? requested : routing.defaultLocale;
+  return { locale, messages: await loadMessages(locale) };
+});

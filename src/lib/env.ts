@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, parsed and typed once.
+ * `.env.example` documents each of them; keep the two in step.
+ */
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_MAX: int(10, 1),
+  PGLITE_DATA_DIR: z.string().default("./data/pglite"),
+  DB_MIGRATE_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+
+  AUTH_SECRET: optionalString,
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  SIGNIN_RATE_LIMIT_PER_EMAIL: int(5, 1),
+  SIGNIN_RATE_LIMIT_PER_IP: int(20, 1),
+  SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(900, 1),
+
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: optionalString,
+  CREDIT_PRICE_USD: z.coerce.number().positive().max(1000).default(0.1),
+
+  TEXT2VIDEO_PROVIDER: z.string().default("mock"),
+  TEXT2VIDEO_MOCK_DELAY_MS: int(8000),
+  TEXT2VIDEO_MOCK_URL: optionalString,
+  REPLICATE_API_TOKEN: optionalString,
+  REPLICATE_API_BASE: z.string().url().default("https://api.replicate.com"),
+  REPLICATE_MODEL: z.string().default("minimax/video-01"),
+  REPLICATE_WEBHOOK_SECRET: optionalString,
+  TASK_TIMEOUT_MS: int(10 * 60 * 1000, 1000),
+  TASK_SWEEP_INTERVAL_MS: int(5000),
+  TASK_RATE_LIMIT_PER_MINUTE: int(30, 1),
+  CRON_SECRET: optionalString,
+
+  LOG_REQUESTS: bool,
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+/** Parses process.env once; throws naming every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change process.env between cases; this forgets the parsed copy. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+/**
+ * A deployment is "production" when it runs the production build against a real
+ * PostgreSQL server. `npm run build && npm start` on the embedded PGlite database
+ * is a local run and keeps working with zero configuration.
+ */
+export function isProductionDeployment(e: Env = env()) {
+  return e.NODE_ENV === "production" && !!e.DATABASE_URL;
+}
+
+/** Secrets a production deployment cannot start without. Called once at server start. */
+export function assertProductionSecrets(e: Env = env()) {
+  if (!isProductionDeployment(e)) return;
+  const missing: string[] = [];
+  if (!e.AUTH_SECRET) missing.push("AUTH_SECRET");
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
+  if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_API_TOKEN) missing.push("REPLICATE_API_TOKEN");
+  if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_WEBHOOK_SECRET) missing.push("REPLICATE_WEBHOOK_SECRET");
+  if (missing.length > 0) {
+    throw new Error(
+      `Missing required environment variable(s) for production: ${missing.join(", ")}. See .env.example.`,
+    );
+  }
+}
+
+/** The secret next-auth signs sessions with; a fixed one only for local runs. */
+export function authSecret(e: Env = env()) {
+  return e.AUTH_SECRET ?? "local-development-secret-do-not-use-in-production";
+}

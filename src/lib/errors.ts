@@ -1,0 +1,105 @@
+/**
+ * Typed errors. Services throw these; the one mapping to HTTP lives in
+ * src/lib/api.ts (`toErrorResponse`). `status` is the HTTP status, `code` the
+ * envelope's non-zero code (equal to the status, so clients can switch on either).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+  get code() {
+    return this.status;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, readonly field?: string) {
+    super(400, message, field ? { field } : undefined);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "not signed in") {
+    super(401, message);
+  }
+}
+
+export class InsufficientCreditsError extends AppError {
+  constructor(readonly balance: number, readonly required: number) {
+    super(402, "insufficient credits", { balance, required });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "forbidden") {
+    super(403, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = "not found") {
+    super(404, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, "too many requests", { retryAfterSeconds });
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(message = "service unavailable, try again shortly") {
+    super(503, message);
+  }
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+
+/** True when an error (or its cause chain) says the database could not be reached. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** PostgreSQL unique_violation, possibly wrapped by Drizzle. */
+export function isUniqueViolation(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

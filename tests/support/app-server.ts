@@ -1,0 +1,137 @@
+// Builds the app once per source change and runs `next start` for tests,
+// end-to-end runs, the reliability suite and benchmarks.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../..");
+export const TEST_DIST_DIR = ".next-test";
+const STAMPED = ["src", "messages", "public", "drizzle", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+
+function hashSources(): string {
+  const hash = crypto.createHash("sha256");
+  const walk = (p: string) => {
+    const full = path.join(ROOT, p);
+    if (!fs.existsSync(full)) return;
+    const stat = fs.statSync(full);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(full).sort()) walk(path.join(p, name));
+    } else {
+      hash.update(p).update(fs.readFileSync(full));
+    }
+  };
+  STAMPED.forEach(walk);
+  return hash.digest("hex");
+}
+
+/** Runs `next build` into .next-test unless the sources are unchanged since the last one. */
+export function ensureBuild(): string {
+  const distDir = path.join(ROOT, TEST_DIST_DIR);
+  const stampFile = path.join(distDir, ".source-stamp");
+  const lockDir = path.join(ROOT, `${TEST_DIST_DIR}.lock`);
+  const stamp = hashSources();
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) return distDir;
+  // One build at a time on this checkout.
+  const started = Date.now();
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      break;
+    } catch {
+      if (Date.now() - started > 10 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true });
+      spawnSync("sleep", ["1"]);
+    }
+  }
+  try {
+    if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) return distDir;
+    console.log(`[app-server] building into ${TEST_DIST_DIR} …`);
+    const result = spawnSync("npx", ["next", "build"], {
+      cwd: ROOT,
+      env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    if (result.status !== 0) {
+      throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+    }
+    fs.writeFileSync(stampFile, stamp);
+    return distDir;
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export interface AppServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the server printed so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `next start` on a free port with the given environment; resolves when /api/health answers. */
+export async function startAppServer(options: { env: Record<string, string>; port?: number }): Promise<AppServer> {
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  let output = "";
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_DIST_DIR: TEST_DIST_DIR,
+        NEXT_TELEMETRY_DISABLED: "1",
+        APP_URL: url,
+        AUTH_URL: url,
+        AUTH_TRUST_HOST: "true",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`next start did not become healthy:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    port,
+    process: child,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

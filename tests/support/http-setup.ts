@@ -1,0 +1,52 @@
+// Vitest globalSetup for tests/http: one production build, one `next start`
+// on a fresh database (PostgreSQL when TEST_DATABASE_URL is set, else PGlite in
+// a temporary folder), with local fake servers standing in for remote APIs.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { ensureBuild, startAppServer, type AppServer } from "./app-server";
+import { createPostgresDatabase, testDatabaseUrl } from "./test-database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    databaseUrl: string;
+  }
+}
+
+export const HTTP_TEST_ENV: Record<string, string> = {
+  AUTH_SECRET: "http-test-secret-http-test-secret-0123456789",
+  TEXT2VIDEO_MOCK_DELAY_MS: "1500",
+  TASK_SWEEP_INTERVAL_MS: "500",
+};
+
+export default async function setup(project: TestProject) {
+  ensureBuild();
+  const cleanups: Array<() => Promise<void>> = [];
+  const env: Record<string, string> = { ...HTTP_TEST_ENV };
+  let databaseUrl = "";
+  if (testDatabaseUrl()) {
+    const fresh = await createPostgresDatabase("http");
+    databaseUrl = fresh.url;
+    env.DATABASE_URL = fresh.url;
+    cleanups.push(fresh.drop);
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-pglite-"));
+    env.PGLITE_DATA_DIR = path.join(dir, "db");
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  let server: AppServer | undefined;
+  try {
+    server = await startAppServer({ env });
+  } catch (e) {
+    for (const c of cleanups.reverse()) await c();
+    throw e;
+  }
+  project.provide("baseUrl", server.url);
+  project.provide("databaseUrl", databaseUrl);
+  return async () => {
+    await server!.stop();
+    for (const c of cleanups.reverse()) await c();
+  };
+}

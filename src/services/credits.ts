@@ -1,0 +1,450 @@
+/**
+ * The credit ledger: the only code that writes `credits`, `credit_grants` and
+ * `credit_allocations` (see src/db/schema.ts and DESIGN.md "The credit ledger").
+ *
+ * Invariants this file keeps:
+ * 1. Ledger rows are only ever inserted. A grant's `remaining` in credit_grants is
+ *    bookkeeping derived from the ledger: remaining = credits - sum(allocations).
+ * 2. Spends burn the grant that expires first, then the oldest; grants without
+ *    expiry last. Lapsed grants are never spendable.
+ * 3. No overdraft: every write takes the user's row lock (FOR NO KEY UPDATE) first,
+ *    so the balance check and the debit happen under one lock, in one transaction.
+ * 4. A balance read touches only grants with credits left (partial index).
+ * 5. Every debit records the grants it took from; a refund gives exactly that back,
+ *    once (its trans_no is derived from the spend's). Keyed grants are idempotent.
+ */
+import crypto from "node:crypto";
+import { and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { getDb, rowsOf, type Executor, type Tx } from "@/db";
+import { creditAllocations, creditGrants, credits, users, type CreditRow } from "@/db/schema";
+import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
+import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError } from "@/lib/errors";
+
+export const TRANS_TYPES = {
+  newUser: "new_user",
+  orderPay: "order_pay",
+  systemAdd: "system_add",
+  taskTextToVideo: "task_text_to_video",
+  refund: "refund",
+  expire: "expire",
+  orderRefund: "order_refund",
+} as const;
+
+/** Types written by the ledger itself; callers cannot grant or spend with them. */
+const INTERNAL_TYPES = new Set<string>([TRANS_TYPES.refund, TRANS_TYPES.expire, TRANS_TYPES.orderRefund]);
+
+export class InvalidCreditAmountError extends BadRequestError {
+  constructor(field = "credits") {
+    super(`${field}: must be a whole number between 1 and ${MAX_CREDITS_PER_MOVEMENT}`, field);
+  }
+}
+
+export class UnknownUserError extends NotFoundError {
+  constructor(readonly userUuid: string) {
+    super("unknown user");
+  }
+}
+
+export class UnknownTransactionError extends NotFoundError {
+  constructor(readonly transNo: string) {
+    super("unknown credit transaction");
+  }
+}
+
+export class NotASpendError extends BadRequestError {
+  constructor(readonly transNo: string) {
+    super("transNo: only a spend can be refunded", "transNo");
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function assertAmount(value: unknown, field = "credits"): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_CREDITS_PER_MOVEMENT) {
+    throw new InvalidCreditAmountError(field);
+  }
+  return value;
+}
+
+function assertTransType(value: unknown): string {
+  if (typeof value !== "string" || !/^[a-z][a-z0-9_]{1,39}$/.test(value) || INTERNAL_TYPES.has(value)) {
+    throw new BadRequestError("transType: must be a lower_snake_case name that is not refund, expire or order_refund", "transType");
+  }
+  return value;
+}
+
+/** A new, unique, roughly time-ordered transaction number. */
+export function newTransNo(): string {
+  return `${Date.now().toString(36)}${crypto.randomBytes(8).toString("hex")}`;
+}
+
+/** Serializes every ledger write for one user; throws UnknownUserError when there is no such user. */
+async function lockUser(tx: Tx, userUuid: string): Promise<void> {
+  const rows = await tx.select({ id: users.id }).from(users).where(eq(users.id, userUuid)).for("no key update");
+  if (rows.length === 0) throw new UnknownUserError(userUuid);
+}
+
+const isActive = (now = sql`now()`) =>
+  and(gt(creditGrants.remaining, 0), or(isNull(creditGrants.expiredAt), gt(creditGrants.expiredAt, now)));
+
+// ---------------------------------------------------------------------------
+// Grants
+// ---------------------------------------------------------------------------
+
+export interface GrantInput {
+  userUuid: string;
+  credits: number;
+  transType: string;
+  /** Absolute expiry; null = never expires. */
+  expiresAt?: Date | null;
+  /** Or a validity in whole days from now. */
+  validityDays?: number;
+  orderNo?: string;
+  reason?: string;
+  /** Idempotency key: becomes the trans_no, so a replay grants nothing. */
+  key?: string;
+}
+
+function resolveExpiry(input: GrantInput): Date | null {
+  if (input.expiresAt !== undefined && input.validityDays !== undefined) {
+    throw new BadRequestError("expiresAt: give an expiry or a validity in days, not both", "expiresAt");
+  }
+  if (input.validityDays !== undefined) {
+    const days = input.validityDays;
+    if (!Number.isInteger(days) || days < 1 || days > 36500) {
+      throw new BadRequestError("validityDays: must be a whole number of days between 1 and 36500", "validityDays");
+    }
+    return new Date(Date.now() + days * DAY_MS);
+  }
+  if (input.expiresAt) {
+    if (Number.isNaN(input.expiresAt.getTime()) || input.expiresAt.getTime() <= Date.now()) {
+      throw new BadRequestError("expiresAt: must be a date in the future", "expiresAt");
+    }
+    return input.expiresAt;
+  }
+  return null;
+}
+
+export async function grantCredits(
+  input: GrantInput,
+  db: Executor = getDb(),
+): Promise<{ transNo: string; granted: boolean }> {
+  const amount = assertAmount(input.credits);
+  const transType = assertTransType(input.transType);
+  const expiredAt = resolveExpiry(input);
+  if (input.key !== undefined && (typeof input.key !== "string" || input.key.length < 1 || input.key.length > 200)) {
+    throw new BadRequestError("key: must be 1 to 200 characters", "key");
+  }
+  return db.transaction(async (tx) => {
+    await lockUser(tx, input.userUuid);
+    const transNo = input.key ?? newTransNo();
+    const inserted = await tx
+      .insert(credits)
+      .values({
+        transNo,
+        userUuid: input.userUuid,
+        transType,
+        credits: amount,
+        orderNo: input.orderNo,
+        reason: input.reason,
+        expiredAt,
+      })
+      .onConflictDoNothing({ target: credits.transNo })
+      .returning({ transNo: credits.transNo });
+    if (inserted.length === 0) {
+      const [existing] = await tx.select({ userUuid: credits.userUuid }).from(credits).where(eq(credits.transNo, transNo));
+      if (existing?.userUuid !== input.userUuid) throw new ConflictError("key: already used for another user");
+      return { transNo, granted: false };
+    }
+    await tx.insert(creditGrants).values({ transNo, userUuid: input.userUuid, credits: amount, remaining: amount, expiredAt });
+    return { transNo, granted: true };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Spends
+// ---------------------------------------------------------------------------
+
+export interface DecreaseInput {
+  userUuid: string;
+  credits: number;
+  transType: string;
+  taskUuid?: string;
+  orderNo?: string;
+  reason?: string;
+}
+
+/** Takes `amount` from `grants` in order; writes the debit row, its allocations and the grants' new remainders. */
+async function writeDebit(
+  tx: Tx,
+  row: { transNo: string; userUuid: string; transType: string; taskUuid?: string; orderNo?: string; refTransNo?: string; reason?: string },
+  grants: Array<{ transNo: string; remaining: number; expiredAt: Date | null }>,
+  amount: number,
+): Promise<void> {
+  const takes: Array<{ grantTransNo: string; credits: number }> = [];
+  let left = amount;
+  for (const g of grants) {
+    if (left === 0) break;
+    const take = Math.min(g.remaining, left);
+    takes.push({ grantTransNo: g.transNo, credits: take });
+    left -= take;
+  }
+  // A spend inherits the expiry of the first grant that covers it (shown in history).
+  await tx.insert(credits).values({ ...row, credits: -amount, expiredAt: grants[0]?.expiredAt ?? null });
+  await tx.insert(creditAllocations).values(takes.map((t) => ({ transNo: row.transNo, ...t })));
+  for (const t of takes) {
+    await tx
+      .update(creditGrants)
+      .set({ remaining: sql`${creditGrants.remaining} - ${t.credits}` })
+      .where(eq(creditGrants.transNo, t.grantTransNo));
+  }
+}
+
+/** Debits `credits` from the user's spendable grants; returns the new trans_no or throws InsufficientCreditsError. */
+export async function decreaseCredits(input: DecreaseInput, db: Executor = getDb()): Promise<string> {
+  const amount = assertAmount(input.credits);
+  const transType = assertTransType(input.transType);
+  return db.transaction(async (tx) => {
+    await lockUser(tx, input.userUuid);
+    const grants = await tx
+      .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
+      .from(creditGrants)
+      .where(and(eq(creditGrants.userUuid, input.userUuid), isActive()))
+      .orderBy(sql`${creditGrants.expiredAt} ASC NULLS LAST`, asc(creditGrants.createdAt), asc(creditGrants.transNo));
+    const balance = grants.reduce((sum, g) => sum + g.remaining, 0);
+    if (balance < amount) throw new InsufficientCreditsError(balance, amount);
+    const transNo = newTransNo();
+    await writeDebit(
+      tx,
+      { transNo, userUuid: input.userUuid, transType, taskUuid: input.taskUuid, orderNo: input.orderNo, reason: input.reason },
+      grants,
+      amount,
+    );
+    return transNo;
+  });
+}
+
+/**
+ * Guard style from the "Credit System" page: true when the credits were taken,
+ * false when the balance was too low (nothing taken). Other errors still throw.
+ */
+export async function deductCredits(userUuid: string, amount: number, db: Executor = getDb()): Promise<boolean> {
+  try {
+    await decreaseCredits({ userUuid, credits: amount, transType: "system_deduct" }, db);
+    return true;
+  } catch (error) {
+    if (error instanceof InsufficientCreditsError) return false;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Refunds, revocations, expiry
+// ---------------------------------------------------------------------------
+
+/** Writes an `expire` row taking `grants`' remaining credits (all lapsed) to zero. */
+async function writeExpiry(tx: Tx, userUuid: string, transNo: string, refTransNo: string, grants: Array<{ transNo: string; remaining: number; expiredAt: Date | null }>) {
+  const total = grants.reduce((s, g) => s + g.remaining, 0);
+  if (total === 0) return 0;
+  await writeDebit(tx, { transNo, userUuid, transType: TRANS_TYPES.expire, refTransNo }, grants, total);
+  return total;
+}
+
+/**
+ * Gives back exactly what the spend `transNo` took, to the grants it took from.
+ * Once: the refund's trans_no is derived from the spend's, so a replay is a no-op.
+ * Credits that return to a grant which has already lapsed expire again at once.
+ */
+export async function refundCredits(
+  input: { transNo: string; reason?: string },
+  db: Executor = getDb(),
+): Promise<{ transNo: string; credits: number; refunded: boolean }> {
+  return db.transaction(async (tx) => {
+    const [spend] = await tx.select().from(credits).where(eq(credits.transNo, input.transNo));
+    if (!spend) throw new UnknownTransactionError(input.transNo);
+    if (spend.credits >= 0 || INTERNAL_TYPES.has(spend.transType)) throw new NotASpendError(input.transNo);
+    await lockUser(tx, spend.userUuid);
+    const refundNo = `refund:${spend.transNo}`;
+    const amount = -spend.credits;
+    const inserted = await tx
+      .insert(credits)
+      .values({
+        transNo: refundNo,
+        userUuid: spend.userUuid,
+        transType: TRANS_TYPES.refund,
+        credits: amount,
+        taskUuid: spend.taskUuid,
+        orderNo: spend.orderNo,
+        refTransNo: spend.transNo,
+        reason: input.reason,
+      })
+      .onConflictDoNothing({ target: credits.transNo })
+      .returning({ transNo: credits.transNo });
+    if (inserted.length === 0) return { transNo: refundNo, credits: amount, refunded: false };
+
+    const taken = await tx
+      .select({ grantTransNo: creditAllocations.grantTransNo, credits: creditAllocations.credits })
+      .from(creditAllocations)
+      .where(eq(creditAllocations.transNo, spend.transNo));
+    await tx.insert(creditAllocations).values(taken.map((t) => ({ transNo: refundNo, grantTransNo: t.grantTransNo, credits: -t.credits })));
+    const restored = [];
+    for (const t of taken) {
+      const [g] = await tx
+        .update(creditGrants)
+        .set({ remaining: sql`${creditGrants.remaining} + ${t.credits}` })
+        .where(eq(creditGrants.transNo, t.grantTransNo))
+        .returning({ transNo: creditGrants.transNo, expiredAt: creditGrants.expiredAt, lapsed: sql<boolean>`${creditGrants.expiredAt} <= now()` });
+      if (g.lapsed) restored.push({ transNo: g.transNo, remaining: t.credits, expiredAt: g.expiredAt });
+    }
+    await writeExpiry(tx, spend.userUuid, `expire:${refundNo}`, refundNo, restored);
+    return { transNo: refundNo, credits: amount, refunded: true };
+  });
+}
+
+/**
+ * After a payment refund: takes back the part of the order's grant that is still
+ * unspent (spent credits stay spent). Once per order.
+ */
+export async function revokeOrderCredits(
+  input: { orderNo: string; reason?: string },
+  db: Executor = getDb(),
+): Promise<{ transNo: string | null; credits: number }> {
+  return db.transaction(async (tx) => {
+    const [grantRow] = await tx
+      .select({ transNo: credits.transNo, userUuid: credits.userUuid })
+      .from(credits)
+      .where(and(eq(credits.orderNo, input.orderNo), eq(credits.transType, TRANS_TYPES.orderPay)));
+    if (!grantRow) return { transNo: null, credits: 0 };
+    await lockUser(tx, grantRow.userUuid);
+    const transNo = `revoke:${grantRow.transNo}`;
+    const [done] = await tx.select({ credits: credits.credits }).from(credits).where(eq(credits.transNo, transNo));
+    if (done) return { transNo, credits: -done.credits };
+    const [grant] = await tx
+      .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
+      .from(creditGrants)
+      .where(eq(creditGrants.transNo, grantRow.transNo));
+    if (!grant || grant.remaining === 0) return { transNo: null, credits: 0 };
+    await writeDebit(
+      tx,
+      { transNo, userUuid: grantRow.userUuid, transType: TRANS_TYPES.orderRefund, orderNo: input.orderNo, refTransNo: grant.transNo, reason: input.reason },
+      [grant],
+      grant.remaining,
+    );
+    return { transNo, credits: grant.remaining };
+  });
+}
+
+/**
+ * Writes one `expire` row per lapsed grant that still has credits, taking them
+ * to zero. Safe to run from many instances at once: each grant's expire row has
+ * a trans_no derived from the grant, and work happens under the user's lock.
+ */
+export async function expireCredits(
+  options: { limit?: number } = {},
+  db: Executor = getDb(),
+): Promise<{ grants: number; credits: number }> {
+  const lapsed = await db
+    .select({ transNo: creditGrants.transNo, userUuid: creditGrants.userUuid })
+    .from(creditGrants)
+    .where(and(gt(creditGrants.remaining, 0), lte(creditGrants.expiredAt, sql`now()`)))
+    .orderBy(asc(creditGrants.expiredAt))
+    .limit(options.limit ?? 1000);
+  let total = 0;
+  let count = 0;
+  for (const { transNo, userUuid } of lapsed) {
+    total += await db.transaction(async (tx) => {
+      await lockUser(tx, userUuid);
+      const [grant] = await tx
+        .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
+        .from(creditGrants)
+        .where(eq(creditGrants.transNo, transNo));
+      if (!grant || grant.remaining === 0) return 0;
+      const [exists] = await tx.select({ id: credits.id }).from(credits).where(eq(credits.transNo, `expire:${transNo}`));
+      if (exists) return 0;
+      count++;
+      return writeExpiry(tx, userUuid, `expire:${transNo}`, transNo, [grant]);
+    });
+  }
+  return { grants: count, credits: total };
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------
+
+export interface UserCredits {
+  balance: number;
+  nextExpiry: { credits: number; expiresAt: string } | null;
+}
+
+/** Spendable balance and the next batch of credits to expire; cost O(active grants). */
+export async function getUserCredits(userUuid: string, db: Executor = getDb()): Promise<UserCredits> {
+  const result = await db.execute(sql`
+    WITH active AS (
+      SELECT remaining, expired_at FROM credit_grants
+      WHERE user_uuid = ${userUuid} AND remaining > 0 AND (expired_at IS NULL OR expired_at > now())
+    ), soonest AS (SELECT min(expired_at) AS at FROM active)
+    SELECT
+      (SELECT coalesce(sum(remaining), 0) FROM active)::bigint AS balance,
+      (SELECT at FROM soonest) AS next_at,
+      (SELECT coalesce(sum(remaining), 0) FROM active, soonest WHERE active.expired_at = soonest.at)::bigint AS next_credits`);
+  const [row] = rowsOf<{ balance: string | number; next_at: string | Date | null; next_credits: string | number }>(result);
+  return {
+    balance: Number(row.balance),
+    nextExpiry: row.next_at
+      ? { credits: Number(row.next_credits), expiresAt: new Date(row.next_at).toISOString() }
+      : null,
+  };
+}
+
+export async function getBalance(userUuid: string, db: Executor = getDb()): Promise<number> {
+  return (await getUserCredits(userUuid, db)).balance;
+}
+
+export interface CreditHistoryItem {
+  transNo: string;
+  transType: string;
+  credits: number;
+  orderNo: string | null;
+  taskUuid: string | null;
+  refTransNo: string | null;
+  reason: string | null;
+  expiredAt: string | null;
+  createdAt: string;
+}
+
+function toHistoryItem(r: CreditRow): CreditHistoryItem {
+  return {
+    transNo: r.transNo,
+    transType: r.transType,
+    credits: r.credits,
+    orderNo: r.orderNo,
+    taskUuid: r.taskUuid,
+    refTransNo: r.refTransNo,
+    reason: r.reason,
+    expiredAt: r.expiredAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** The user's ledger, newest first. */
+export async function listCredits(
+  userUuid: string,
+  options: { page?: number; pageSize?: number } = {},
+  db: Executor = getDb(),
+): Promise<{ items: CreditHistoryItem[]; page: number; pageSize: number; hasMore: boolean }> {
+  const page = options.page ?? 1;
+  const pageSize = options.pageSize ?? 20;
+  if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new BadRequestError("page: must be a whole number from 1", "page");
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+    throw new BadRequestError("pageSize: must be a whole number between 1 and 100", "pageSize");
+  }
+  const rows = await db
+    .select()
+    .from(credits)
+    .where(eq(credits.userUuid, userUuid))
+    .orderBy(desc(credits.id))
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize);
+  return { items: rows.slice(0, pageSize).map(toHistoryItem), page, pageSize, hasMore: rows.length > pageSize };
+}

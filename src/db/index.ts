@@ -57,9 +57,47 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   };
 }
 
+/**
+ * PGlite is single-process: two processes opening one data folder corrupt it.
+ * A pid file beside the folder turns that mistake into a clear error.
+ */
+function lockDataDir(dir: string) {
+  const lockFile = `${dir}.pid`;
+  try {
+    const pid = Number(fs.readFileSync(lockFile, "utf8"));
+    if (pid && pid !== process.pid) {
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new Error(
+          `The embedded database ${dir} is in use by process ${pid} (is \`npm run dev\` or \`npm start\` running?). ` +
+            "Stop it first, or set DATABASE_URL to use PostgreSQL.",
+        );
+      }
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+  process.once("exit", () => {
+    try {
+      if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.unlinkSync(lockFile);
+    } catch {
+      // already gone
+    }
+  });
+}
+
 /** dataDir undefined = in memory (tests). */
 export function openPglite(dataDir?: string): Database {
-  if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  if (dataDir) {
+    fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    lockDataDir(path.resolve(dataDir));
+  }
   const client = new PGlite(dataDir ? path.resolve(dataDir) : undefined);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { count, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
@@ -258,6 +260,11 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("concurrency on PostgreS
       for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientCreditsError);
       expect(await balanceOf(u)).toBe(0);
       expect((await verifyLedger()).offences).toEqual([]);
+      // And the operator's checker, run as the operator runs it, agrees.
+      const verify = await promisify(execFile)("npm", ["run", "-s", "credits:verify"], {
+        env: { ...process.env, DATABASE_URL: testDb().url },
+      });
+      expect(verify.stdout).toContain("ledger consistent");
     } finally {
       await pool.close();
     }

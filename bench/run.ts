@@ -1,0 +1,17 @@
+// npm run bench — every benchmark, each printing figures as ratios against a
+// baseline measured in the same run.
+import os from "node:os";
+import { runLedgerBench } from "./ledger";
+
+async function main() {
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  await runLedgerBench();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -5,8 +5,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-const ROOT = path.resolve(__dirname, "../..");
+// import.meta.url, not __dirname: Playwright and tsx load this file as an ES module.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const TEST_DIST_DIR = ".next-test";
 const STAMPED = ["src", "messages", "public", "drizzle", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
 

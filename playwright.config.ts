@@ -1,0 +1,38 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Browser end-to-end tests (tests/e2e) against a real `next start` on a fresh
+// database, started by tests/e2e/global-setup.ts together with a local fake
+// Stripe API. Browsers are never downloaded: Debian's Chromium is driven
+// (`apt-get install chromium`; .ci/run installs it).
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.spec.ts",
+  globalSetup: "./tests/e2e/global-setup.ts",
+  // One worker: the machine has 2 cores and the app server needs one of them.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  outputDir: "test-results/e2e",
+  reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]] : "list",
+  use: {
+    ...devices["Desktop Chrome"],
+    headless: true,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+});

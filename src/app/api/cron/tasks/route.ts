@@ -1,0 +1,26 @@
+import crypto from "node:crypto";
+import { fail, ok, route } from "@/lib/api";
+import { env } from "@/lib/env";
+import { sweepTasks } from "@/services/tasks";
+
+export const dynamic = "force-dynamic";
+
+function authorized(request: Request, secret: string): boolean {
+  const given = Buffer.from(request.headers.get("authorization") ?? "");
+  const expected = Buffer.from(`Bearer ${secret}`);
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+}
+
+/**
+ * One sweep, for hosts without a long-lived process. `Authorization: Bearer $CRON_SECRET`
+ * required; without CRON_SECRET configured the route does not exist (404).
+ * GET is accepted too because Vercel Cron calls with GET.
+ */
+const sweep = route(async (request) => {
+  const secret = env().CRON_SECRET;
+  if (!secret) return fail(404, "cron route disabled: set CRON_SECRET");
+  if (!authorized(request, secret)) return fail(401, "invalid cron secret");
+  return ok({ sweep: await sweepTasks({ idleMs: 0 }) });
+});
+
+export { sweep as GET, sweep as POST };

@@ -1,0 +1,162 @@
+import { BadRequestError, UnauthorizedError } from "@/lib/errors";
+import { verifyStandardWebhook } from "../standard-webhooks";
+import {
+  ProviderError,
+  clampProgress,
+  type ProviderJobStatus,
+  type TextToVideoOptions,
+  type VideoProvider,
+} from "../types";
+
+/**
+ * Replicate's predictions HTTP API (https://replicate.com/docs/reference/http):
+ *   POST {base}/v1/models/{owner}/{name}/predictions   (official models, "owner/name")
+ *   POST {base}/v1/predictions with { version }         ("owner/name:version")
+ *   GET  {base}/v1/predictions/{id}
+ * Webhooks are signed with Standard Webhooks headers (see ../standard-webhooks.ts).
+ */
+export interface ReplicateConfig {
+  apiBase: string;
+  apiToken?: string;
+  /** "owner/name" or "owner/name:version". */
+  model: string;
+  /** Where Replicate should POST start/completed events; omitted = rely on polling. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/** The documented prediction object (only the fields we read). */
+export interface ReplicatePrediction {
+  id: string;
+  status: "starting" | "processing" | "succeeded" | "failed" | "canceled" | "aborted";
+  output?: unknown;
+  error?: unknown;
+  logs?: string | null;
+}
+
+const ASPECT: Record<TextToVideoOptions["aspectRatio"], string> = { landscape: "16:9", portrait: "9:16", square: "1:1" };
+
+/**
+ * The model's input. Video models name their inputs differently; change this one
+ * function when you point REPLICATE_MODEL at a model with other input names.
+ */
+export function replicateInput(options: TextToVideoOptions): Record<string, unknown> {
+  return { prompt: options.prompt, duration: options.seconds, aspect_ratio: ASPECT[options.aspectRatio] };
+}
+
+/** The first URL in an output that may be a string, a list of strings, or an object of them. */
+function firstUrl(output: unknown): string | null {
+  if (typeof output === "string") return /^https?:\/\//.test(output) ? output : null;
+  if (Array.isArray(output)) {
+    for (const item of output) {
+      const url = firstUrl(item);
+      if (url) return url;
+    }
+    return null;
+  }
+  if (output && typeof output === "object") return firstUrl(Object.values(output));
+  return null;
+}
+
+/** Progress from the model's logs ("... 42%|████"), the last one printed. */
+function progressFromLogs(logs: string | null | undefined): number | null {
+  if (!logs) return null;
+  const all = [...logs.matchAll(/(\d{1,3})%/g)];
+  if (all.length === 0) return null;
+  return clampProgress(Number(all[all.length - 1][1]));
+}
+
+export function mapPrediction(p: ReplicatePrediction): ProviderJobStatus {
+  switch (p.status) {
+    case "starting":
+      return { state: "running", progress: 0 };
+    case "processing":
+      return { state: "running", progress: Math.min(99, progressFromLogs(p.logs) ?? 10) };
+    case "succeeded": {
+      const outputUrl = firstUrl(p.output);
+      if (!outputUrl) return { state: "failed", progress: 0, error: "the provider returned no video", output: p };
+      return { state: "succeeded", progress: 100, outputUrl, output: { id: p.id, status: p.status, output: p.output } };
+    }
+    case "failed":
+    case "aborted":
+      return { state: "failed", progress: 0, error: typeof p.error === "string" && p.error ? p.error.slice(0, 500) : "the provider failed" };
+    case "canceled":
+      return { state: "failed", progress: 0, error: "canceled at the provider" };
+    default:
+      throw new ProviderError(`replicate: unknown prediction status ${String((p as { status?: unknown }).status)}`);
+  }
+}
+
+function isPrediction(value: unknown): value is ReplicatePrediction {
+  const v = value as ReplicatePrediction | null;
+  return !!v && typeof v === "object" && typeof v.id === "string" && typeof v.status === "string";
+}
+
+export function createReplicateProvider(config: ReplicateConfig): VideoProvider {
+  const doFetch = config.fetch ?? fetch;
+  const base = config.apiBase.replace(/\/+$/, "");
+
+  async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<ReplicatePrediction> {
+    if (!config.apiToken) throw new ProviderError("replicate: REPLICATE_API_TOKEN is not set");
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${config.apiToken}`,
+          ...(body ? { "Content-Type": "application/json" } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(config.timeoutMs ?? 15_000),
+      });
+    } catch (error) {
+      throw new ProviderError(`replicate: request failed (${(error as Error).message})`);
+    }
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // handled below
+    }
+    if (!res.ok) {
+      const detail = (json as { detail?: unknown } | null)?.detail;
+      throw new ProviderError(`replicate: HTTP ${res.status}${typeof detail === "string" ? `: ${detail.slice(0, 300)}` : ""}`, res.status);
+    }
+    if (!isPrediction(json)) throw new ProviderError("replicate: unexpected response shape");
+    return json;
+  }
+
+  return {
+    name: "replicate",
+    async submit(options) {
+      const [model, version] = config.model.split(":", 2);
+      const body: Record<string, unknown> = { input: replicateInput(options) };
+      if (config.webhookUrl) {
+        body.webhook = config.webhookUrl;
+        body.webhook_events_filter = ["start", "completed"];
+      }
+      const prediction = version
+        ? await call("POST", "/v1/predictions", { version, ...body })
+        : await call("POST", `/v1/models/${model}/predictions`, body);
+      return { jobId: prediction.id, status: mapPrediction(prediction) };
+    },
+    async fetchStatus(jobId) {
+      return mapPrediction(await call("GET", `/v1/predictions/${encodeURIComponent(jobId)}`));
+    },
+    async parseWebhook({ headers, body }) {
+      if (!config.webhookSecret) throw new UnauthorizedError("webhook secret not configured");
+      verifyStandardWebhook({ secret: config.webhookSecret, headers, body });
+      let prediction: unknown;
+      try {
+        prediction = JSON.parse(body);
+      } catch {
+        throw new BadRequestError("malformed JSON body");
+      }
+      if (!isPrediction(prediction)) throw new BadRequestError("body: not a prediction", "body");
+      return { jobId: prediction.id, status: mapPrediction(prediction) };
+    },
+  };
+}

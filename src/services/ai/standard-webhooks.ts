@@ -1,0 +1,52 @@
+import crypto from "node:crypto";
+import { BadRequestError, UnauthorizedError } from "@/lib/errors";
+
+/**
+ * Standard Webhooks signatures (https://www.standardwebhooks.com/), as Replicate
+ * sends them: HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` keyed
+ * with the base64 part of the "whsec_..." secret; `webhook-signature` holds one or
+ * more space-separated "v1,<base64>" entries, any one of which may match.
+ */
+export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+
+function secretKey(secret: string): Buffer {
+  const raw = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+  const key = Buffer.from(raw, "base64");
+  if (key.length === 0) throw new Error("webhook secret is empty");
+  return key;
+}
+
+export function signStandardWebhook(secret: string, id: string, timestamp: number | string, body: string): string {
+  const mac = crypto.createHmac("sha256", secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest("base64");
+  return `v1,${mac}`;
+}
+
+/** Throws BadRequestError (missing/malformed headers) or UnauthorizedError (bad signature, stale or future timestamp). */
+export function verifyStandardWebhook(input: {
+  secret: string;
+  headers: Headers;
+  body: string;
+  toleranceSeconds?: number;
+  nowSeconds?: number;
+}): void {
+  const id = input.headers.get("webhook-id");
+  const timestamp = input.headers.get("webhook-timestamp");
+  const signatures = input.headers.get("webhook-signature");
+  if (!id || !timestamp || !signatures) {
+    throw new BadRequestError("missing webhook-id, webhook-timestamp or webhook-signature header", "webhook-signature");
+  }
+  if (!/^\d{1,15}$/.test(timestamp)) throw new BadRequestError("webhook-timestamp: must be seconds since the epoch", "webhook-timestamp");
+  const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const tolerance = input.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
+  // Checked before the signature so a replayed old delivery is rejected even when authentic.
+  if (Math.abs(now - Number(timestamp)) > tolerance) throw new UnauthorizedError("webhook timestamp outside the allowed window");
+
+  const expected = Buffer.from(signStandardWebhook(input.secret, id, timestamp, input.body).slice(3), "base64");
+  const matched = signatures.split(" ").some((entry) => {
+    const [version, sig] = entry.split(",", 2);
+    if (version !== "v1" || !sig) return false;
+    const given = Buffer.from(sig, "base64");
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  });
+  if (!matched) throw new UnauthorizedError("invalid webhook signature");
+}

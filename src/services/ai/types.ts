@@ -1,0 +1,61 @@
+import type { AspectRatio } from "@/data/tasks";
+
+/** What a text-to-video provider is asked to make. */
+export interface TextToVideoOptions {
+  prompt: string;
+  seconds: number;
+  aspectRatio: AspectRatio;
+}
+
+/**
+ * A provider job's state, mapped onto the task lifecycle.
+ * `running` covers the provider's own "starting"/"processing"; `progress` is 0-100.
+ */
+export interface ProviderJobStatus {
+  state: "running" | "succeeded" | "failed";
+  progress: number;
+  outputUrl?: string | null;
+  /** The provider's raw answer, stored as the task's output_json. */
+  output?: unknown;
+  error?: string | null;
+}
+
+export interface SubmitContext {
+  taskUuid: string;
+}
+
+/** A provider's webhook, verified and parsed: which job it is about, and its state. */
+export interface ProviderWebhookEvent {
+  jobId: string;
+  status: ProviderJobStatus;
+}
+
+/** The raw webhook request a route hands over (the body exactly as received). */
+export interface WebhookRequest {
+  headers: Headers;
+  body: string;
+}
+
+/**
+ * The one interface every video provider implements. Adding a provider is one
+ * file under providers/ plus one line in the registry in ../video.ts.
+ */
+export interface VideoProvider {
+  readonly name: string;
+  /** Starts a job and returns at once (never waits for the video). */
+  submit(options: TextToVideoOptions, context: SubmitContext): Promise<{ jobId: string; status: ProviderJobStatus }>;
+  /** The job's current state. */
+  fetchStatus(jobId: string): Promise<ProviderJobStatus>;
+  /** Verifies and parses a webhook delivery; throws a 400/401 AppError when it is not authentic. Absent = no webhooks. */
+  parseWebhook?(request: WebhookRequest): Promise<ProviderWebhookEvent>;
+}
+
+/** A provider call failed (network, non-2xx, unexpected shape). The message is safe to show. */
+export class ProviderError extends Error {
+  constructor(message: string, readonly httpStatus?: number) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
+
+export const clampProgress = (n: number) => Math.max(0, Math.min(100, Math.round(Number.isFinite(n) ? n : 0)));

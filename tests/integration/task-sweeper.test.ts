@@ -1,0 +1,102 @@
+// The sweeper gets its own file (its own database): a sweep touches every unfinished task.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { getDb, openPostgres } from "@/db";
+import { createMockProvider } from "@/services/ai/providers/mock";
+import { setVideoProvider } from "@/services/ai/video";
+import { createTextToVideoTask, getTaskForUser, sweepTasks } from "@/services/tasks";
+import { startTaskSweeper, stopTaskSweeper } from "@/services/task-sweeper";
+import { testDb } from "../support/setup-db";
+import { balanceOf, collector, refundsOf, userWith } from "../support/task-helpers";
+
+const isPostgres = process.env.TEST_DB_KIND === "postgres";
+const input = { prompt: "Astronaut surfing", seconds: 8, aspectRatio: "landscape" as const };
+const clock = { now: 1_700_000_000_000 };
+const MOCK_DELAY = 10_000;
+
+beforeEach(() => {
+  setVideoProvider("mock", createMockProvider({ delayMs: MOCK_DELAY, now: () => clock.now }));
+});
+afterAll(() => {
+  setVideoProvider("mock", undefined);
+  stopTaskSweeper();
+});
+
+describe("the sweeper", () => {
+  it("finishes tasks nobody is watching and times out stuck ones with a refund", async () => {
+    const u = await userWith(100);
+    const bg = collector();
+    const done = await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
+    await bg.settle();
+    // A slow job, and a task whose submission never happened (e.g. the server died after commit).
+    setVideoProvider("mock", createMockProvider({ delayMs: 10 * 60_000, now: () => clock.now }));
+    const stuck = await createTextToVideoTask({ userUuid: u, ...input, seconds: 3 }, { background: bg.background });
+    const lost = await createTextToVideoTask({ userUuid: u, ...input, seconds: 4 }, { background: () => {} });
+    await bg.settle();
+    expect(await balanceOf(u)).toBe(100 - 4 - 6 - 8);
+
+    clock.now += MOCK_DELAY;
+    const first = await sweepTasks({ idleMs: 0, timeoutMs: 60_000 });
+    expect(first).toMatchObject({ claimed: 3, succeeded: 1, running: 2 });
+    expect((await getTaskForUser(done.task.uuid, u, { refresh: false })).status).toBe("succeeded");
+
+    await getDb().execute(sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE uuid IN (${stuck.task.uuid}, ${lost.task.uuid})`);
+    const second = await sweepTasks({ idleMs: 0, timeoutMs: 60_000 });
+    expect(second).toMatchObject({ claimed: 2, failed: 2 });
+    for (const t of [stuck.task, lost.task]) {
+      const row = await getTaskForUser(t.uuid, u, { refresh: false });
+      expect(row.status).toBe("failed");
+      expect(row.errorMessage).toMatch(/timed out/);
+      expect(await refundsOf(t.uuid)).toBe(1);
+    }
+    expect(await balanceOf(u)).toBe(100 - 4);
+    expect(await sweepTasks({ idleMs: 0, timeoutMs: 60_000 })).toMatchObject({ claimed: 0 });
+  });
+
+  it("two sweeps at once claim disjoint tasks (FOR UPDATE SKIP LOCKED, claim bumps updated_at)", async () => {
+    const u = await userWith(200);
+    const bg = collector();
+    setVideoProvider("mock", createMockProvider({ delayMs: 10 * 60_000, now: () => clock.now }));
+    for (let i = 0; i < 6; i++) await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
+    await bg.settle();
+    await getDb().execute(sql`UPDATE tasks SET updated_at = now() - interval '1 hour' WHERE user_uuid = ${u}`);
+    const pool = isPostgres ? openPostgres(testDb().url!, { max: 4 }) : null;
+    try {
+      const db2 = pool?.db ?? getDb();
+      const [a, b] = await Promise.all([sweepTasks({ idleMs: 60_000, limit: 4 }), sweepTasks({ idleMs: 60_000, limit: 4, db: db2 })]);
+      expect(a.claimed + b.claimed).toBe(6);
+    } finally {
+      await pool?.close();
+    }
+  });
+});
+
+describe("the in-process loop", () => {
+  it("starts once per process and finishes tasks by itself", async () => {
+    process.env.TASK_SWEEP_INTERVAL_MS = "100";
+    const { resetEnvCache } = await import("@/lib/env");
+    resetEnvCache();
+    try {
+      const u = await userWith(100);
+      setVideoProvider("mock", createMockProvider({ delayMs: 0 }));
+      const bg = collector();
+      const { task } = await createTextToVideoTask({ userUuid: u, ...input }, { background: bg.background });
+      await bg.settle();
+      await getDb().execute(sql`UPDATE tasks SET updated_at = now() - interval '10 seconds' WHERE uuid = ${task.uuid}`);
+      expect(startTaskSweeper()).toBe(true);
+      expect(startTaskSweeper()).toBe(false);
+      const deadline = Date.now() + 10_000;
+      let status = "";
+      while (Date.now() < deadline) {
+        status = (await getTaskForUser(task.uuid, u, { refresh: false })).status;
+        if (status === "succeeded") break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe("succeeded");
+    } finally {
+      stopTaskSweeper();
+      delete process.env.TASK_SWEEP_INTERVAL_MS;
+      resetEnvCache();
+    }
+  });
+});

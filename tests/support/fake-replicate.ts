@@ -1,0 +1,162 @@
+// A local stand-in for Replicate's predictions API, speaking its documented shapes
+// (https://replicate.com/docs/reference/http): create via /v1/models/{owner}/{name}/predictions
+// or /v1/predictions (with version), get via /v1/predictions/{id}, Bearer auth,
+// problem+json errors, and Standard Webhooks-signed webhook deliveries.
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { signStandardWebhook } from "@/services/ai/standard-webhooks";
+
+export interface FakePrediction {
+  id: string;
+  model: string;
+  version: string | null;
+  input: Record<string, unknown>;
+  status: "starting" | "processing" | "succeeded" | "failed" | "canceled";
+  output: unknown;
+  error: string | null;
+  logs: string;
+  webhook?: string;
+  webhook_events_filter?: string[];
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  urls: { get: string; cancel: string };
+  metrics: Record<string, number>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+export interface FakeReplicate {
+  url: string;
+  token: string;
+  webhookSecret: string;
+  predictions: Map<string, FakePrediction>;
+  requests: RecordedRequest[];
+  /** Next create answers this HTTP status with a problem+json body. */
+  failNextCreate(status: number, detail: string): void;
+  /** Changes a prediction as Replicate would while it runs. */
+  update(id: string, patch: Partial<Pick<FakePrediction, "status" | "output" | "error" | "logs">>): FakePrediction;
+  /** A webhook delivery for the prediction, signed with the secret (or `secret` to forge one). */
+  signedWebhook(id: string, options?: { secret?: string; timestamp?: number; webhookId?: string }): { headers: Headers; body: string };
+  close(): Promise<void>;
+}
+
+export const FAKE_WEBHOOK_SECRET = `whsec_${Buffer.from("fake-replicate-signing-key-0123456789").toString("base64")}`;
+
+export async function startFakeReplicate(options: { token?: string; webhookSecret?: string } = {}): Promise<FakeReplicate> {
+  const token = options.token ?? "r8_fake_token";
+  const webhookSecret = options.webhookSecret ?? FAKE_WEBHOOK_SECRET;
+  const predictions = new Map<string, FakePrediction>();
+  const requests: RecordedRequest[] = [];
+  let nextCreateFailure: { status: number; detail: string } | null = null;
+  let base = "";
+
+  const send = (res: http.ServerResponse, status: number, body: unknown, type = "application/json") => {
+    res.writeHead(status, { "Content-Type": type });
+    res.end(JSON.stringify(body));
+  };
+  const problem = (res: http.ServerResponse, status: number, detail: string) =>
+    send(res, status, { title: http.STATUS_CODES[status], detail, status }, "application/problem+json");
+
+  function create(model: string, version: string | null, body: Record<string, unknown>): FakePrediction {
+    const id = crypto.randomBytes(13).toString("hex").slice(0, 26);
+    const p: FakePrediction = {
+      id,
+      model,
+      version,
+      input: (body.input ?? {}) as Record<string, unknown>,
+      status: "starting",
+      output: null,
+      error: null,
+      logs: "",
+      webhook: body.webhook as string | undefined,
+      webhook_events_filter: body.webhook_events_filter as string[] | undefined,
+      created_at: new Date().toISOString(),
+      started_at: null,
+      completed_at: null,
+      urls: { get: `${base}/v1/predictions/${id}`, cancel: `${base}/v1/predictions/${id}/cancel` },
+      metrics: {},
+    };
+    predictions.set(id, p);
+    return p;
+  }
+
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const path = (req.url ?? "/").split("?")[0];
+      let body: Record<string, unknown> = {};
+      if (raw) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return problem(res, 400, "invalid JSON");
+        }
+      }
+      requests.push({ method: req.method ?? "", path, authorization: req.headers.authorization, body: raw ? body : undefined });
+      if (req.headers.authorization !== `Bearer ${token}`) return problem(res, 401, "Invalid token.");
+
+      const modelCreate = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(path);
+      if (req.method === "POST" && (modelCreate || path === "/v1/predictions")) {
+        if (nextCreateFailure) {
+          const f = nextCreateFailure;
+          nextCreateFailure = null;
+          return problem(res, f.status, f.detail);
+        }
+        if (typeof body.input !== "object" || body.input === null) return problem(res, 422, "input is required");
+        if (!modelCreate && typeof body.version !== "string") return problem(res, 422, "version is required");
+        const model = modelCreate ? `${modelCreate[1]}/${modelCreate[2]}` : "unknown";
+        return send(res, 201, create(model, (body.version as string) ?? null, body));
+      }
+      const get = /^\/v1\/predictions\/([^/]+)$/.exec(path);
+      if (req.method === "GET" && get) {
+        const p = predictions.get(get[1]);
+        return p ? send(res, 200, p) : problem(res, 404, "Not found.");
+      }
+      return problem(res, 404, "Not found.");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    token,
+    webhookSecret,
+    predictions,
+    requests,
+    failNextCreate(status, detail) {
+      nextCreateFailure = { status, detail };
+    },
+    update(id, patch) {
+      const p = predictions.get(id);
+      if (!p) throw new Error(`no prediction ${id}`);
+      Object.assign(p, patch);
+      if (p.status !== "starting" && !p.started_at) p.started_at = new Date().toISOString();
+      if (["succeeded", "failed", "canceled"].includes(p.status)) p.completed_at = new Date().toISOString();
+      return p;
+    },
+    signedWebhook(id, opts = {}) {
+      const p = predictions.get(id);
+      if (!p) throw new Error(`no prediction ${id}`);
+      const body = JSON.stringify(p);
+      const webhookId = opts.webhookId ?? `msg_${crypto.randomBytes(8).toString("hex")}`;
+      const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+      const headers = new Headers({
+        "content-type": "application/json",
+        "webhook-id": webhookId,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signStandardWebhook(opts.secret ?? webhookSecret, webhookId, timestamp, body),
+      });
+      return { headers, body };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,124 @@
+import type { Metadata } from "next";
+import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { buttonClass } from "@/components/ui/button";
+import { ASPECT_RATIOS } from "@/data/tasks";
+import { Link } from "@/i18n/navigation";
+import { getCurrentUser } from "@/lib/current-user";
+import { isFinished, listTasks, toTaskDto, type TaskDto } from "@/services/tasks";
+import { SignUpPrompt } from "./sign-up-prompt";
+import { TaskStatusBadge } from "./task-status";
+
+export const dynamic = "force-dynamic";
+const PAGE_SIZE = 10;
+
+export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
+  const { locale } = await params;
+  const t = await getTranslations({ locale, namespace: "tasks.meta" });
+  return { title: t("listTitle") };
+}
+
+export default async function TasksPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ locale: string }>;
+  searchParams: Promise<{ page?: string | string[] }>;
+}) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  const t = await getTranslations("tasks");
+  const user = await getCurrentUser();
+  if (!user) {
+    return (
+      <div className="mx-auto max-w-3xl px-4 py-10">
+        <h1 className="mb-8 text-3xl font-bold tracking-tight">{t("list.title")}</h1>
+        <SignUpPrompt />
+      </div>
+    );
+  }
+  const raw = Number((await searchParams).page ?? 1);
+  const page = Number.isInteger(raw) && raw >= 1 && raw <= 100_000 ? raw : 1;
+  const { items, hasMore } = await listTasks(user.uuid, { page, pageSize: PAGE_SIZE });
+  const format = await getFormatter();
+
+  return (
+    <div className="mx-auto max-w-4xl px-4 py-10">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-3xl font-bold tracking-tight">{t("list.title")}</h1>
+          <p className="mt-2 text-slate-600">{t("list.subtitle")}</p>
+        </div>
+        <Link href="/tasks/text-to-video" className={buttonClass("primary")}>
+          {t("list.create")}
+        </Link>
+      </div>
+
+      {items.length === 0 ? (
+        <p className="mt-10 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500" data-testid="tasks-list" data-count={0}>
+          {t("list.empty")}
+        </p>
+      ) : (
+        <ul className="mt-8 grid gap-4 sm:grid-cols-2" data-testid="tasks-list" data-count={items.length}>
+          {items.map((row) => {
+            const task = toTaskDto(row);
+            const input = (task.userInput ?? {}) as { prompt?: string; seconds?: number; aspectRatio?: string };
+            const aspect = ASPECT_RATIOS.find((a) => a === input.aspectRatio);
+            return (
+              <li key={task.uuid} className="flex flex-col gap-3 rounded-xl border border-slate-200 p-4" data-task={task.uuid} data-status={task.status}>
+                <div className="flex items-center justify-between gap-2">
+                  <TaskStatusBadge status={task.status} />
+                  <time dateTime={task.createdAt} className="text-xs text-slate-500">
+                    {format.dateTime(new Date(task.createdAt), { dateStyle: "medium", timeStyle: "short" })}
+                  </time>
+                </div>
+                <p className="line-clamp-3 text-sm">{input.prompt}</p>
+                <p className="text-xs text-slate-500">
+                  {aspect && input.seconds ? `${t("list.details", { seconds: input.seconds, aspect: t(`t2v.aspects.${aspect}`) })} · ` : ""}
+                  <span className={task.status === "failed" ? "line-through" : undefined}>{t("list.cost", { credits: task.creditsUsed })}</span>
+                  {task.status === "failed" ? ` (${t("list.refunded")})` : ""}
+                </p>
+                <TaskOutcome task={task} />
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      {(page > 1 || hasMore) && (
+        <nav className="mt-8 flex items-center justify-between text-sm">
+          {page > 1 ? (
+            <Link href={{ pathname: "/tasks", query: { page: page - 1 } }} className={buttonClass("secondary")}>
+              {t("list.newer")}
+            </Link>
+          ) : (
+            <span />
+          )}
+          <span className="text-slate-500">{t("list.page", { page })}</span>
+          {hasMore ? (
+            <Link href={{ pathname: "/tasks", query: { page: page + 1 } }} className={buttonClass("secondary")}>
+              {t("list.older")}
+            </Link>
+          ) : (
+            <span />
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}
+
+async function TaskOutcome({ task }: { task: TaskDto }) {
+  const t = await getTranslations("tasks");
+  if (task.status === "succeeded" && task.outputUrl) {
+    return <video src={task.outputUrl} controls playsInline preload="metadata" className="w-full rounded-lg bg-black" />;
+  }
+  if (task.status === "failed") return <p className="text-sm text-red-700">{task.errorMessage}</p>;
+  if (!isFinished(task)) {
+    return (
+      <Link href={{ pathname: "/tasks/text-to-video", query: { task: task.uuid } }} className="text-sm font-medium text-brand-700 underline">
+        {t("list.view")}
+      </Link>
+    );
+  }
+  return null;
+}

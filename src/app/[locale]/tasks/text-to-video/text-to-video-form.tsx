@@ -16,7 +16,7 @@ import { Link, useRouter } from "@/i18n/navigation";
 import type { TaskDto } from "@/services/tasks";
 import { TaskProgress, TaskStatusBadge } from "../task-status";
 
-const POLL_MS = 1500;
+const POLL_MS = 1000;
 
 type ErrorState =
   | { kind: "insufficient"; required: number; balance: number }

@@ -110,7 +110,7 @@ export default async function TasksPage({
 async function TaskOutcome({ task }: { task: TaskDto }) {
   const t = await getTranslations("tasks");
   if (task.status === "succeeded" && task.outputUrl) {
-    return <video src={task.outputUrl} controls playsInline preload="metadata" className="w-full rounded-lg bg-black" />;
+    return <video src={task.outputUrl} controls playsInline preload="metadata" className="max-h-80 w-full rounded-lg bg-black object-contain" />;
   }
   if (task.status === "failed") return <p className="text-sm text-red-700">{task.errorMessage}</p>;
   if (!isFinished(task)) {

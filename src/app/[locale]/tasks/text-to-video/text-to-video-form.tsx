@@ -60,6 +60,12 @@ async function callApi<T>(path: string, init?: RequestInit): Promise<{ data: T }
   }
 }
 
+/** crypto.randomUUID needs a secure context; plain-http LAN previews fall back to getRandomValues. */
+function newKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 const isRunning = (task: TaskDto | null) => task?.status === "queued" || task?.status === "running";
 
 export function TextToVideoForm({ balance, initialTask }: { balance: number; initialTask: TaskDto | null }) {
@@ -116,7 +122,7 @@ export function TextToVideoForm({ balance, initialTask }: { balance: number; ini
     event.preventDefault();
     setError(null);
     setSubmitting(true);
-    idempotencyKey.current ??= crypto.randomUUID();
+    idempotencyKey.current ??= newKey();
     const result = await callApi<{ task: TaskDto }>("/api/tasks/text-to-video", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey.current },

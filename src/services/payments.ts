@@ -119,8 +119,8 @@ export interface CheckoutInput {
   request: CheckoutRequest;
   /** Locale of the success/cancel pages and of Stripe's hosted page. */
   locale?: string;
-  /** Product text shown on Stripe's page (the route passes translated text). */
-  labels?: { name: string; description: string };
+  /** Product text shown on Stripe's page for `credits` (the route passes translated text). */
+  labels?: (credits: number) => { name: string; description: string };
 }
 
 export interface CheckoutResult {
@@ -143,7 +143,7 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
   const purchase = resolvePurchase(request);
   const stripe = getStripe(); // 503 before any order is written when Stripe is not configured
   const locale: CheckoutLocale = CHECKOUT_LOCALES.find((l) => l === (input.locale ?? request.locale)) ?? "en";
-  const labels = input.labels ?? {
+  const labels = input.labels?.(purchase.credits) ?? {
     name: `${purchase.credits} credits`,
     description: `Bundle of ${purchase.credits} credits, valid for ${PURCHASED_CREDITS_VALIDITY_DAYS} days`,
   };

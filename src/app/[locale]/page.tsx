@@ -1,7 +1,8 @@
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { BuyButton } from "@/components/billing/buy-button";
 import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
-import { WELCOME_CREDITS } from "@/data/credits";
+import { WELCOME_CREDITS, findBundle } from "@/data/credits";
 import { Link } from "@/i18n/navigation";
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
@@ -38,7 +39,8 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           ))}
         </div>
       </section>
-      <PricingSection />
+      {/* Signed-out buyers are sent to sign in; without Stripe keys the button explains the setup. */}
+      <PricingSection action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
     </>
   );
 }

@@ -1,0 +1,98 @@
+"use client";
+
+import { useLocale, useTranslations } from "next-intl";
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS } from "@/data/credits";
+import { useRouter } from "@/i18n/navigation";
+
+type Purchase = { bundle: string } | { quantity: number };
+type Problem = "notConfigured" | "invalid" | "providerError" | "rateLimited" | "generic";
+
+/**
+ * Starts a Stripe Checkout for a bundle or a quantity and sends the browser to it.
+ * `configured={false}` (known on dynamic pages) explains the setup without a request;
+ * elsewhere the checkout route's 503 does the same.
+ */
+export async function startCheckout(purchase: Purchase, locale: string): Promise<{ url: string } | { problem: Problem | "signIn" }> {
+  let res: Response;
+  try {
+    res = await fetch("/api/stripe/checkout/credits", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...purchase, locale }),
+      cache: "no-store",
+    });
+  } catch {
+    return { problem: "generic" };
+  }
+  const body = (await res.json().catch(() => null)) as { code: number; data: { url?: string; reason?: string } | null } | null;
+  if (res.ok && body?.code === 0 && body.data?.url) return { url: body.data.url };
+  if (res.status === 401) return { problem: "signIn" };
+  if (res.status === 503 && body?.data?.reason === "stripe_not_configured") return { problem: "notConfigured" };
+  if (res.status === 400) return { problem: "invalid" };
+  if (res.status === 429) return { problem: "rateLimited" };
+  if (res.status === 502) return { problem: "providerError" };
+  return { problem: "generic" };
+}
+
+export function useCheckout() {
+  const t = useTranslations("billing.buy");
+  const locale = useLocale();
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  async function buy(purchase: Purchase, configured = true) {
+    if (!configured) return setProblem("notConfigured");
+    setBusy(true);
+    setProblem(null);
+    const result = await startCheckout(purchase, locale);
+    if ("url" in result) {
+      window.location.assign(result.url); // Stripe's hosted page: a full navigation
+      return;
+    }
+    setBusy(false);
+    if (result.problem === "signIn") return router.push("/auth/signin");
+    setProblem(result.problem);
+  }
+
+  const message = problem && (
+    <div className="mt-2 text-left" data-testid="buy-problem" data-problem={problem}>
+      <Alert tone={problem === "notConfigured" ? "info" : "error"}>
+        {problem === "invalid" ? t("invalid", { min: MIN_PURCHASE_CREDITS, max: MAX_PURCHASE_CREDITS }) : t(problem)}
+      </Alert>
+    </div>
+  );
+  return { buy, busy, message, t };
+}
+
+export function BuyButton({
+  bundle,
+  credits,
+  configured = true,
+  variant = "primary",
+}: {
+  bundle: string;
+  credits: number;
+  configured?: boolean;
+  variant?: "primary" | "secondary";
+}) {
+  const { buy, busy, message, t } = useCheckout();
+  return (
+    <div>
+      <Button
+        type="button"
+        variant={variant}
+        className="w-full"
+        disabled={busy}
+        data-testid={`buy-${bundle}`}
+        onClick={() => buy({ bundle }, configured)}
+      >
+        {busy ? t("redirecting") : t("button", { credits })}
+      </Button>
+      {message}
+    </div>
+  );
+}

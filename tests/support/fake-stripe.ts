@@ -63,6 +63,8 @@ export interface FakeStripe {
   pay(id: string, options?: { webhook?: boolean }): Promise<FakeSession>;
   /** The next create answers this status with a Stripe error. */
   failNextCreate(status: number, message?: string): void;
+  /** Where pay({ webhook: true }) delivers events (known once the app has started). */
+  setWebhookUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startFakeStripe(
   let created = 0;
   let nextFailure: { status: number; message: string } | null = null;
   let base = "";
+  let webhookUrl = options.webhookUrl;
 
   function createSession(params: Record<string, unknown>): FakeSession {
     const items = params.line_items as Array<{ quantity: string; price_data: { currency: string; unit_amount: string } }>;
@@ -177,9 +180,9 @@ export async function startFakeStripe(
     if (session.payment_status !== "paid") {
       Object.assign(session, { payment_status: "paid", status: "complete", payment_intent: randomId("pi") });
     }
-    if (payOptions.webhook && options.webhookUrl) {
+    if (payOptions.webhook && webhookUrl) {
       const { payload, header } = signedEvent(stripeEvent("checkout.session.completed", session), webhookSecret);
-      await fetch(options.webhookUrl, { method: "POST", body: payload, headers: { "content-type": "application/json", "stripe-signature": header } });
+      await fetch(webhookUrl, { method: "POST", body: payload, headers: { "content-type": "application/json", "stripe-signature": header } });
     }
     return session;
   }
@@ -272,6 +275,9 @@ export async function startFakeStripe(
     pay,
     failNextCreate(status, message = "fake Stripe failure") {
       nextFailure = { status, message };
+    },
+    setWebhookUrl(url) {
+      webhookUrl = url;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,12 +6,16 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { ensureBuild, startAppServer, type AppServer } from "./app-server";
+import { startFakeStripe } from "./fake-stripe";
 import { createPostgresDatabase, testDatabaseUrl } from "./test-database";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     databaseUrl: string;
+    /** The fake Stripe API the app talks to (control API under /_fake/, see fake-stripe.ts). */
+    stripeApiBase: string;
+    stripeWebhookSecret: string;
   }
 }
 
@@ -38,15 +42,22 @@ export default async function setup(project: TestProject) {
     env.PGLITE_DATA_DIR = path.join(dir, "db");
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   }
+  // Payments: the app talks to a local fake Stripe API (tests/support/fake-stripe.ts).
+  const stripe = await startFakeStripe();
+  cleanups.push(stripe.close);
+  Object.assign(env, stripe.appEnv);
   let server: AppServer | undefined;
   try {
     server = await startAppServer({ env });
+    stripe.setWebhookUrl(`${server.url}/api/stripe/webhook`);
   } catch (e) {
     for (const c of cleanups.reverse()) await c();
     throw e;
   }
   project.provide("baseUrl", server.url);
   project.provide("databaseUrl", databaseUrl);
+  project.provide("stripeApiBase", stripe.url);
+  project.provide("stripeWebhookSecret", stripe.webhookSecret);
   return async () => {
     await server!.stop();
     for (const c of cleanups.reverse()) await c();

@@ -1,0 +1,114 @@
+// Payment routes and pages as a signed-out visitor and as Stripe see them, over HTTP
+// against `next start` wired to the local fake Stripe API.
+import { describe, expect, inject, it } from "vitest";
+import { fakeStripeControl, signedEvent, stripeEvent } from "../support/fake-stripe";
+
+const base = inject("baseUrl");
+const stripe = fakeStripeControl(inject("stripeApiBase"));
+const webhookSecret = inject("stripeWebhookSecret");
+
+async function envelope(res: Response) {
+  expect(res.headers.get("content-type")).toContain("application/json");
+  return (await res.json()) as { code: number; message: string; data: Record<string, unknown> | null };
+}
+
+const postCheckout = (body: string) =>
+  fetch(`${base}/api/stripe/checkout/credits`, { method: "POST", body, headers: { "content-type": "application/json" } });
+
+const postWebhook = (payload: string, signature?: string) =>
+  fetch(`${base}/api/stripe/webhook`, {
+    method: "POST",
+    body: payload,
+    headers: { "content-type": "application/json", ...(signature ? { "stripe-signature": signature } : {}) },
+  });
+
+describe("checkout signed out", () => {
+  it("401 envelope and no Stripe call; bad bodies are 400 first", async () => {
+    const before = (await stripe.requests()).length;
+    const res = await postCheckout(JSON.stringify({ quantity: 100 }));
+    expect(res.status).toBe(401);
+    expect(await envelope(res)).toMatchObject({ code: 401 });
+    for (const body of ["{nope", JSON.stringify({ quantity: -1 }), JSON.stringify({ bundle: "nope" }), ""]) {
+      const bad = await postCheckout(body);
+      expect(bad.status, body).toBe(400);
+      expect((await envelope(bad)).code).toBe(400);
+    }
+    expect(await stripe.requests()).toHaveLength(before);
+  });
+
+  it("GET /api/orders is 401", async () => {
+    const res = await fetch(`${base}/api/orders`);
+    expect(res.status).toBe(401);
+    expect((await envelope(res)).code).toBe(401);
+  });
+});
+
+describe("POST /api/stripe/webhook", () => {
+  const event = stripeEvent("checkout.session.completed", {
+    id: "cs_test_http_unknown",
+    object: "checkout.session",
+    metadata: { order_no: "ord_does_not_exist" },
+    client_reference_id: "ord_does_not_exist",
+    amount_total: 1000,
+    currency: "usd",
+    payment_status: "paid",
+    payment_intent: "pi_http_unknown",
+  });
+
+  it("a correctly signed event is acknowledged with 200; an unknown order changes nothing", async () => {
+    const { payload, header } = signedEvent(event, webhookSecret);
+    const res = await postWebhook(payload, header);
+    expect(res.status).toBe(200);
+    expect(await envelope(res)).toMatchObject({ code: 0, data: { received: true, handled: false, action: "unknown_order" } });
+  });
+
+  it("events we do not handle: 200, ignored", async () => {
+    const { payload, header } = signedEvent(stripeEvent("invoice.paid", { id: "in_1" }), webhookSecret);
+    const res = await postWebhook(payload, header);
+    expect(res.status).toBe(200);
+    expect((await envelope(res)).data).toMatchObject({ handled: false, action: "ignored", type: "invoice.paid" });
+  });
+
+  it("forged, stale, tampered and unsigned deliveries: 400 envelope", async () => {
+    const good = signedEvent(event, webhookSecret);
+    const forged = signedEvent(event, "whsec_not_the_real_one");
+    const stale = signedEvent(event, webhookSecret, Math.floor(Date.now() / 1000) - 301 - 5);
+    const cases: Array<[string, string | undefined]> = [
+      [forged.payload, forged.header],
+      [stale.payload, stale.header],
+      [good.payload.replace('"amount_total":1000', '"amount_total":1'), good.header],
+      [good.payload, undefined],
+      ["not json", good.header],
+    ];
+    for (const [payload, header] of cases) {
+      const res = await postWebhook(payload, header);
+      expect(res.status).toBe(400);
+      expect(await envelope(res)).toMatchObject({ code: 400 });
+    }
+  });
+});
+
+describe("pages", () => {
+  it("cancel says nothing was charged, in en and zh", async () => {
+    for (const [locale, text] of [["en", "Nothing was charged."], ["zh", "未产生任何费用"]]) {
+      const res = await fetch(`${base}/${locale}/cancel`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(text);
+    }
+  });
+
+  it("success and orders ask a signed-out visitor to sign in", async () => {
+    for (const path of ["/en/success?session_id=cs_test_x", "/en/orders"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain("Sign in to see your purchase.");
+      expect(html).toContain('href="/en/auth/signin"');
+    }
+  });
+
+  it("the landing page has a Buy button for every bundle", async () => {
+    const html = await (await fetch(`${base}/en`)).text();
+    for (const id of ["starter", "creator", "studio"]) expect(html).toContain(`data-testid="buy-${id}"`);
+  });
+});

@@ -1,3 +1,4 @@
+import { auth } from "@/auth";
 import { UnauthorizedError } from "./errors";
 
 export interface CurrentUser {
@@ -6,12 +7,12 @@ export interface CurrentUser {
   name: string | null;
 }
 
-/**
- * The signed-in user, in route handlers and server components alike, or null.
- * (Wired to next-auth by the accounts feature.)
- */
+/** The signed-in user, in route handlers and server components alike, or null. */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
-  return null;
+  const session = await auth();
+  const user = session?.user;
+  if (!user?.id || !user.email) return null;
+  return { uuid: user.id, email: user.email, name: user.name ?? null };
 }
 
 /** The signed-in user, or an UnauthorizedError (401 envelope in route handlers). */

@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, type Executor } from "@/db";
+import { users, type User } from "@/db/schema";
+import { WELCOME_CREDITS, WELCOME_CREDITS_VALIDITY_DAYS } from "@/data/credits";
+import { normalizeEmail } from "@/lib/email";
+import { ConflictError, isUniqueViolation } from "@/lib/errors";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/password";
+import { TRANS_TYPES, grantCredits } from "@/services/credits";
+
+export const emailSchema = z
+  .string({ error: "must be a string" })
+  .max(254, "must be at most 254 characters")
+  .transform(normalizeEmail)
+  .pipe(z.email("must be a valid email address"));
+
+export const passwordSchema = z
+  .string({ error: "must be a string" })
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+
+export const signUpInput = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
+});
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+/**
+ * The welcome grant, keyed by the user so it happens exactly once however the
+ * account was created (email sign-up, OAuth, a retry).
+ */
+export async function grantWelcomeCredits(userUuid: string, db: Executor = getDb()) {
+  return grantCredits(
+    {
+      userUuid,
+      credits: WELCOME_CREDITS,
+      transType: TRANS_TYPES.newUser,
+      validityDays: WELCOME_CREDITS_VALIDITY_DAYS,
+      key: `${TRANS_TYPES.newUser}:${userUuid}`,
+      reason: "welcome credits",
+    },
+    db,
+  );
+}
+
+/** Creates an email + password account and its welcome credits in one transaction; 409 when the email is taken. */
+export async function createUser(input: SignUpInput, db: Executor = getDb()): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: normalizeEmail(input.email), name: input.name || null, passwordHash })
+        .returning();
+      await grantWelcomeCredits(user.id, tx);
+      return user;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError("email: an account with this email already exists");
+    throw error;
+  }
+}
+
+export async function findUserByEmail(email: string, db: Executor = getDb()): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  return user ?? null;
+}
+
+/**
+ * The user for an email + password pair, or null. A wrong email and a wrong
+ * password take the same time and give the same answer.
+ */
+export async function authenticate(email: string, password: string, db: Executor = getDb()): Promise<User | null> {
+  const user = await findUserByEmail(email, db);
+  if (!user?.passwordHash) {
+    await verifyPassword(password, await dummyPasswordHash());
+    return null;
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+}

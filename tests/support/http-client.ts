@@ -1,0 +1,102 @@
+// A scripted browser for HTTP tests: a cookie jar, JSON helpers, and sign-up +
+// sign-in through the app's real endpoints (POST /api/auth/signup, then
+// GET /api/auth/csrf and a form POST to /api/auth/callback/credentials).
+import crypto from "node:crypto";
+
+export interface EnvelopeBody<T = unknown> {
+  code: number;
+  message: string;
+  data: T;
+}
+
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+
+  /** `ip` is sent as X-Forwarded-For, so each client looks like its own visitor. */
+  constructor(
+    readonly baseUrl: string,
+    readonly ip = `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`,
+  ) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) headers.set("cookie", this.cookieHeader());
+    if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", this.ip);
+    const res = await fetch(new URL(path, this.baseUrl), { redirect: "manual", ...init, headers });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(";");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i).trim();
+      const value = pair.slice(i + 1).trim();
+      const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      if (expired || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary payloads
+  async json<T = any>(path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: EnvelopeBody<T> }> {
+    const res = await this.fetch(path, init);
+    const text = await res.text();
+    let body: EnvelopeBody<T>;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`${init.method ?? "GET"} ${path} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`);
+    }
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary payloads
+  postJson<T = any>(path: string, body: unknown, headers: Record<string, string> = {}) {
+    return this.json<T>(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  }
+
+  signUp(email: string, password: string, name?: string) {
+    return this.postJson<{ user: { uuid: string; email: string; name: string | null } }>("/api/auth/signup", { email, password, name });
+  }
+
+  /** Signs in through next-auth's credentials endpoint; resolves to the raw response (302 on success or failure). */
+  async signIn(email: string, password: string): Promise<Response> {
+    const csrf = await this.json<never>("/api/auth/csrf");
+    const csrfToken = (csrf.body as unknown as { csrfToken: string }).csrfToken;
+    return this.fetch("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${this.baseUrl}/en` }).toString(),
+    });
+  }
+
+  /** True when the jar holds a session cookie. */
+  hasSession(): boolean {
+    return [...this.cookies.keys()].some((k) => k.endsWith("authjs.session-token"));
+  }
+}
+
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}@example.com`;
+}
+
+/** A new account, signed in: the client carries its session cookie. */
+export async function signedInClient(
+  baseUrl: string,
+  opts: { email?: string; password?: string; name?: string } = {},
+): Promise<{ client: TestClient; email: string; password: string; userUuid: string }> {
+  const email = opts.email ?? uniqueEmail();
+  const password = opts.password ?? "correct horse battery";
+  const client = new TestClient(baseUrl);
+  const signUp = await client.signUp(email, password, opts.name);
+  if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
+  const res = await client.signIn(email, password);
+  if (!client.hasSession()) throw new Error(`sign-in failed: ${res.status} ${res.headers.get("location")}`);
+  return { client, email, password, userUuid: signUp.body.data.user.uuid };
+}

@@ -35,6 +35,9 @@ const nextConfig: NextConfig = {
   // Tests build into their own folder so they never clobber a developer's `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // Test builds skip the type check: CI runs `npm run typecheck` on its own, and a
+  // half-written test elsewhere in the tree should not stop the app from building.
+  typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

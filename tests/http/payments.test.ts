@@ -1,0 +1,208 @@
+// Buying credits over HTTP as a signed-in user: `next start` talking to the local fake
+// Stripe API, webhooks signed with the Stripe SDK, balances read from the success page.
+import { describe, expect, inject, it } from "vitest";
+import { WELCOME_CREDITS } from "@/data/credits";
+import { fakeStripeControl, refundedCharge, signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
+import { signedInClient, type TestClient } from "../support/http-client";
+
+const base = inject("baseUrl");
+const stripe = fakeStripeControl(inject("stripeApiBase"));
+const webhookSecret = inject("stripeWebhookSecret");
+
+interface CheckoutJson {
+  url: string;
+  orderNo: string;
+  credits: number;
+  amount: number;
+  currency: string;
+}
+interface OrderJson {
+  orderNo: string;
+  credits: number;
+  amount: number;
+  status: string;
+}
+
+const buy = (client: TestClient, body: unknown) =>
+  client.json<CheckoutJson>("/api/stripe/checkout/credits", {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
+
+const sessionIdOf = (url: string) => url.split("/").pop()!;
+
+async function ordersOf(client: TestClient): Promise<OrderJson[]> {
+  const res = await client.json<{ items: OrderJson[] }>("/api/orders?page=1&pageSize=100");
+  expect(res.status).toBe(200);
+  return res.body.data.items;
+}
+
+async function stripeRequestsFor(email: string) {
+  return (await stripe.requests()).filter((r) => r.params.customer_email === email);
+}
+
+/** The success page's confirmation, as data attributes. */
+async function successPage(client: TestClient, sessionId: string, locale = "en") {
+  const res = await client.fetch(`/${locale}/success?session_id=${sessionId}`);
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  const m = /data-testid="success-order" data-status="(\w+)" data-credits="(\d+)" data-balance="(\d+)"/.exec(html);
+  const problem = /data-testid="success-problem" data-problem="(\w+)"/.exec(html)?.[1] ?? null;
+  return { html, status: m?.[1] ?? null, credits: Number(m?.[2]), balance: Number(m?.[3]), problem };
+}
+
+const webhook = (event: unknown, secret = webhookSecret) => {
+  const { payload, header } = signedEvent(event, secret);
+  return fetch(`${base}/api/stripe/webhook`, {
+    method: "POST",
+    body: payload,
+    headers: { "content-type": "application/json", "stripe-signature": header },
+  });
+};
+
+describe("POST /api/stripe/checkout/credits", () => {
+  it("creates the order and a Checkout Session; Stripe receives the order, the amount and our urls", async () => {
+    const { client, email, userUuid } = await signedInClient(base);
+    const res = await buy(client, { bundle: "creator", locale: "zh" });
+    expect(res.status).toBe(200);
+    expect(res.body.code).toBe(0);
+    const { url, orderNo } = res.body.data;
+    expect(res.body.data).toMatchObject({ credits: 500, amount: 5000, currency: "usd" });
+    expect(url.startsWith(inject("stripeApiBase"))).toBe(true);
+
+    const [order] = await ordersOf(client);
+    expect(order).toMatchObject({ orderNo, credits: 500, amount: 5000, status: "created" });
+
+    const sent = await stripeRequestsFor(email);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].idempotencyKey).toBe(`checkout:${orderNo}`);
+    expect(sent[0].params).toMatchObject({
+      mode: "payment",
+      client_reference_id: orderNo,
+      metadata: { order_no: orderNo, user_uuid: userUuid, credits: "500" },
+      success_url: `${base}/zh/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${base}/zh/cancel`,
+      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "5000", product_data: { name: "500 积分" } } }],
+    });
+  });
+
+  const bad: Array<[string, unknown]> = [
+    ["malformed JSON", "{quantity: 100"],
+    ["a fractional quantity", { quantity: 99.5 }],
+    ["zero", { quantity: 0 }],
+    ["a negative quantity", { quantity: -500 }],
+    ["a huge quantity", { quantity: 1e12 }],
+    ["a quantity as a string", { quantity: "100" }],
+    ["an unknown bundle", { bundle: "gold" }],
+    ["both", { quantity: 100, bundle: "starter" }],
+    ["an empty body", ""],
+  ];
+  it("bad input: 400 envelope naming the field, no order, no Stripe call", async () => {
+    const { client, email } = await signedInClient(base);
+    for (const [name, body] of bad) {
+      const res = await buy(client, body);
+      expect(res.status, name).toBe(400);
+      expect(res.body.code, name).toBe(400);
+      expect(res.body.message, name).toMatch(/^(quantity|bundle|body|malformed|request)/);
+    }
+    expect(await ordersOf(client)).toEqual([]);
+    expect(await stripeRequestsFor(email)).toEqual([]);
+  });
+
+  it("Stripe refusing the session: 502 envelope, the order is failed", async () => {
+    const { client } = await signedInClient(base);
+    await stripe.failNextCreate(400, "Invalid currency");
+    const res = await buy(client, { quantity: 100 });
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe(502);
+    const [order] = await ordersOf(client);
+    expect(order.status).toBe("failed");
+  });
+});
+
+describe("paying", () => {
+  it("the hosted page's webhook grants once; the success page shows the credits and the new balance", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    await stripe.pay(sessionId, true); // fake Stripe delivers a signed checkout.session.completed to the app
+    const page = await successPage(client, sessionId);
+    expect(page).toMatchObject({ status: "paid", credits: 100, balance: WELCOME_CREDITS + 100 });
+    expect(page.html).toContain("100 credits were added to your account.");
+    expect((await ordersOf(client))[0].status).toBe("paid");
+    // Reloading the page grants nothing more.
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 100);
+  });
+
+  it("the success page alone fulfils (webhook late); the webhook then finds it done", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { bundle: "starter" });
+    const sessionId = sessionIdOf(body.data.url);
+    const session = await stripe.pay(sessionId, false);
+    expect(await successPage(client, sessionId, "zh")).toMatchObject({ status: "paid", balance: WELCOME_CREDITS + 100 });
+    const res = await webhook(stripeEvent("checkout.session.completed", session));
+    expect(res.status).toBe(200);
+    expect((await res.json()).data).toMatchObject({ handled: false, action: "already_fulfilled" });
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 100);
+  });
+
+  it("20 replays and 10 concurrent deliveries of the same event grant once", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 300 });
+    const sessionId = sessionIdOf(body.data.url);
+    const session: FakeSession = await stripe.pay(sessionId, false);
+    const event = stripeEvent("checkout.session.completed", session);
+
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => webhook(event).then((r) => r.json())));
+    const replays = [];
+    for (let i = 0; i < 20; i++) replays.push(await (await webhook(event)).json());
+    const all = [...concurrent, ...replays];
+    expect(all.every((r) => r.code === 0)).toBe(true);
+    expect(all.filter((r) => r.data.handled)).toHaveLength(1);
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 300);
+  });
+
+  it("a forged delivery changes nothing", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    const session = await stripe.pay(sessionId, false);
+    const res = await webhook(stripeEvent("checkout.session.completed", session), "whsec_forged");
+    expect(res.status).toBe(400);
+    expect((await ordersOf(client))[0].status).toBe("created");
+  });
+
+  it("someone else's session: the success page refuses and grants nothing", async () => {
+    const buyer = await signedInClient(base);
+    const other = await signedInClient(base);
+    const { body } = await buy(buyer.client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    await stripe.pay(sessionId, false);
+    expect((await successPage(other.client, sessionId)).problem).toBe("forbidden");
+    expect((await ordersOf(buyer.client))[0].status).toBe("created");
+  });
+
+  it("a refund takes back the unspent credits and marks the order refunded", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    const session = await stripe.pay(sessionId, true);
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 100);
+    const paid = await stripe.session(sessionId);
+    const res = await webhook(stripeEvent("charge.refunded", refundedCharge(paid.payment_intent ?? session.payment_intent, 1000)));
+    expect((await res.json()).data).toMatchObject({ handled: true, action: "refunded" });
+    expect(await successPage(client, sessionId)).toMatchObject({ status: "refunded", balance: WELCOME_CREDITS });
+    expect((await ordersOf(client))[0].status).toBe("refunded");
+  });
+});
+
+describe("pages signed in", () => {
+  it("the orders page lists the user's orders", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 120 });
+    const html = await (await client.fetch("/en/orders")).text();
+    expect(html).toContain(`data-order-no="${body.data.orderNo}"`);
+    expect(html).toContain("Awaiting payment");
+  });
+});

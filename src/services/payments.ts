@@ -34,9 +34,13 @@ import { env } from "@/lib/env";
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { TRANS_TYPES, getUserCredits, grantCredits, revokeOrderCredits } from "@/services/credits";
+import { hitRateLimit } from "@/services/rate-limit";
 
 export const CHECKOUT_LOCALES = ["en", "zh"] as const;
 export type CheckoutLocale = (typeof CHECKOUT_LOCALES)[number];
+
+/** Checkouts a user may start per window: each one is an order row and a Stripe API call. */
+export const CHECKOUT_RATE_LIMIT = { perUser: 20, windowSeconds: 600 } as const;
 
 /** Stripe's smallest and largest single USD charge, in cents. */
 export const STRIPE_MIN_AMOUNT = 50;
@@ -142,6 +146,7 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
   const request = parseInput(checkoutRequestSchema, input.request);
   const purchase = resolvePurchase(request);
   const stripe = getStripe(); // 503 before any order is written when Stripe is not configured
+  await hitRateLimit(`checkout:${input.user.uuid}`, CHECKOUT_RATE_LIMIT.perUser, CHECKOUT_RATE_LIMIT.windowSeconds, db);
   const locale: CheckoutLocale = CHECKOUT_LOCALES.find((l) => l === (input.locale ?? request.locale)) ?? "en";
   const labels = input.labels?.(purchase.credits) ?? {
     name: `${purchase.credits} credits`,

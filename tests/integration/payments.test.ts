@@ -6,11 +6,12 @@ import { getDb, openPostgres } from "@/db";
 import { credits, orders } from "@/db/schema";
 import { CREDIT_BUNDLES, MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS, PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
 import { resetEnvCache } from "@/lib/env";
-import { AppError, BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError } from "@/lib/errors";
 import { StripeNotConfiguredError, verifyStripeWebhook } from "@/lib/stripe";
 import { decreaseCredits, getUserCredits, grantCredits } from "@/services/credits";
 import { verifyLedger } from "@/services/credits-verify";
 import {
+  CHECKOUT_RATE_LIMIT,
   PaymentProviderError,
   confirmCheckoutSession,
   createCreditsCheckout,
@@ -197,6 +198,15 @@ describe("checkout", () => {
     expect((error as AppError).status).toBe(502);
     const [order] = await db().select().from(orders).where(eq(orders.userUuid, user.uuid));
     expect(order).toMatchObject({ status: "failed", stripeSessionId: null });
+  });
+
+  it(`more than ${CHECKOUT_RATE_LIMIT.perUser} checkouts in ${CHECKOUT_RATE_LIMIT.windowSeconds} s: 429, no order, no Stripe call`, async () => {
+    const user = await newBuyer();
+    for (let i = 0; i < CHECKOUT_RATE_LIMIT.perUser; i++) await checkout(user, { bundle: "starter" });
+    const error = await checkout(user, { bundle: "starter" }).catch((e) => e);
+    expect(error).toBeInstanceOf(TooManyRequestsError);
+    expect(await orderCount(user.uuid)).toBe(CHECKOUT_RATE_LIMIT.perUser);
+    expect(requestsFor(user.email)).toHaveLength(CHECKOUT_RATE_LIMIT.perUser);
   });
 
   it("a Stripe 500 is retried by the SDK with the same idempotency key: one session", async () => {

@@ -1,9 +1,14 @@
 // Buying credits over HTTP as a signed-in user: `next start` talking to the local fake
 // Stripe API, webhooks signed with the Stripe SDK, balances read from the success page.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { WELCOME_CREDITS } from "@/data/credits";
+import { startAppServer } from "../support/app-server";
 import { fakeStripeControl, refundedCharge, signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
 import { signedInClient, type TestClient } from "../support/http-client";
+import { HTTP_TEST_ENV } from "../support/http-setup";
 
 const base = inject("baseUrl");
 const stripe = fakeStripeControl(inject("stripeApiBase"));
@@ -204,5 +209,26 @@ describe("pages signed in", () => {
     const html = await (await client.fetch("/en/orders")).text();
     expect(html).toContain(`data-order-no="${body.data.orderNo}"`);
     expect(html).toContain("Awaiting payment");
+  });
+});
+
+describe("without STRIPE_SECRET_KEY", () => {
+  it("checkout answers 503 with a reason the Buy buttons explain; no order; the webhook is closed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-nostripe-"));
+    const app = await startAppServer({ env: { ...HTTP_TEST_ENV, PGLITE_DATA_DIR: path.join(dir, "db") } });
+    try {
+      const { client } = await signedInClient(app.url);
+      const res = await buy(client, { bundle: "starter" });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ code: 503, data: { reason: "stripe_not_configured" } });
+      expect(res.body.message).toContain("STRIPE_SECRET_KEY");
+      expect(await ordersOf(client)).toEqual([]);
+      const { payload, header } = signedEvent(stripeEvent("invoice.paid", {}), webhookSecret);
+      const hook = await fetch(`${app.url}/api/stripe/webhook`, { method: "POST", body: payload, headers: { "stripe-signature": header } });
+      expect(hook.status).toBe(503);
+    } finally {
+      await app.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

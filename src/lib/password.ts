@@ -9,8 +9,7 @@ const R = 8;
 const P = 1;
 const KEY_LEN = 32;
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-rules";
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { AuthPage } from "@/components/auth/auth-page";
+import { SignInForm } from "@/components/auth/sign-in-form";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ callbackUrl?: string | string[] }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { locale } = await params;
+  return { title: (await getTranslations({ locale, namespace: "auth.meta" }))("signInTitle") };
+}
+
+export default async function SignInPage({ params, searchParams }: Props) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  const t = await getTranslations("auth.signIn");
+  return (
+    <AuthPage
+      locale={locale}
+      callbackUrl={(await searchParams).callbackUrl}
+      title={t("title")}
+      subtitle={t("subtitle")}
+      form={(target) => <SignInForm callbackUrl={target} />}
+    />
+  );
+}

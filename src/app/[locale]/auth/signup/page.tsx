@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { AuthPage } from "@/components/auth/auth-page";
+import { SignUpForm } from "@/components/auth/sign-up-form";
+import { WELCOME_CREDITS } from "@/data/credits";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ callbackUrl?: string | string[] }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { locale } = await params;
+  return { title: (await getTranslations({ locale, namespace: "auth.meta" }))("signUpTitle") };
+}
+
+export default async function SignUpPage({ params, searchParams }: Props) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  const t = await getTranslations("auth.signUp");
+  return (
+    <AuthPage
+      locale={locale}
+      callbackUrl={(await searchParams).callbackUrl}
+      title={t("title")}
+      subtitle={t("subtitle", { credits: WELCOME_CREDITS })}
+      form={(target) => <SignUpForm callbackUrl={target} />}
+    />
+  );
+}

@@ -1,0 +1,32 @@
+import { redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/current-user";
+import { safeCallbackUrl } from "./credentials";
+import { OAuthButtons } from "./oauth-buttons";
+
+/** The frame of the sign-in and sign-up pages; a signed-in visitor goes straight on. */
+export async function AuthPage({
+  locale,
+  callbackUrl,
+  title,
+  subtitle,
+  form,
+}: {
+  locale: string;
+  callbackUrl: string | string[] | undefined;
+  title: string;
+  subtitle: string;
+  form: (target: string) => React.ReactNode;
+}) {
+  const target = safeCallbackUrl(typeof callbackUrl === "string" ? callbackUrl : undefined, `/${locale}/credits`);
+  if (await getCurrentUser()) redirect(target);
+  return (
+    <div className="mx-auto max-w-md px-4 py-12">
+      <h1 className="text-2xl font-semibold">{title}</h1>
+      <p className="mt-2 text-sm text-slate-600">{subtitle}</p>
+      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
+        <OAuthButtons callbackUrl={target} />
+        {form(target)}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+// Browser side of the credentials sign-in: the same two requests a script makes
+// (GET /api/auth/csrf, then a form POST to /api/auth/callback/credentials).
+export type SignInResult = "ok" | "invalid" | "rate-limited" | "error";
+
+export async function signInWithPassword(email: string, password: string): Promise<SignInResult> {
+  try {
+    const { csrfToken } = await (await fetch("/api/auth/csrf")).json();
+    const res = await fetch("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
+      body: new URLSearchParams({ csrfToken, email, password }).toString(),
+    });
+    if (res.status === 429) return "rate-limited";
+    if (!res.ok) return "error";
+    const { url } = (await res.json()) as { url?: string };
+    return url && !url.includes("error=") ? "ok" : "invalid";
+  } catch {
+    return "error";
+  }
+}
+
+/** Only same-site paths are followed after sign-in (no open redirects). */
+export function safeCallbackUrl(value: string | null | undefined, fallback: string): string {
+  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : fallback;
+}

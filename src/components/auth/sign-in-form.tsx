@@ -1,0 +1,56 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { Link } from "@/i18n/navigation";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { signInWithPassword } from "./credentials";
+import { Field } from "./field";
+import { validateAccountFields, type FieldErrors } from "./validation";
+
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const t = useTranslations("auth");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [banner, setBanner] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    const fieldErrors = validateAccountFields((k, v) => t(`validation.${k}`, v), { email, password });
+    // A too-short password cannot be right, but say so only as "wrong email or password".
+    delete fieldErrors.password;
+    if (!password) fieldErrors.password = t("validation.required");
+    setErrors(fieldErrors);
+    setBanner(null);
+    if (Object.keys(fieldErrors).length > 0) return;
+    setBusy(true);
+    const result = await signInWithPassword(email, password);
+    if (result === "ok") {
+      window.location.assign(callbackUrl); // a full load, so the header shows the account
+      return;
+    }
+    setBusy(false);
+    setBanner(t(result === "invalid" ? "signIn.invalid" : result === "rate-limited" ? "signIn.rateLimited" : "error"));
+  }
+
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4" data-testid="signin-form">
+      {banner && <Alert tone="error">{banner}</Alert>}
+      <Field id="email" name="email" type="email" autoComplete="email" label={t("fields.email")} error={errors.email} />
+      <Field id="password" name="password" type="password" autoComplete="current-password" label={t("fields.password")} error={errors.password} />
+      <Button type="submit" disabled={busy} className="w-full" data-testid="signin-submit">
+        {busy ? t("signIn.submitting") : t("signIn.submit")}
+      </Button>
+      <p className="text-center text-sm text-slate-600">
+        {t("signIn.noAccount")}{" "}
+        <Link href={{ pathname: "/auth/signup", query: { callbackUrl } }} className="text-brand-700 underline">
+          {t("signIn.toSignUp")}
+        </Link>
+      </p>
+    </form>
+  );
+}

@@ -9,15 +9,15 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  baseURL: async ({}, use) => {
+  baseURL: async ({}, provide) => {
     const url = process.env.E2E_BASE_URL;
     if (!url) throw new Error("E2E_BASE_URL is not set: run through `npm run test:e2e` (playwright.config.ts globalSetup)");
-    await use(url);
+    await provide(url);
   },
   allowConsoleErrors: [[], { option: true }],
   // auto: every test gets the guard, whether or not it names the fixture.
   browserErrors: [
-    async ({ page, allowConsoleErrors }, use) => {
+    async ({ page, allowConsoleErrors }, provide) => {
       const errors: string[] = [];
       page.on("console", (msg) => {
         if (msg.type() !== "error") return;
@@ -26,7 +26,7 @@ export const test = base.extend<Fixtures>({
         errors.push(`console.error: ${text}`);
       });
       page.on("pageerror", (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
-      await use(errors);
+      await provide(errors);
       expect(errors, "the browser logged errors").toEqual([]);
     },
     { auto: true },

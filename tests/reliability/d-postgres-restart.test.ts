@@ -1,0 +1,104 @@
+// (d) PostgreSQL restarted under load: requests that fail answer a 5xx envelope
+// (JSON, never HTML), nothing is charged in part, and the app recovers by itself.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grantCredits } from "@/services/credits";
+import { api, creditsVerify, query, signUpUsers, startFreshApp, waitFor, type ApiResult, type FreshApp, type SignedInUser } from "./harness";
+import { startRestartablePostgres, type RestartablePostgres } from "./pg-cluster";
+
+describe("(d) PostgreSQL restart under load", () => {
+  let pg: RestartablePostgres;
+  let app: FreshApp;
+  let users: SignedInUser[];
+
+  beforeAll(async () => {
+    pg = await startRestartablePostgres();
+    app = await startFreshApp({ prefix: "rel_d", adminUrl: pg.adminUrl });
+    users = await signUpUsers(app, 8, "rel-d");
+    for (const u of users) {
+      await grantCredits({ userUuid: u.userUuid, credits: 100_000, transType: "system_add", validityDays: 30 }, app.database.db);
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    pg?.stop();
+  });
+
+  it("answers 5xx envelopes while the database is down, charges nothing in part, and recovers", async () => {
+    const results: Array<{ path: string; res?: ApiResult; ms?: number; networkError?: string }> = [];
+    let stop = false;
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const u = users[(w + i) % users.length];
+        const isTask = i % 2 === 0;
+        const path = isTask ? "/api/tasks/text-to-video" : "/api/credits";
+        const started = Date.now();
+        try {
+          const res = isTask
+            ? await api(app.url, "POST", path, { cookie: u.cookie, body: { prompt: `under fire ${w}/${i}`, seconds: 1, aspectRatio: "landscape" } })
+            : await api(app.url, "GET", path, { cookie: u.cookie });
+          results.push({ path, res, ms: Date.now() - started });
+        } catch (error) {
+          results.push({ path, networkError: String(error) });
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 12 }, (_, w) => worker(w)));
+    await new Promise((r) => setTimeout(r, 2000));
+    const restartAt = results.length;
+    await pg.restart();
+    await new Promise((r) => setTimeout(r, 3000));
+    stop = true;
+    await load;
+
+    const slowest = Math.max(...results.map((r) => r.ms ?? 0));
+    console.log(
+      `(d) ${results.length} requests, ${results.filter((r) => r.res && r.res.status >= 500).length} answered 5xx, slowest ${slowest} ms`,
+    );
+    // The Node server itself never dropped a connection.
+    expect(results.filter((r) => r.networkError).map((r) => r.networkError)).toEqual([]);
+    const failures = results.filter((r) => r.res!.status >= 300);
+    // Every failure is a server-side 5xx, as a JSON envelope.
+    for (const f of failures) {
+      expect(f.res!.status, f.res!.text.slice(0, 300)).toBeGreaterThanOrEqual(500);
+      expect(f.res!.contentType).toContain("application/json");
+      expect(f.res!.body).toMatchObject({ code: f.res!.status, data: null });
+      expect(f.res!.text).not.toMatch(/<html|stack|at \w+ \(/i);
+    }
+    // The restart really hit requests in flight.
+    expect(failures.length).toBeGreaterThan(0);
+    expect(results.length).toBeGreaterThan(restartAt);
+
+    // Recovery without restarting the app: health, a read and a charge all work again.
+    await waitFor("the app to answer again", async () => (await api(app.url, "GET", "/api/health")).status === 200, 30_000);
+    const read = await api(app.url, "GET", "/api/credits", { cookie: users[0].cookie });
+    expect(read.status).toBe(200);
+    const task = await api(app.url, "POST", "/api/tasks/text-to-video", {
+      cookie: users[0].cookie,
+      body: { prompt: "after the storm", seconds: 1, aspectRatio: "landscape" },
+    });
+    expect(task.status, task.text).toBeLessThan(300);
+
+    // No partial charges: every debit has its task and every task its debit.
+    const orphanDebits = await query(
+      app,
+      sql`SELECT c.trans_no FROM credits c LEFT JOIN tasks t ON t.credits_trans_no = c.trans_no
+          WHERE c.trans_type = 'task_text_to_video' AND t.uuid IS NULL`,
+    );
+    expect(orphanDebits).toEqual([]);
+    const unpaidTasks = await query(
+      app,
+      sql`SELECT t.uuid FROM tasks t LEFT JOIN credits c ON c.trans_no = t.credits_trans_no AND c.trans_type = 'task_text_to_video'
+          WHERE c.trans_no IS NULL`,
+    );
+    expect(unpaidTasks).toEqual([]);
+    // Every task a client was told about exists.
+    const told = results.filter((r) => r.res!.status < 300 && r.path.includes("tasks")).map((r) => r.res!.body!.data.task.uuid as string);
+    const stored = new Set((await query<{ uuid: string }>(app, sql`SELECT uuid FROM tasks`)).map((t) => t.uuid));
+    expect(told.filter((uuid) => !stored.has(uuid))).toEqual([]);
+    expect(told.length).toBeGreaterThan(0);
+    const verify = await creditsVerify(app.databaseUrl);
+    expect(verify.code, verify.output).toBe(0);
+  });
+});

@@ -1,11 +1,13 @@
 // npm run bench — every benchmark, each printing figures as ratios against a
 // baseline measured in the same run.
 import os from "node:os";
+import { runHttpBench } from "./http";
 import { runLedgerBench } from "./ledger";
 
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
   await runLedgerBench();
+  await runHttpBench();
 }
 
 main().then(

@@ -1,0 +1,193 @@
+// The task routes over HTTP as a signed-in user: the same requests a script or the page makes.
+import { describe, expect, inject, it } from "vitest";
+import { WELCOME_CREDITS } from "@/data/credits";
+import { textToVideoCost } from "@/data/tasks";
+import { signedInClient, type TestClient } from "../support/http-client";
+
+const base = inject("baseUrl");
+const good = { prompt: "Astronaut surfing", seconds: 8, aspectRatio: "landscape" };
+
+interface TaskJson {
+  uuid: string;
+  type: string;
+  status: string;
+  creditsUsed: number;
+  userInput: Record<string, unknown>;
+  outputUrl: string | null;
+  progress: number;
+  errorMessage: string | null;
+  createdAt: string;
+}
+
+const create = (client: TestClient, body: unknown, headers: Record<string, string> = {}) =>
+  client.json<{ task: TaskJson }>("/api/tasks/text-to-video", {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
+
+/** The balance the text-to-video page shows (data-credits on t2v-balance). */
+async function balanceOnPage(client: TestClient): Promise<number> {
+  const html = await (await client.fetch("/en/tasks/text-to-video")).text();
+  const m = /data-testid="t2v-balance" data-credits="(\d+)"/.exec(html);
+  if (!m) throw new Error("no balance on the page");
+  return Number(m[1]);
+}
+
+async function taskCount(client: TestClient): Promise<number> {
+  const res = await client.json<{ items: TaskJson[] }>("/api/tasks?page=1&pageSize=100");
+  return res.body.data.items.length;
+}
+
+async function waitFor(client: TestClient, uuid: string, statuses: string[], timeoutMs = 20_000): Promise<TaskJson> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client.json<{ task: TaskJson }>(`/api/tasks/${uuid}`);
+    expect(res.status).toBe(200);
+    if (statuses.includes(res.body.data.task.status)) return res.body.data.task;
+    if (Date.now() > deadline) throw new Error(`task ${uuid} still ${res.body.data.task.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe("POST /api/tasks/text-to-video", () => {
+  it("happy path: 201 with the task, which runs to a playable video", async () => {
+    const { client } = await signedInClient(base);
+    const started = Date.now();
+    const res = await create(client, good);
+    expect(Date.now() - started).toBeLessThan(1500); // does not wait for the 1.5 s mock job
+    expect(res.status).toBe(201);
+    expect(res.body.code).toBe(0);
+    const task = res.body.data.task;
+    expect(task).toMatchObject({
+      type: "text_to_video",
+      status: "queued",
+      creditsUsed: textToVideoCost(8, "landscape"),
+      userInput: good,
+      outputUrl: null,
+      progress: 0,
+      errorMessage: null,
+    });
+    expect(Object.keys(task).sort()).toEqual(
+      ["completedAt", "createdAt", "creditsUsed", "errorMessage", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
+    );
+    expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - task.creditsUsed);
+
+    const done = await waitFor(client, task.uuid, ["succeeded"]);
+    expect(done).toMatchObject({ progress: 100, outputUrl: "/videos/sample-landscape.mp4" });
+    const video = await fetch(`${base}${done.outputUrl}`);
+    expect(video.headers.get("content-type")).toBe("video/mp4");
+
+    const latest = await client.json<{ task: TaskJson }>("/api/tasks/latest");
+    expect(latest.body.data.task.uuid).toBe(task.uuid);
+    const page = await (await client.fetch(`/en/tasks/text-to-video?task=${task.uuid}`)).text();
+    expect(page).toContain('data-testid="t2v-video"');
+    const history = await (await client.fetch("/zh/tasks")).text();
+    expect(history).toContain('data-testid="tasks-list"');
+    expect(history).toContain("Astronaut surfing");
+    expect(history).toContain("已完成");
+  });
+
+  it("bad input: 400 naming the field, nothing charged, no task", async () => {
+    const { client } = await signedInClient(base);
+    const cases: Array<[unknown, string]> = [
+      [{ ...good, prompt: "" }, "prompt"],
+      [{ ...good, prompt: "   " }, "prompt"],
+      [{ ...good, prompt: "x".repeat(2001) }, "prompt"],
+      [{ ...good, prompt: ["a"] }, "prompt"],
+      [{ seconds: 8, aspectRatio: "landscape" }, "prompt"],
+      [{ ...good, seconds: "8" }, "seconds"],
+      [{ ...good, seconds: -1 }, "seconds"],
+      [{ ...good, seconds: 2.5 }, "seconds"],
+      [{ ...good, seconds: 0 }, "seconds"],
+      [{ ...good, seconds: 1e9 }, "seconds"],
+      [{ ...good, seconds: null }, "seconds"],
+      [{ ...good, aspectRatio: "cinema" }, "aspectRatio"],
+      [[], "body"],
+      ['{"prompt": NaN}', "body"],
+      ["not json", "body"],
+    ];
+    for (const [body, field] of cases) {
+      const res = await create(client, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe(400);
+      if (field !== "body") expect(res.body.message.startsWith(`${field}:`), res.body.message).toBe(true);
+    }
+    const badKey = await create(client, good, { "idempotency-key": "x".repeat(201) });
+    expect(badKey.status).toBe(400);
+    expect(await taskCount(client)).toBe(0);
+    expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS);
+  });
+
+  it("402 insufficient credits: no task, nothing debited", async () => {
+    const { client } = await signedInClient(base);
+    const ten = { ...good, seconds: 10 };
+    const cost = textToVideoCost(10, "landscape");
+    const affordable = Math.floor(WELCOME_CREDITS / cost);
+    for (let i = 0; i < affordable; i++) expect((await create(client, ten)).status).toBe(201);
+    const before = await balanceOnPage(client);
+    const res = await create(client, ten);
+    expect(res.status).toBe(402);
+    expect(res.body).toMatchObject({ code: 402, message: "insufficient credits", data: { balance: before, required: cost } });
+    expect(await taskCount(client)).toBe(affordable);
+    expect(await balanceOnPage(client)).toBe(before);
+  });
+
+  it("a mock:fail task fails and its credits come back", async () => {
+    const { client } = await signedInClient(base);
+    const res = await create(client, { ...good, prompt: "please mock:fail" });
+    expect(res.status).toBe(201);
+    const failed = await waitFor(client, res.body.data.task.uuid, ["failed"]);
+    expect(failed.errorMessage).toContain("mock:fail");
+    expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS);
+  });
+
+  it("Idempotency-Key: concurrent repeats return the first task and charge once", async () => {
+    const { client } = await signedInClient(base);
+    const results = await Promise.all(Array.from({ length: 5 }, () => create(client, good, { "idempotency-key": "same-click" })));
+    expect(new Set(results.map((r) => r.body.data.task.uuid)).size).toBe(1);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(await taskCount(client)).toBe(1);
+    expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - textToVideoCost(8, "landscape"));
+  });
+
+  it("429 after TASK_RATE_LIMIT_PER_MINUTE creations (default 30), with the envelope", async () => {
+    const { client } = await signedInClient(base);
+    const one = { ...good, seconds: 1 };
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await create(client, one)).status);
+    expect(statuses.every((s) => s === 201 || s === 402)).toBe(true);
+    const limited = await create(client, one);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 429, message: "too many requests" });
+  });
+});
+
+describe("GET /api/tasks/{uuid}, /latest, ?page", () => {
+  it("owner only: 403 for another user, 404 when missing", async () => {
+    const owner = await signedInClient(base);
+    const stranger = await signedInClient(base);
+    const { body } = await create(owner.client, good);
+    const uuid = body.data.task.uuid;
+    const theirs = await stranger.client.json(`/api/tasks/${uuid}`);
+    expect(theirs.status).toBe(403);
+    expect(theirs.body.code).toBe(403);
+    const missing = await owner.client.json("/api/tasks/00000000-0000-0000-0000-000000000000");
+    expect(missing.status).toBe(404);
+    expect((await stranger.client.json<{ task: null }>("/api/tasks/latest")).body.data.task).toBeNull();
+    expect((await stranger.client.json<{ items: unknown[] }>("/api/tasks")).body.data.items).toEqual([]);
+  });
+
+  it("lists the caller's tasks newest first, by page", async () => {
+    const { client } = await signedInClient(base);
+    const uuids: string[] = [];
+    for (const seconds of [1, 2, 3]) uuids.push((await create(client, { ...good, seconds })).body.data.task.uuid);
+    const p1 = await client.json<{ items: TaskJson[]; hasMore: boolean }>("/api/tasks?page=1&pageSize=2");
+    expect(p1.body.data.items.map((t) => t.uuid)).toEqual([uuids[2], uuids[1]]);
+    expect(p1.body.data.hasMore).toBe(true);
+    const p2 = await client.json<{ items: TaskJson[]; hasMore: boolean }>("/api/tasks?page=2&pageSize=2");
+    expect(p2.body.data.items.map((t) => t.uuid)).toEqual([uuids[0]]);
+    expect(p2.body.data.hasMore).toBe(false);
+    for (const q of ["page=0", "page=abc", "pageSize=500"]) expect((await client.json(`/api/tasks?${q}`)).status).toBe(400);
+  });
+});

@@ -160,6 +160,10 @@ export const creditGrants = pgTable(
     index("credit_grants_active_idx")
       .on(t.userUuid, t.expiredAt, t.createdAt)
       .where(sql`${t.remaining} > 0`),
+    // expireCredits(): lapsed grants with credits left, across all users.
+    index("credit_grants_expiring_idx")
+      .on(t.expiredAt)
+      .where(sql`${t.remaining} > 0 AND ${t.expiredAt} IS NOT NULL`),
     check("credit_grants_remaining_range", sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.credits}`),
   ],
 );

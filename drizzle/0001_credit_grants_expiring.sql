@@ -1,0 +1,1 @@
+CREATE INDEX "credit_grants_expiring_idx" ON "credit_grants" USING btree ("expired_at") WHERE "credit_grants"."remaining" > 0 AND "credit_grants"."expired_at" IS NOT NULL;

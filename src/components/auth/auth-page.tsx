@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/current-user";
 import { safeCallbackUrl } from "./credentials";
@@ -17,7 +18,10 @@ export async function AuthPage({
   subtitle: string;
   form: (target: string) => React.ReactNode;
 }) {
-  const target = safeCallbackUrl(typeof callbackUrl === "string" ? callbackUrl : undefined, `/${locale}/credits`);
+  const target = safeCallbackUrl(
+    typeof callbackUrl === "string" ? callbackUrl : await cameFrom(),
+    `/${locale}/credits`,
+  );
   if (await getCurrentUser()) redirect(target);
   return (
     <div className="mx-auto max-w-md px-4 py-12">
@@ -29,4 +33,22 @@ export async function AuthPage({
       </div>
     </div>
   );
+}
+
+/**
+ * Without a callbackUrl (the header's links, sign-up prompts, Buy buttons), the page the
+ * visitor came from: the Referer's path when it is this site and not an auth page.
+ */
+async function cameFrom(): Promise<string | undefined> {
+  const h = await headers();
+  const referer = h.get("referer");
+  const host = h.get("x-forwarded-host") ?? h.get("host");
+  if (!referer || !host) return undefined;
+  try {
+    const url = new URL(referer);
+    if (url.host !== host || /\/(auth|api)(\/|$)/.test(url.pathname)) return undefined;
+    return url.pathname + url.search;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { PASSWORD_MIN_LENGTH } from "@/lib/password-rules";
 import { signInWithPassword } from "./credentials";
 import { Field } from "./field";
 import { validateAccountFields, type FieldErrors } from "./validation";
@@ -38,8 +39,13 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         setErrors({ email: t("signUp.emailTaken") });
       } else if (res.status === 400) {
         // The server names the field; show our own words for it.
-        const field = ((await res.json()).data?.field ?? "") as keyof FieldErrors;
-        setErrors({ [field || "email"]: t(field === "password" ? "validation.passwordShort" : "validation.emailInvalid", { min: 8 }) });
+        const field: unknown = (await res.json()).data?.field;
+        const messages: FieldErrors = {
+          email: t("validation.emailInvalid"),
+          password: t("validation.passwordShort", { min: PASSWORD_MIN_LENGTH }),
+          name: t("validation.nameLong", { max: 100 }),
+        };
+        setErrors(field === "password" || field === "name" ? { [field]: messages[field] } : { email: messages.email });
       } else if (res.ok && (await signInWithPassword(values.email, values.password)) === "ok") {
         window.location.assign(callbackUrl);
         return;

@@ -1,0 +1,94 @@
+// next-auth's configuration, apart from the NextAuth() instance in src/auth.ts, so it can be
+// loaded (and tested) without the Next.js runtime.
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import type { NextAuthConfig } from "next-auth";
+import type { Adapter } from "next-auth/adapters";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { getDb } from "@/db";
+import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { normalizeEmail } from "@/lib/email";
+import { authSecret, env } from "@/lib/env";
+import { authenticate, grantWelcomeCredits } from "@/services/users";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name?: string | null; image?: string | null };
+  }
+}
+
+/** OAuth providers configured through the environment (their buttons show only then). */
+export function oauthProviders(): Array<"github" | "google"> {
+  const e = env();
+  const list: Array<"github" | "google"> = [];
+  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) list.push("github");
+  if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET) list.push("google");
+  return list;
+}
+
+function adapter(): Adapter {
+  const base = DrizzleAdapter(getDb(), {
+    usersTable: users,
+    accountsTable: accounts,
+    sessionsTable: sessions,
+    verificationTokensTable: verificationTokens,
+  });
+  // Emails are stored normalized, whoever creates the account.
+  return {
+    ...base,
+    createUser: (user) => base.createUser!({ ...user, email: normalizeEmail(user.email) }),
+    getUserByEmail: (email) => base.getUserByEmail!(normalizeEmail(email)),
+  };
+}
+
+/** The whole next-auth configuration (exported for tests of the adapter and events). */
+export function authConfig(): NextAuthConfig {
+  const e = env();
+  return {
+    secret: authSecret(e),
+    trustHost: true,
+    adapter: adapter(),
+    // The Credentials provider needs JWT sessions. The cookie is HttpOnly and SameSite=Lax;
+    // it is Secure (and __Secure- prefixed) when APP_URL is https, i.e. in production, decided
+    // once here so every reader (route handlers, auth() in pages) agrees on the cookie's name
+    // whatever headers the proxy in front forwards. Plain-http local runs keep working.
+    useSecureCookies: new URL(e.APP_URL).protocol === "https:" || undefined,
+    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/auth/signin" },
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(credentials) {
+          const { email, password } = credentials as { email?: unknown; password?: unknown };
+          if (typeof email !== "string" || typeof password !== "string" || password.length > 128) return null;
+          const user = await authenticate(email, password);
+          return user ? { id: user.id, email: user.email, name: user.name } : null;
+        },
+      }),
+      ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET })] : []),
+      ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user?.id) token.uid = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (typeof token.uid === "string") session.user.id = token.uid;
+        return session;
+      },
+    },
+    events: {
+      // Accounts created through OAuth get the same, once-only welcome grant.
+      async createUser({ user }) {
+        if (user.id) await grantWelcomeCredits(user.id);
+      },
+      // Safety net for OAuth accounts whose createUser event failed half-way: the grant is
+      // keyed by the user, so this writes nothing when the welcome credits are already there.
+      async signIn({ user, account }) {
+        if (user.id && account && account.provider !== "credentials") await grantWelcomeCredits(user.id);
+      },
+    },
+  };
+}

@@ -1,5 +1,16 @@
 import { env } from "@/lib/env";
+import { expireCredits } from "@/services/credits";
 import { sweepTasks } from "@/services/tasks";
+
+/** Lapsed grants are written off (one `expire` row each) at most this often. */
+const EXPIRE_EVERY_MS = 60_000;
+
+/** One round of background work: finish stuck tasks, and now and then expire lapsed credits. */
+export async function runBackgroundRound(options: { idleMs: number; expire: boolean }) {
+  const sweep = await sweepTasks({ idleMs: options.idleMs });
+  const expired = options.expire ? await expireCredits() : null;
+  return { sweep, expired };
+}
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };
 
@@ -14,10 +25,13 @@ export function startTaskSweeper(): boolean {
   if (intervalMs <= 0 || state.__taskSweeper) return false;
   if (process.env.NEXT_PHASE === "phase-production-build") return false;
   let running = false;
+  let lastExpiry = 0;
   state.__taskSweeper = setInterval(() => {
     if (running) return;
     running = true;
-    sweepTasks({ idleMs: Math.min(intervalMs, 1000) })
+    const expire = Date.now() - lastExpiry >= EXPIRE_EVERY_MS;
+    if (expire) lastExpiry = Date.now();
+    runBackgroundRound({ idleMs: Math.min(intervalMs, 1000), expire })
       .catch((error) => console.error("[tasks] sweep failed", (error as Error).message))
       .finally(() => {
         running = false;

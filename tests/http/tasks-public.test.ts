@@ -95,7 +95,7 @@ describe("/api/cron/tasks", () => {
       const res = await fetch(`${base}/api/cron/tasks`, { method, headers: { authorization: `Bearer ${HTTP_TEST_ENV.CRON_SECRET}` } });
       expect(res.status).toBe(200);
       const env = await envelope(res);
-      expect(env.data).toMatchObject({ sweep: { claimed: expect.any(Number) } });
+      expect(env.data).toMatchObject({ sweep: { claimed: expect.any(Number) }, expired: { grants: expect.any(Number), credits: expect.any(Number) } });
     }
   });
 });

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { fail, ok, route } from "@/lib/api";
 import { env } from "@/lib/env";
-import { sweepTasks } from "@/services/tasks";
+import { runBackgroundRound } from "@/services/task-sweeper";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +12,7 @@ function authorized(request: Request, secret: string): boolean {
 }
 
 /**
- * One sweep, for hosts without a long-lived process. `Authorization: Bearer $CRON_SECRET`
+ * One sweep (and lapsed credits expired), for hosts without a long-lived process. `Authorization: Bearer $CRON_SECRET`
  * required; without CRON_SECRET configured the route does not exist (404).
  * GET is accepted too because Vercel Cron calls with GET.
  */
@@ -20,7 +20,7 @@ const sweep = route(async (request) => {
   const secret = env().CRON_SECRET;
   if (!secret) return fail(404, "cron route disabled: set CRON_SECRET");
   if (!authorized(request, secret)) return fail(401, "invalid cron secret");
-  return ok({ sweep: await sweepTasks({ idleMs: 0 }) });
+  return ok(await runBackgroundRound({ idleMs: 0, expire: true }));
 });
 
 export { sweep as GET, sweep as POST };

@@ -1,10 +1,13 @@
 // Playwright globalSetup: one production build, a local fake Stripe API, and one
 // `next start` on a fresh database (PostgreSQL when TEST_DATABASE_URL is set,
 // else PGlite in a temporary folder). Workers read the URLs from process.env.
+// The fake Stripe delivers no webhooks by itself: the browser test signs and
+// posts checkout.session.completed with the Stripe SDK, as Stripe would.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureBuild, startAppServer, type AppServer } from "../support/app-server";
+import { startFakeStripe } from "../support/fake-stripe";
 import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
 import { E2E_ENV } from "./env";
 
@@ -26,6 +29,11 @@ export default async function globalSetup() {
       env.PGLITE_DATA_DIR = path.join(dir, "db");
       cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     }
+    const stripe = await startFakeStripe();
+    cleanups.push(stripe.close);
+    Object.assign(env, stripe.appEnv);
+    process.env.E2E_STRIPE_URL = stripe.url;
+    process.env.E2E_STRIPE_WEBHOOK_SECRET = stripe.webhookSecret;
     const server: AppServer = await startAppServer({ env });
     cleanups.push(() => server.stop());
     process.env.E2E_BASE_URL = server.url;

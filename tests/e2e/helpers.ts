@@ -1,0 +1,79 @@
+// Browser steps shared by the specs, written against the pages' data-testid hooks.
+import type { Locator, Page } from "@playwright/test";
+import { signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
+import { expect } from "./fixtures";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** Signs up through the sign-up page (which signs in and lands on the callback page). */
+export async function signUp(page: Page, email: string, name = "E2E Tester") {
+  await page.goto("/en/auth/signup");
+  const form = page.getByTestId("signup-form");
+  await form.locator("#name").fill(name);
+  await form.locator("#email").fill(email);
+  await form.locator("#password").fill(PASSWORD);
+  await page.getByTestId("signup-submit").click();
+  await expect(page.getByTestId("header-balance")).toBeVisible();
+}
+
+/** The balance the credits page shows. */
+export async function balanceOnCreditsPage(page: Page): Promise<number> {
+  await page.goto("/en/credits");
+  const el = page.getByTestId("credits-balance");
+  await expect(el).toBeVisible();
+  return Number(await el.getAttribute("data-balance"));
+}
+
+/** Waits until a <video> has decoded its first frame (readyState >= 2) without a media error. */
+export async function waitForVideoLoaded(video: Locator) {
+  await expect(video).toBeVisible();
+  await expect
+    .poll(
+      () =>
+        video.evaluate((el: HTMLVideoElement) => ({
+          readyState: el.readyState,
+          error: el.error ? el.error.code : null,
+          width: el.videoWidth,
+        })),
+      { timeout: 20_000 },
+    )
+    .toMatchObject({ readyState: expect.any(Number), error: null });
+  await expect.poll(() => video.evaluate((el: HTMLVideoElement) => el.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  const state = await video.evaluate((el: HTMLVideoElement) => ({ error: el.error?.code ?? null, width: el.videoWidth, src: el.currentSrc }));
+  expect(state.error).toBeNull();
+  expect(state.width).toBeGreaterThan(0);
+  return state;
+}
+
+/**
+ * Clicks a bundle's Buy button and completes the checkout on the local fake Stripe:
+ * the hosted page is stood in for, the session is marked paid, and
+ * checkout.session.completed is signed with the Stripe SDK and posted to the
+ * app's webhook, as Stripe would. Returns the paid session.
+ */
+export async function buyBundle(page: Page, bundleId: string): Promise<FakeSession> {
+  const stripeUrl = process.env.E2E_STRIPE_URL!;
+  const secret = process.env.E2E_STRIPE_WEBHOOK_SECRET!;
+  let sessionId = "";
+  await page.route(`${stripeUrl}/_fake/pay/**`, async (route) => {
+    sessionId = new URL(route.request().url()).pathname.split("/").pop()!;
+    await route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Checkout</title><h1>Fake Stripe Checkout</h1>" });
+  });
+  await page.goto("/en/credits");
+  await page.getByTestId(`buy-${bundleId}`).click();
+  await page.waitForURL(`${stripeUrl}/_fake/pay/**`);
+  expect(sessionId).toMatch(/^cs_/);
+  await page.unroute(`${stripeUrl}/_fake/pay/**`);
+
+  const paid = await fetch(`${stripeUrl}/_fake/sessions/${sessionId}/pay`, { method: "POST", body: JSON.stringify({ webhook: false }) });
+  expect(paid.status).toBe(200);
+  const session = (await paid.json()) as FakeSession;
+  const { payload, header } = signedEvent(stripeEvent("checkout.session.completed", session), secret);
+  const delivered = await fetch(`${process.env.E2E_BASE_URL}/api/stripe/webhook`, {
+    method: "POST",
+    body: payload,
+    headers: { "content-type": "application/json", "stripe-signature": header },
+  });
+  expect(delivered.status, await delivered.text()).toBe(200);
+  return session;
+}

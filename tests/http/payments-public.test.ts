@@ -98,12 +98,16 @@ describe("pages", () => {
   });
 
   it("success and orders ask a signed-out visitor to sign in", async () => {
-    for (const path of ["/en/success?session_id=cs_test_x", "/en/orders"]) {
+    for (const [path, back] of [
+      ["/en/success?session_id=cs_test_x", "/en/success?session_id=cs_test_x"],
+      ["/en/orders", "/en/orders"],
+    ]) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html).toContain("Sign in to see your purchase.");
-      expect(html).toContain('href="/en/auth/signin"');
+      // Signing in comes back here (the success page keeps its session id).
+      expect(html).toContain(`href="/en/auth/signin?callbackUrl=${encodeURIComponent(back).replace(/&/g, "&amp;")}"`);
     }
   });
 

@@ -203,6 +203,22 @@ describe("paying", () => {
 });
 
 describe("pages signed in", () => {
+  it("the credits page offers every bundle and a custom amount, and lists recent orders", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { bundle: "studio" });
+    for (const [locale, text] of [["en", "Buy 2000 credits"], ["zh", "购买 2000 积分"]]) {
+      const res = await client.fetch(`/${locale}/credits`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('data-stripe-configured="true"');
+      for (const id of ["starter", "creator", "studio"]) expect(html).toContain(`data-testid="buy-${id}"`);
+      expect(html).toContain(text);
+      expect(html).toContain('data-testid="custom-quantity"');
+      expect(html).toContain(`data-order-no="${body.data.orderNo}"`);
+      expect(html).not.toContain('data-testid="stripe-not-configured"');
+    }
+  });
+
   it("the orders page lists the user's orders", async () => {
     const { client } = await signedInClient(base);
     const { body } = await buy(client, { quantity: 120 });

@@ -54,7 +54,8 @@ export function useCheckout() {
       return;
     }
     setBusy(false);
-    if (result.problem === "signIn") return router.push("/auth/signin");
+    // Back to this page after signing in, to pick the bundle again.
+    if (result.problem === "signIn") return router.push({ pathname: "/auth/signin", query: { callbackUrl: window.location.pathname } });
     setProblem(result.problem);
   }
 

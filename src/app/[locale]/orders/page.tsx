@@ -32,7 +32,7 @@ export default async function OrdersPage({
       <div className="mx-auto max-w-3xl space-y-4 px-4 py-10">
         <h1 className="text-3xl font-bold tracking-tight">{t("meta.ordersTitle")}</h1>
         <Alert>{t("success.signIn")}</Alert>
-        <Link href="/auth/signin" className={buttonClass("primary")}>
+        <Link href={{ pathname: "/auth/signin", query: { callbackUrl: `/${locale}/orders` } }} className={buttonClass("primary")}>
           {t("success.signInButton")}
         </Link>
       </div>

@@ -51,7 +51,13 @@ export default async function SuccessPage({
     body = (
       <div className="space-y-4">
         <Alert>{t("signIn")}</Alert>
-        <Link href="/auth/signin" className={buttonClass("primary")}>
+        <Link
+          href={{
+            pathname: "/auth/signin",
+            query: { callbackUrl: `/${locale}/success${typeof sessionId === "string" ? `?session_id=${encodeURIComponent(sessionId)}` : ""}` },
+          }}
+          className={buttonClass("primary")}
+        >
           {t("signInButton")}
         </Link>
       </div>

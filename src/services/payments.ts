@@ -31,6 +31,7 @@ import {
 } from "@/data/credits";
 import { parseInput } from "@/lib/api";
 import { env } from "@/lib/env";
+import { pageWindow, type Page } from "@/lib/pagination";
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { TRANS_TYPES, getUserCredits, grantCredits, revokeOrderCredits } from "@/services/credits";
@@ -497,22 +498,16 @@ export async function listOrders(
   userUuid: string,
   options: { page?: number; pageSize?: number } = {},
   db: Executor = getDb(),
-): Promise<{ items: OrderDto[]; page: number; pageSize: number; hasMore: boolean }> {
-  const { page, pageSize } = parseInput(
-    z.object({
-      page: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(100_000),
-      pageSize: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1).max(100),
-    }),
-    { page: options.page ?? 1, pageSize: options.pageSize ?? 20 },
-  );
+): Promise<Page<OrderDto>> {
+  const window = pageWindow(options);
   const rows = await db
     .select()
     .from(orders)
     .where(eq(orders.userUuid, userUuid))
     .orderBy(desc(orders.createdAt), desc(orders.orderNo))
-    .limit(pageSize + 1)
-    .offset((page - 1) * pageSize);
-  return { items: rows.slice(0, pageSize).map(toOrderDto), page, pageSize, hasMore: rows.length > pageSize };
+    .limit(window.limit)
+    .offset(window.offset);
+  return window.toPage(rows.map(toOrderDto));
 }
 
 export async function getOrder(orderNo: string, db: Executor = getDb()): Promise<Order | null> {

@@ -26,6 +26,7 @@ import {
 } from "@/data/tasks";
 import { parseInput } from "@/lib/api";
 import { env } from "@/lib/env";
+import { pageWindow, type Page } from "@/lib/pagination";
 import { BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { TRANS_TYPES, UnknownUserError, decreaseCredits, refundCredits } from "@/services/credits";
 import { hitRateLimit } from "@/services/rate-limit";
@@ -61,11 +62,6 @@ const idempotencyKeySchema = z
   .min(1, "must not be empty")
   .max(200, "must be at most 200 characters")
   .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
-
-const pageSchema = z.object({
-  page: z.number().int("must be a whole number").min(1, "must be 1 or more").max(100_000, "is too large"),
-  pageSize: z.number().int("must be a whole number").min(1, "must be between 1 and 100").max(100, "must be between 1 and 100"),
-});
 
 // ---------------------------------------------------------------------------
 // Output
@@ -459,14 +455,14 @@ export async function listTasks(
   userUuid: string,
   options: { page?: number; pageSize?: number } = {},
   db: Executor = getDb(),
-): Promise<{ items: Task[]; page: number; pageSize: number; hasMore: boolean }> {
-  const { page, pageSize } = parseInput(pageSchema, { page: options.page ?? 1, pageSize: options.pageSize ?? 20 });
+): Promise<Page<Task>> {
+  const window = pageWindow(options);
   const rows = await db
     .select()
     .from(tasks)
     .where(eq(tasks.userUuid, userUuid))
     .orderBy(desc(tasks.createdAt), desc(tasks.uuid))
-    .limit(pageSize + 1)
-    .offset((page - 1) * pageSize);
-  return { items: rows.slice(0, pageSize), page, pageSize, hasMore: rows.length > pageSize };
+    .limit(window.limit)
+    .offset(window.offset);
+  return window.toPage(rows);
 }

@@ -3,6 +3,7 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import { CreditsPurchase } from "@/components/billing/credits-purchase";
 import { Link } from "@/i18n/navigation";
 import { requirePageUser } from "@/lib/page-auth";
+import { pageFromSearchParam } from "@/lib/pagination";
 import { getUserCredits, listCredits } from "@/services/credits";
 
 export const dynamic = "force-dynamic";
@@ -20,8 +21,7 @@ export default async function CreditsPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
   const user = await requirePageUser(locale, "/credits");
-  const raw = Number((await searchParams).page);
-  const page = Number.isInteger(raw) && raw >= 1 && raw <= 100_000 ? raw : 1;
+  const page = pageFromSearchParam((await searchParams).page);
   const [t, format, credits, history] = await Promise.all([
     getTranslations("credits"),
     getFormatter(),

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
+import { pageFromSearchParam } from "@/lib/pagination";
 import { listOrders } from "@/services/payments";
 
 export const dynamic = "force-dynamic";
@@ -38,8 +39,7 @@ export default async function OrdersPage({
       </div>
     );
   }
-  const raw = Number((await searchParams).page ?? 1);
-  const page = Number.isInteger(raw) && raw >= 1 && raw <= 100_000 ? raw : 1;
+  const page = pageFromSearchParam((await searchParams).page);
   const { items, hasMore } = await listOrders(user.uuid, { page, pageSize: PAGE_SIZE });
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">

@@ -4,6 +4,7 @@ import { buttonClass } from "@/components/ui/button";
 import { ASPECT_RATIOS } from "@/data/tasks";
 import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
+import { pageFromSearchParam } from "@/lib/pagination";
 import { isFinished, listTasks, toTaskDto, type TaskDto } from "@/services/tasks";
 import { SignUpPrompt } from "./sign-up-prompt";
 import { TaskStatusBadge } from "./task-status";
@@ -36,8 +37,7 @@ export default async function TasksPage({
       </div>
     );
   }
-  const raw = Number((await searchParams).page ?? 1);
-  const page = Number.isInteger(raw) && raw >= 1 && raw <= 100_000 ? raw : 1;
+  const page = pageFromSearchParam((await searchParams).page);
   const { items, hasMore } = await listTasks(user.uuid, { page, pageSize: PAGE_SIZE });
   const format = await getFormatter();
 

@@ -1,22 +1,13 @@
-import { z } from "zod";
-import { ok, parseInput, route } from "@/lib/api";
+import { ok, route } from "@/lib/api";
 import { requireUser } from "@/lib/current-user";
+import { pageQuery } from "@/lib/pagination";
 import { listTasks, toTaskDto } from "@/services/tasks";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({
-  page: z.coerce.number({ error: "must be a number" }).default(1),
-  pageSize: z.coerce.number({ error: "must be a number" }).default(20),
-});
-
+// The signed-in user's tasks, newest first: ?page=N[&pageSize=M]
 export const GET = route(async (request) => {
-  const url = new URL(request.url);
-  const { page, pageSize } = parseInput(query, {
-    page: url.searchParams.get("page") ?? undefined,
-    pageSize: url.searchParams.get("pageSize") ?? undefined,
-  });
   const user = await requireUser();
-  const list = await listTasks(user.uuid, { page, pageSize });
+  const list = await listTasks(user.uuid, pageQuery(request));
   return ok({ ...list, items: list.items.map(toTaskDto) });
 });

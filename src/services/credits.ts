@@ -14,11 +14,13 @@
  *    once (its trans_no is derived from the spend's). Keyed grants are idempotent.
  */
 import crypto from "node:crypto";
-import { and, asc, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import { getDb, rowsOf, type Executor, type Tx } from "@/db";
 import { creditAllocations, creditGrants, credits, users, type CreditRow } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
 import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError } from "@/lib/errors";
+import { pageWindow, type Page } from "@/lib/pagination";
 
 export const TRANS_TYPES = {
   newUser: "new_user",
@@ -84,8 +86,13 @@ async function lockUser(tx: Tx, userUuid: string): Promise<void> {
   if (rows.length === 0) throw new UnknownUserError(userUuid);
 }
 
-const isActive = (now = sql`now()`) =>
-  and(gt(creditGrants.remaining, 0), or(isNull(creditGrants.expiredAt), gt(creditGrants.expiredAt, now)));
+/**
+ * Runs `fn` in a transaction: the caller's when it passed one (no savepoint, one
+ * round trip fewer on the hot path), else a new one.
+ */
+function inTransaction<T>(db: Executor, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db instanceof PgTransaction ? fn(db as Tx) : db.transaction(fn);
+}
 
 // ---------------------------------------------------------------------------
 // Grants
@@ -135,7 +142,7 @@ export async function grantCredits(
   if (input.key !== undefined && (typeof input.key !== "string" || input.key.length < 1 || input.key.length > 200)) {
     throw new BadRequestError("key: must be 1 to 200 characters", "key");
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockUser(tx, input.userUuid);
     const transNo = input.key ?? newTransNo();
     const inserted = await tx
@@ -200,26 +207,58 @@ async function writeDebit(
   }
 }
 
-/** Debits `credits` from the user's spendable grants; returns the new trans_no or throws InsufficientCreditsError. */
-export async function decreaseCredits(input: DecreaseInput, db: Executor = getDb()): Promise<string> {
+/**
+ * The burn-down as one statement (run under the user's lock, so its snapshot sees
+ * every earlier writer): active grants in spend order — first to expire, then
+ * oldest, never-expiring last — each takes what is still owed after the grants
+ * before it. Nothing is written unless the balance covers the amount.
+ */
+function spendStatement(row: { transNo: string; userUuid: string; transType: string; taskUuid?: string; orderNo?: string; reason?: string }, amount: number) {
+  return sql`
+    WITH active AS (
+      SELECT trans_no, remaining, expired_at,
+             coalesce(sum(remaining) OVER (ORDER BY expired_at ASC NULLS LAST, created_at, trans_no
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+      FROM credit_grants
+      WHERE user_uuid = ${row.userUuid} AND remaining > 0 AND (expired_at IS NULL OR expired_at > now())
+    ),
+    balance AS (SELECT coalesce(sum(remaining), 0)::bigint AS total FROM active),
+    take AS (
+      SELECT trans_no, least(remaining, ${amount} - before)::int AS credits, expired_at, before
+      FROM active WHERE before < ${amount} AND (SELECT total FROM balance) >= ${amount}
+    ),
+    debit AS (
+      INSERT INTO credits (trans_no, user_uuid, trans_type, credits, task_uuid, order_no, reason, expired_at)
+      SELECT ${row.transNo}, ${row.userUuid}, ${row.transType}, ${-amount}, ${row.taskUuid ?? null}, ${row.orderNo ?? null},
+             ${row.reason ?? null}, (SELECT expired_at FROM take ORDER BY before LIMIT 1)
+      WHERE (SELECT total FROM balance) >= ${amount}
+      RETURNING trans_no
+    ),
+    allocations AS (
+      INSERT INTO credit_allocations (trans_no, grant_trans_no, credits)
+      SELECT debit.trans_no, take.trans_no, take.credits FROM debit, take
+    ),
+    burn AS (
+      UPDATE credit_grants g SET remaining = g.remaining - take.credits FROM take WHERE g.trans_no = take.trans_no
+    )
+    SELECT (SELECT total FROM balance) AS balance, (SELECT count(*) FROM debit)::int AS written`;
+}
+
+/**
+ * Debits `credits` from the user's spendable grants; returns the new trans_no or
+ * throws InsufficientCreditsError (nothing written). `transNo` may be chosen by the
+ * caller (a task stores it on its row in the same transaction).
+ */
+export async function decreaseCredits(input: DecreaseInput & { transNo?: string }, db: Executor = getDb()): Promise<string> {
   const amount = assertAmount(input.credits);
   const transType = assertTransType(input.transType);
-  return db.transaction(async (tx) => {
+  const transNo = input.transNo ?? newTransNo();
+  return inTransaction(db, async (tx) => {
     await lockUser(tx, input.userUuid);
-    const grants = await tx
-      .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
-      .from(creditGrants)
-      .where(and(eq(creditGrants.userUuid, input.userUuid), isActive()))
-      .orderBy(sql`${creditGrants.expiredAt} ASC NULLS LAST`, asc(creditGrants.createdAt), asc(creditGrants.transNo));
-    const balance = grants.reduce((sum, g) => sum + g.remaining, 0);
-    if (balance < amount) throw new InsufficientCreditsError(balance, amount);
-    const transNo = newTransNo();
-    await writeDebit(
-      tx,
-      { transNo, userUuid: input.userUuid, transType, taskUuid: input.taskUuid, orderNo: input.orderNo, reason: input.reason },
-      grants,
-      amount,
+    const [result] = rowsOf<{ balance: string | number; written: number }>(
+      await tx.execute(spendStatement({ ...input, transNo, transType }, amount)),
     );
+    if (Number(result.written) !== 1) throw new InsufficientCreditsError(Number(result.balance), amount);
     return transNo;
   });
 }
@@ -259,7 +298,7 @@ export async function refundCredits(
   input: { transNo: string; reason?: string },
   db: Executor = getDb(),
 ): Promise<{ transNo: string; credits: number; refunded: boolean }> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [spend] = await tx.select().from(credits).where(eq(credits.transNo, input.transNo));
     if (!spend) throw new UnknownTransactionError(input.transNo);
     if (spend.credits >= 0 || INTERNAL_TYPES.has(spend.transType)) throw new NotASpendError(input.transNo);
@@ -309,7 +348,7 @@ export async function revokeOrderCredits(
   input: { orderNo: string; reason?: string },
   db: Executor = getDb(),
 ): Promise<{ transNo: string | null; credits: number }> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [grantRow] = await tx
       .select({ transNo: credits.transNo, userUuid: credits.userUuid })
       .from(credits)
@@ -352,7 +391,7 @@ export async function expireCredits(
   let total = 0;
   let count = 0;
   for (const { transNo, userUuid } of lapsed) {
-    total += await db.transaction(async (tx) => {
+    total += await inTransaction(db, async (tx) => {
       await lockUser(tx, userUuid);
       const [grant] = await tx
         .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
@@ -432,19 +471,14 @@ export async function listCredits(
   userUuid: string,
   options: { page?: number; pageSize?: number } = {},
   db: Executor = getDb(),
-): Promise<{ items: CreditHistoryItem[]; page: number; pageSize: number; hasMore: boolean }> {
-  const page = options.page ?? 1;
-  const pageSize = options.pageSize ?? 20;
-  if (!Number.isInteger(page) || page < 1 || page > 100_000) throw new BadRequestError("page: must be a whole number from 1", "page");
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-    throw new BadRequestError("pageSize: must be a whole number between 1 and 100", "pageSize");
-  }
+): Promise<Page<CreditHistoryItem>> {
+  const window = pageWindow(options);
   const rows = await db
     .select()
     .from(credits)
     .where(eq(credits.userUuid, userUuid))
     .orderBy(desc(credits.id))
-    .limit(pageSize + 1)
-    .offset((page - 1) * pageSize);
-  return { items: rows.slice(0, pageSize).map(toHistoryItem), page, pageSize, hasMore: rows.length > pageSize };
+    .limit(window.limit)
+    .offset(window.offset);
+  return window.toPage(rows.map(toHistoryItem));
 }

@@ -28,7 +28,7 @@ import { parseInput } from "@/lib/api";
 import { env } from "@/lib/env";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { TRANS_TYPES, UnknownUserError, decreaseCredits, refundCredits } from "@/services/credits";
+import { TRANS_TYPES, UnknownUserError, decreaseCredits, newTransNo, refundCredits } from "@/services/credits";
 import { hitRateLimit } from "@/services/rate-limit";
 import { getVideoProvider } from "@/services/ai/video";
 import type { ProviderJobStatus, TextToVideoOptions, WebhookRequest } from "@/services/ai/types";
@@ -168,12 +168,14 @@ export async function createTextToVideoTask(
   const provider = getVideoProvider(options.provider).name;
   const cost = textToVideoCost(params.seconds, params.aspectRatio);
   const uuid = crypto.randomUUID();
+  // The debit's trans_no is chosen here so the task row carries it from its first write.
+  const transNo = newTransNo();
   let task: Task | null;
   try {
     task = await db.transaction(async (tx) => {
       // Insert first: a concurrent repeat of the same key waits here on the unique
       // index until the winner commits, then inserts nothing and never debits.
-      const inserted = await tx
+      const [row] = await tx
         .insert(tasks)
         .values({
           uuid,
@@ -181,18 +183,18 @@ export async function createTextToVideoTask(
           type: TASK_TYPES.textToVideo,
           status: "queued",
           creditsUsed: cost,
+          creditsTransNo: transNo,
           userInput: JSON.stringify(params),
           provider,
           idempotencyKey: key,
         })
         .onConflictDoNothing({ target: [tasks.userUuid, tasks.idempotencyKey], where: sql`${tasks.idempotencyKey} IS NOT NULL` })
-        .returning({ uuid: tasks.uuid });
-      if (inserted.length === 0) return null;
-      const transNo = await decreaseCredits(
-        { userUuid: input.userUuid, credits: cost, transType: TRANS_TYPES.taskTextToVideo, taskUuid: uuid, reason: "text-to-video task" },
+        .returning();
+      if (!row) return null;
+      await decreaseCredits(
+        { userUuid: input.userUuid, credits: cost, transType: TRANS_TYPES.taskTextToVideo, taskUuid: uuid, reason: "text-to-video task", transNo },
         tx,
       );
-      const [row] = await tx.update(tasks).set({ creditsTransNo: transNo }).where(eq(tasks.uuid, uuid)).returning();
       return row;
     });
   } catch (error) {
@@ -207,7 +209,7 @@ export async function createTextToVideoTask(
     return { task: winner, created: false };
   }
   const created = task;
-  (options.background ?? fireAndForget)(() => submitTask(created.uuid, db));
+  (options.background ?? fireAndForget)(() => submitTask(created, db));
   return { task: created, created: true };
 }
 
@@ -227,9 +229,10 @@ function errorText(error: unknown): string {
 }
 
 /** Hands a queued task to its provider: queued -> running with the job id, or failed + refunded. */
-export async function submitTask(taskUuid: string, db: Executor = getDb()): Promise<Task | null> {
-  const task = await getTask(taskUuid, db);
+export async function submitTask(taskOrUuid: Task | string, db: Executor = getDb()): Promise<Task | null> {
+  const task = typeof taskOrUuid === "string" ? await getTask(taskOrUuid, db) : taskOrUuid;
   if (!task || task.status !== "queued" || task.providerJobId) return task;
+  const taskUuid = task.uuid;
   let result;
   try {
     result = await getVideoProvider(task.provider).submit(optionsOf(task), { taskUuid });
@@ -237,14 +240,16 @@ export async function submitTask(taskUuid: string, db: Executor = getDb()): Prom
     console.error(`[tasks] submit failed for ${taskUuid}`, errorText(error));
     return (await failTask(taskUuid, `could not start the job: ${errorText(error)}`, db)) ?? getTask(taskUuid, db);
   }
+  // queued -> running with the job id and the first progress reading, in one update.
+  const progress = result.status.state === "running" ? Math.min(99, Math.max(0, result.status.progress)) : 0;
   const [running] = await db
     .update(tasks)
-    .set({ status: "running", providerJobId: result.jobId, startedAt: sql`now()`, updatedAt: sql`now()` })
+    .set({ status: "running", providerJobId: result.jobId, progress, startedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(tasks.uuid, taskUuid), eq(tasks.status, "queued")))
     .returning();
   // Not queued any more: the sweeper timed it out meanwhile; leave it as it is.
   if (!running) return getTask(taskUuid, db);
-  return applyProviderStatus(running, result.status, db);
+  return result.status.state === "running" ? running : applyProviderStatus(running, result.status, db);
 }
 
 // ---------------------------------------------------------------------------

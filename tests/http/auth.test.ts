@@ -128,6 +128,17 @@ describe("without a session", () => {
     expect(res.body).toEqual({ code: 401, message: "not signed in", data: null });
   });
 
+  it("a forged or tampered session cookie is not a session", async () => {
+    const { client } = await signedInClient(base);
+    expect((await client.json("/api/credits")).status).toBe(200);
+    const token = client.cookies.get("authjs.session-token")!;
+    const tampered = `${token.slice(0, -6)}${token.slice(-6) === "AAAAAA" ? "BBBBBB" : "AAAAAA"}`;
+    for (const value of [tampered, "not-a-jwt", token.split(".").slice(0, 3).join(".")]) {
+      const res = await new TestClient(base).json("/api/credits", { headers: { cookie: `authjs.session-token=${value}` } });
+      expect(res.status).toBe(401);
+    }
+  });
+
   it("history rejects a bad page with 400", async () => {
     const { client } = await signedInClient(base);
     const res = await client.json("/api/credits/history?page=0");

@@ -192,6 +192,12 @@ export async function startFakeStripe(
       const url = new URL(req.url ?? "/", "http://fake");
       const body = await readBody(req);
 
+      // A browser sent to the hosted page asks for a favicon: not an API call, not an error.
+      if (url.pathname === "/favicon.ico") {
+        res.writeHead(204);
+        return res.end();
+      }
+
       // ---- control API (not Stripe's) ----
       if (url.pathname.startsWith("/_fake/")) {
         const payMatch = /^\/_fake\/(?:sessions\/)?([^/]+)\/pay$|^\/_fake\/pay\/([^/]+)$/.exec(url.pathname);

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { assertProductionSecrets, env, resetEnvCache, type Env } from "@/lib/env";
+
+const base = (over: Partial<Env>): Env => ({ ...env(), ...over });
+
+describe("production secrets", () => {
+  it("a production deployment (NODE_ENV=production + DATABASE_URL) refuses to start without AUTH_SECRET, naming it", () => {
+    expect(() => assertProductionSecrets(base({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: undefined }))).toThrow(
+      /AUTH_SECRET/,
+    );
+  });
+
+  it("names the Stripe webhook secret when Stripe is on, and Replicate's secrets when it is the provider", () => {
+    const e = base({
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://x/y",
+      AUTH_SECRET: "s",
+      STRIPE_SECRET_KEY: "sk_live_x",
+      STRIPE_WEBHOOK_SECRET: undefined,
+      TEXT2VIDEO_PROVIDER: "replicate",
+      REPLICATE_API_TOKEN: undefined,
+      REPLICATE_WEBHOOK_SECRET: undefined,
+    });
+    expect(() => assertProductionSecrets(e)).toThrow(/STRIPE_WEBHOOK_SECRET, REPLICATE_API_TOKEN, REPLICATE_WEBHOOK_SECRET/);
+  });
+
+  it("a local production build on PGlite (no DATABASE_URL) starts with zero configuration", () => {
+    expect(() => assertProductionSecrets(base({ NODE_ENV: "production", DATABASE_URL: undefined, AUTH_SECRET: undefined }))).not.toThrow();
+  });
+});
+
+describe("env parsing", () => {
+  it("names every bad variable", () => {
+    const saved = { ...process.env };
+    try {
+      process.env.DATABASE_POOL_MAX = "lots";
+      process.env.APP_URL = "not a url";
+      resetEnvCache();
+      expect(() => env()).toThrow(/DATABASE_POOL_MAX[\s\S]*APP_URL|APP_URL[\s\S]*DATABASE_POOL_MAX/);
+    } finally {
+      process.env = saved;
+      resetEnvCache();
+    }
+  });
+});

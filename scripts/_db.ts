@@ -1,9 +1,7 @@
 // Shared by the operator scripts: open the app's database (PGlite data folder,
 // or DATABASE_URL), apply migrations, run, close, and exit with a clear message.
-import { eq } from "drizzle-orm";
 import { ensureMigrated, getDatabase, type Database } from "@/db";
-import { users } from "@/db/schema";
-import { normalizeEmail } from "@/lib/email";
+import { findUserByEmail } from "@/services/users";
 
 export async function runWithDatabase(main: (database: Database) => Promise<number | void>) {
   let database: Database | undefined;
@@ -22,7 +20,7 @@ export async function runWithDatabase(main: (database: Database) => Promise<numb
 }
 
 export async function findUserUuidByEmail(email: string, db: Database["db"]): Promise<string> {
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
+  const user = await findUserByEmail(email, db);
   if (!user) throw new Error(`no user with email ${email}`);
   return user.id;
 }

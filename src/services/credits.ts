@@ -436,10 +436,6 @@ export async function getUserCredits(userUuid: string, db: Executor = getDb()): 
   };
 }
 
-export async function getBalance(userUuid: string, db: Executor = getDb()): Promise<number> {
-  return (await getUserCredits(userUuid, db)).balance;
-}
-
 export interface CreditHistoryItem {
   transNo: string;
   transType: string;

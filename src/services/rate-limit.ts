@@ -27,7 +27,3 @@ export async function hitRateLimit(
   }
 }
 
-/** Forgets a key's counter (after a successful sign-in, for instance). */
-export async function resetRateLimit(key: string, db: Executor = getDb()): Promise<void> {
-  await db.execute(sql`DELETE FROM rate_limits WHERE key = ${key}`);
-}

@@ -83,23 +83,34 @@ const CONNECTION_ERROR_CODES = new Set([
   "08006",
 ]);
 
+/** The errors in a cause chain, outermost first (Drizzle wraps the driver's error). */
+function* causes(error: unknown): Generator<{ code?: unknown; detail?: unknown }> {
+  let e: unknown = error;
+  for (let depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    yield e as { code?: unknown; detail?: unknown };
+    e = (e as { cause?: unknown }).cause;
+  }
+}
+
+/** The PostgreSQL error (a five-character SQLSTATE) in an error's cause chain, if any. */
+export function databaseError(error: unknown): { code: string; detail?: string } | undefined {
+  for (const e of causes(error)) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) {
+      return { code: e.code, detail: typeof e.detail === "string" ? e.detail : undefined };
+    }
+  }
+  return undefined;
+}
+
 /** True when an error (or its cause chain) says the database could not be reached. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) return true;
-    e = (e as { cause?: unknown }).cause;
+  for (const e of causes(error)) {
+    if (typeof e.code === "string" && CONNECTION_ERROR_CODES.has(e.code)) return true;
   }
   return false;
 }
 
 /** PostgreSQL unique_violation, possibly wrapped by Drizzle. */
 export function isUniqueViolation(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
+  return databaseError(error)?.code === "23505";
 }

@@ -9,17 +9,20 @@
  *    expiry last. Lapsed grants are never spendable.
  * 3. No overdraft: every write takes the user's row lock (FOR NO KEY UPDATE) first,
  *    so the balance check and the debit happen under one lock, in one transaction.
+ *    The debit itself (the hot path) is the SQL function `credits_debit` in
+ *    drizzle/0002_credits_debit.sql: lock, balance check and burn-down in one call.
+ *    Change the burn-down there, in a new migration (CREATE OR REPLACE FUNCTION).
  * 4. A balance read touches only grants with credits left (partial index).
  * 5. Every debit records the grants it took from; a refund gives exactly that back,
  *    once (its trans_no is derived from the spend's). Keyed grants are idempotent.
  */
 import crypto from "node:crypto";
-import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { getDb, rowsOf, type Executor, type Tx } from "@/db";
 import { creditAllocations, creditGrants, credits, users, type CreditRow } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
-import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError } from "@/lib/errors";
+import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError, databaseError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 
 export const TRANS_TYPES = {
@@ -75,9 +78,13 @@ function assertTransType(value: unknown): string {
   return value;
 }
 
-/** A new, unique, roughly time-ordered transaction number. */
+/**
+ * A new, unique, roughly time-ordered transaction number: time, then 16 hex digits
+ * of a random UUID (randomUUID draws from a buffered entropy pool; randomBytes is a
+ * system call per use, which showed up in the task-creation profile).
+ */
 export function newTransNo(): string {
-  return `${Date.now().toString(36)}${crypto.randomBytes(8).toString("hex")}`;
+  return `${Date.now().toString(36)}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
 }
 
 /** Serializes every ledger write for one user; throws UnknownUserError when there is no such user. */
@@ -207,60 +214,53 @@ async function writeDebit(
   }
 }
 
-/**
- * The burn-down as one statement (run under the user's lock, so its snapshot sees
- * every earlier writer): active grants in spend order — first to expire, then
- * oldest, never-expiring last — each takes what is still owed after the grants
- * before it. Nothing is written unless the balance covers the amount.
- */
-function spendStatement(row: { transNo: string; userUuid: string; transType: string; taskUuid?: string; orderNo?: string; reason?: string }, amount: number) {
-  return sql`
-    WITH active AS (
-      SELECT trans_no, remaining, expired_at,
-             coalesce(sum(remaining) OVER (ORDER BY expired_at ASC NULLS LAST, created_at, trans_no
-                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-      FROM credit_grants
-      WHERE user_uuid = ${row.userUuid} AND remaining > 0 AND (expired_at IS NULL OR expired_at > now())
-    ),
-    balance AS (SELECT coalesce(sum(remaining), 0)::bigint AS total FROM active),
-    take AS (
-      SELECT trans_no, least(remaining, ${amount} - before)::int AS credits, expired_at, before
-      FROM active WHERE before < ${amount} AND (SELECT total FROM balance) >= ${amount}
-    ),
-    debit AS (
-      INSERT INTO credits (trans_no, user_uuid, trans_type, credits, task_uuid, order_no, reason, expired_at)
-      SELECT ${row.transNo}, ${row.userUuid}, ${row.transType}, ${-amount}, ${row.taskUuid ?? null}, ${row.orderNo ?? null},
-             ${row.reason ?? null}, (SELECT expired_at FROM take ORDER BY before LIMIT 1)
-      WHERE (SELECT total FROM balance) >= ${amount}
-      RETURNING trans_no
-    ),
-    allocations AS (
-      INSERT INTO credit_allocations (trans_no, grant_trans_no, credits)
-      SELECT debit.trans_no, take.trans_no, take.credits FROM debit, take
-    ),
-    burn AS (
-      UPDATE credit_grants g SET remaining = g.remaining - take.credits FROM take WHERE g.trans_no = take.trans_no
-    )
-    SELECT (SELECT total FROM balance) AS balance, (SELECT count(*) FROM debit)::int AS written`;
+/** The debit's arguments, validated; `transNo` chosen here unless the caller chose it. */
+function debitArguments(input: DecreaseInput & { transNo?: string }) {
+  return {
+    amount: assertAmount(input.credits),
+    transType: assertTransType(input.transType),
+    transNo: input.transNo ?? newTransNo(),
+  };
 }
 
 /**
- * Debits `credits` from the user's spendable grants; returns the new trans_no or
- * throws InsufficientCreditsError (nothing written). `transNo` may be chosen by the
- * caller (a task stores it on its row in the same transaction).
+ * A debit as a SQL expression, for a caller that must write its own row in the same
+ * statement (a task: debit and insert commit together in one round trip). The
+ * expression calls `credits_debit` (drizzle/0002_credits_debit.sql: lock the user,
+ * check the balance, burn down the grants) and evaluates to the debit's trans_no.
+ * Errors it raises abort the whole statement; pass them through `ledgerError`.
+ */
+export function debitSql(input: DecreaseInput & { transNo?: string }): { transNo: string; credits: number; expression: SQL<string> } {
+  const { amount, transType, transNo } = debitArguments(input);
+  const expression = sql<string>`credits_debit(${transNo}, ${input.userUuid}, ${transType}, ${amount}::int,
+    ${input.taskUuid ?? null}, ${input.orderNo ?? null}, ${input.reason ?? null})`;
+  return { transNo, credits: amount, expression };
+}
+
+/**
+ * Turns what `credits_debit` raises into the ledger's errors: InsufficientCreditsError
+ * (with the spendable balance) and UnknownUserError. Anything else is returned as is.
+ */
+export function ledgerError(error: unknown, input: { userUuid: string; credits: number }): unknown {
+  const db = databaseError(error);
+  if (db?.code === "CRD01") return new InsufficientCreditsError(Number(db.detail), input.credits);
+  if (db?.code === "CRD02") return new UnknownUserError(input.userUuid);
+  return error;
+}
+
+/**
+ * Debits `credits` from the user's spendable grants (one statement, atomic on its
+ * own or inside the caller's transaction); returns the new trans_no or throws
+ * InsufficientCreditsError (nothing written).
  */
 export async function decreaseCredits(input: DecreaseInput & { transNo?: string }, db: Executor = getDb()): Promise<string> {
-  const amount = assertAmount(input.credits);
-  const transType = assertTransType(input.transType);
-  const transNo = input.transNo ?? newTransNo();
-  return inTransaction(db, async (tx) => {
-    await lockUser(tx, input.userUuid);
-    const [result] = rowsOf<{ balance: string | number; written: number }>(
-      await tx.execute(spendStatement({ ...input, transNo, transType }, amount)),
-    );
-    if (Number(result.written) !== 1) throw new InsufficientCreditsError(Number(result.balance), amount);
-    return transNo;
-  });
+  const debit = debitSql(input);
+  try {
+    await db.execute(sql`SELECT ${debit.expression}`);
+  } catch (error) {
+    throw ledgerError(error, input);
+  }
+  return debit.transNo;
 }
 
 /**

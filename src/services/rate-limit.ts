@@ -1,29 +1,39 @@
-import { sql } from "drizzle-orm";
-import { getDb, rowsOf, type Executor } from "@/db";
-import { TooManyRequestsError } from "@/lib/errors";
+import { sql, type SQL } from "drizzle-orm";
+import { getDb, type Executor } from "@/db";
+import { TooManyRequestsError, databaseError } from "@/lib/errors";
 
 /**
- * Fixed-window counter shared by every app instance (one row per key in
- * `rate_limits`, bumped in a single upsert). Throws TooManyRequestsError when the
- * key has been hit more than `limit` times in the current window.
+ * Fixed-window counters shared by every app instance: one row per key in
+ * `rate_limits`, bumped by the SQL function `rate_limit_hit`
+ * (drizzle/0003_rate_limit_hit.sql), which raises once the key has been hit more
+ * than `limit` times in the current window.
  */
+
+/**
+ * The hit as a SQL boolean expression (true, or an error that aborts the
+ * statement), to guard another write in the same statement: then only requests
+ * whose write commits are counted. Map errors with `rateLimitError`.
+ */
+export function rateLimitSql(key: string, limit: number, windowSeconds: number): SQL<boolean> {
+  return sql<boolean>`rate_limit_hit(${key}, ${limit}::int, ${windowSeconds}::int)`;
+}
+
+/** TooManyRequestsError (with Retry-After) for what `rate_limit_hit` raises; anything else as is. */
+export function rateLimitError(error: unknown): unknown {
+  const db = databaseError(error);
+  return db?.code === "RL429" ? new TooManyRequestsError(Number(db.detail) || 1) : error;
+}
+
+/** Counts one hit for `key`; throws TooManyRequestsError when it is over `limit` in the window. */
 export async function hitRateLimit(
   key: string,
   limit: number,
   windowSeconds: number,
   db: Executor = getDb(),
 ): Promise<void> {
-  const result = await db.execute(sql`
-    INSERT INTO rate_limits (key, count, window_start) VALUES (${key}, 1, now())
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN rate_limits.window_start <= now() - make_interval(secs => ${windowSeconds})
-                   THEN 1 ELSE rate_limits.count + 1 END,
-      window_start = CASE WHEN rate_limits.window_start <= now() - make_interval(secs => ${windowSeconds})
-                   THEN now() ELSE rate_limits.window_start END
-    RETURNING count, extract(epoch FROM (window_start + make_interval(secs => ${windowSeconds}) - now()))::float AS retry_after`);
-  const [row] = rowsOf<{ count: number; retry_after: number }>(result);
-  if (Number(row.count) > limit) {
-    throw new TooManyRequestsError(Math.max(1, Math.ceil(Number(row.retry_after))));
+  try {
+    await db.execute(sql`SELECT ${rateLimitSql(key, limit, windowSeconds)}`);
+  } catch (error) {
+    throw rateLimitError(error);
   }
 }
-

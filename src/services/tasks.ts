@@ -2,7 +2,7 @@
  * Task orchestration (DESIGN.md "Tasks"): create, advance, finish, refund on failure.
  *
  * Invariants this file keeps:
- * 1. A task row and its debit commit together (one transaction) or not at all.
+ * 1. A task row and its debit commit together (one statement) or not at all.
  * 2. Every status change is a conditional UPDATE ... WHERE status IN (<expected>)
  *    RETURNING: of two finishers racing (webhook, poll, sweeper), one applies it.
  * 3. A failure (provider error, timeout) refunds in the same transaction as the
@@ -27,9 +27,9 @@ import {
 import { parseInput } from "@/lib/api";
 import { env } from "@/lib/env";
 import { pageWindow, type Page } from "@/lib/pagination";
-import { BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { TRANS_TYPES, UnknownUserError, decreaseCredits, newTransNo, refundCredits } from "@/services/credits";
-import { hitRateLimit } from "@/services/rate-limit";
+import { BadRequestError, ForbiddenError, NotFoundError, isUniqueViolation } from "@/lib/errors";
+import { TRANS_TYPES, debitSql, ledgerError, refundCredits } from "@/services/credits";
+import { rateLimitError, rateLimitSql } from "@/services/rate-limit";
 import { getVideoProvider } from "@/services/ai/video";
 import type { ProviderJobStatus, TextToVideoOptions, WebhookRequest } from "@/services/ai/types";
 
@@ -162,55 +162,48 @@ export async function createTextToVideoTask(
     const existing = await findByIdempotencyKey(db, input.userUuid, key);
     if (existing) return { task: existing, created: false };
   }
-  const e = env();
-  await hitRateLimit(`tasks:create:${input.userUuid}`, e.TASK_RATE_LIMIT_PER_MINUTE, 60, db);
-
   const provider = getVideoProvider(options.provider).name;
   const cost = textToVideoCost(params.seconds, params.aspectRatio);
   const uuid = crypto.randomUUID();
-  // The debit's trans_no is chosen here so the task row carries it from its first write.
-  const transNo = newTransNo();
-  let task: Task | null;
+  const debit = debitSql({
+    userUuid: input.userUuid,
+    credits: cost,
+    transType: TRANS_TYPES.taskTextToVideo,
+    taskUuid: uuid,
+    reason: "text-to-video task",
+  });
+  // Rate limit, then debit: a refused or failed creation counts against neither.
+  const rateLimit = rateLimitSql(`tasks:create:${input.userUuid}`, env().TASK_RATE_LIMIT_PER_MINUTE, 60);
+  let task: Task;
   try {
-    task = await db.transaction(async (tx) => {
-      // Insert first: a concurrent repeat of the same key waits here on the unique
-      // index until the winner commits, then inserts nothing and never debits.
-      const [row] = await tx
-        .insert(tasks)
-        .values({
-          uuid,
-          userUuid: input.userUuid,
-          type: TASK_TYPES.textToVideo,
-          status: "queued",
-          creditsUsed: cost,
-          creditsTransNo: transNo,
-          userInput: JSON.stringify(params),
-          provider,
-          idempotencyKey: key,
-        })
-        .onConflictDoNothing({ target: [tasks.userUuid, tasks.idempotencyKey], where: sql`${tasks.idempotencyKey} IS NOT NULL` })
-        .returning();
-      if (!row) return null;
-      await decreaseCredits(
-        { userUuid: input.userUuid, credits: cost, transType: TRANS_TYPES.taskTextToVideo, taskUuid: uuid, reason: "text-to-video task", transNo },
-        tx,
-      );
-      return row;
-    });
+    // One statement, so one round trip and one commit: computing the row counts the
+    // rate-limit hit and runs the debit (lock, balance check, burn-down), whose
+    // trans_no becomes the task's credits_trans_no. If either refuses, or a
+    // concurrent request with the same Idempotency-Key has inserted its task (unique
+    // index), the statement fails and nothing is written or charged.
+    [task] = await db
+      .insert(tasks)
+      .values({
+        uuid,
+        userUuid: input.userUuid,
+        type: TASK_TYPES.textToVideo,
+        status: "queued",
+        creditsUsed: debit.credits,
+        creditsTransNo: sql<string>`(SELECT ${debit.expression} WHERE ${rateLimit})`,
+        userInput: JSON.stringify(params),
+        provider,
+        idempotencyKey: key,
+      })
+      .returning();
   } catch (error) {
-    if ((error as { code?: string; cause?: { code?: string } }).code === "23503" || (error as { cause?: { code?: string } }).cause?.code === "23503") {
-      throw new UnknownUserError(input.userUuid);
+    if (key && isUniqueViolation(error)) {
+      const winner = await findByIdempotencyKey(db, input.userUuid, key);
+      if (winner) return { task: winner, created: false };
     }
-    throw error;
+    throw rateLimitError(ledgerError(error, { userUuid: input.userUuid, credits: cost }));
   }
-  if (!task) {
-    const winner = await findByIdempotencyKey(db, input.userUuid, key!);
-    if (!winner) throw new Error("idempotency conflict without a winning task");
-    return { task: winner, created: false };
-  }
-  const created = task;
-  (options.background ?? fireAndForget)(() => submitTask(created, db));
-  return { task: created, created: true };
+  (options.background ?? fireAndForget)(() => submitTask(task, params, db));
+  return { task, created: true };
 }
 
 export function parseIdempotencyKey(value: string): string {
@@ -219,37 +212,77 @@ export function parseIdempotencyKey(value: string): string {
   return result.data;
 }
 
-function optionsOf(task: Task): TextToVideoOptions {
-  return parseInput(textToVideoInput, parseUserInput(task.userInput));
-}
-
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.slice(0, 500) || "provider error";
 }
 
-/** Hands a queued task to its provider: queued -> running with the job id, or failed + refunded. */
-export async function submitTask(taskOrUuid: Task | string, db: Executor = getDb()): Promise<Task | null> {
-  const task = typeof taskOrUuid === "string" ? await getTask(taskOrUuid, db) : taskOrUuid;
-  if (!task || task.status !== "queued" || task.providerJobId) return task;
-  const taskUuid = task.uuid;
+/** Hands a new (queued) task to its provider: queued -> running with the job id, or failed + refunded. */
+async function submitTask(task: Task, options: TextToVideoOptions, db: Executor): Promise<void> {
   let result;
   try {
-    result = await getVideoProvider(task.provider).submit(optionsOf(task), { taskUuid });
+    result = await getVideoProvider(task.provider).submit(options, { taskUuid: task.uuid });
   } catch (error) {
-    console.error(`[tasks] submit failed for ${taskUuid}`, errorText(error));
-    return (await failTask(taskUuid, `could not start the job: ${errorText(error)}`, db)) ?? getTask(taskUuid, db);
+    console.error(`[tasks] submit failed for ${task.uuid}`, errorText(error));
+    await failTask(task.uuid, `could not start the job: ${errorText(error)}`, db);
+    return;
   }
-  // queued -> running with the job id and the first progress reading, in one update.
+  // queued -> running with the job id and the first progress reading.
   const progress = result.status.state === "running" ? Math.min(99, Math.max(0, result.status.progress)) : 0;
-  const [running] = await db
-    .update(tasks)
-    .set({ status: "running", providerJobId: result.jobId, progress, startedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(tasks.uuid, taskUuid), eq(tasks.status, "queued")))
-    .returning();
+  const started = await markStarted(db, { uuid: task.uuid, jobId: result.jobId, progress });
   // Not queued any more: the sweeper timed it out meanwhile; leave it as it is.
-  if (!running) return getTask(taskUuid, db);
-  return result.status.state === "running" ? running : applyProviderStatus(running, result.status, db);
+  if (started && result.status.state !== "running") await applyProviderStatus(task, result.status, db);
+}
+
+interface Start {
+  uuid: string;
+  jobId: string;
+  progress: number;
+  done: (started: boolean) => void;
+  fail: (error: unknown) => void;
+}
+
+/** Starts waiting to be written, per database handle, and whether a write is in flight. */
+const startQueues = new WeakMap<Executor, { pending: Start[]; writing: boolean }>();
+
+/**
+ * Records that a provider accepted a task's job: queued -> running with the job id.
+ * Group commit: while one write is in flight, the starts that arrive queue up and
+ * go out together in the next UPDATE, so under load many tasks share a round trip
+ * and a commit (and a lone start is written at once). Resolves to false when the
+ * task was no longer queued (the sweeper timed it out meanwhile).
+ */
+function markStarted(db: Executor, start: Omit<Start, "done" | "fail">): Promise<boolean> {
+  let queue = startQueues.get(db);
+  if (!queue) startQueues.set(db, (queue = { pending: [], writing: false }));
+  const q = queue;
+  return new Promise<boolean>((done, fail) => {
+    q.pending.push({ ...start, done, fail });
+    if (!q.writing) void writeStarts(db, q);
+  });
+}
+
+async function writeStarts(db: Executor, queue: { pending: Start[]; writing: boolean }) {
+  queue.writing = true;
+  while (queue.pending.length > 0) {
+    const batch = queue.pending.splice(0, 500);
+    try {
+      const rows = batch.map((s) => ({ uuid: s.uuid, job_id: s.jobId, progress: s.progress }));
+      const started = rowsOf<{ uuid: string }>(
+        await db.execute(sql`
+          UPDATE tasks SET status = 'running', provider_job_id = s.job_id, progress = s.progress,
+                           started_at = now(), updated_at = now()
+          FROM json_to_recordset(${JSON.stringify(rows)}::json) AS s(uuid text, job_id text, progress int)
+          WHERE tasks.uuid = s.uuid AND tasks.status = 'queued'
+          RETURNING tasks.uuid`),
+      );
+      const uuids = new Set(started.map((r) => r.uuid));
+      for (const s of batch) s.done(uuids.has(s.uuid));
+    } catch (error) {
+      for (const s of batch) s.fail(error);
+    }
+  }
+  queue.writing = false;
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { createMockProvider } from "@/services/ai/providers/mock";
 import { createReplicateProvider } from "@/services/ai/providers/replicate";
 import { ProviderError } from "@/services/ai/types";
 import { setVideoProvider } from "@/services/ai/video";
+import { grantCredits } from "@/services/credits";
 import { verifyLedger } from "@/services/credits-verify";
 import {
   createTextToVideoTask,
@@ -82,9 +83,20 @@ describe("creating a task", () => {
     expect(error).toBeInstanceOf(InsufficientCreditsError);
     expect(error.status).toBe(402);
     expect(error.message).toBe("insufficient credits");
+    expect(error.details).toEqual({ balance: 15, required: 16 });
     expect(await taskCount(u)).toBe(0);
     expect(await ledgerCount(u)).toBe(before);
     expect(await balanceOf(u)).toBe(15);
+    await bg.settle();
+  });
+
+  it("404 for a user that no longer exists (a session outliving its account): nothing written", async () => {
+    const bg = collector();
+    const error = await createTextToVideoTask({ userUuid: "no-such-user", ...input }, { background: bg.background }).catch((e) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.status).toBe(404);
+    expect(await taskCount("no-such-user")).toBe(0);
+    expect(await ledgerCount("no-such-user")).toBe(0);
     await bg.settle();
   });
 
@@ -127,6 +139,14 @@ describe("creating a task", () => {
       // Another user is not affected.
       await createTextToVideoTask({ userUuid: other, ...input }, { background: bg.background });
       await bg.settle();
+      // The check and the debit are one statement: a creation refused for credits is not counted.
+      const poor = await userWith(20);
+      await createTextToVideoTask({ userUuid: poor, ...input }, { background: bg.background });
+      await expect(createTextToVideoTask({ userUuid: poor, ...input }, { background: bg.background })).rejects.toBeInstanceOf(InsufficientCreditsError);
+      await grantCredits({ userUuid: poor, credits: 100, transType: "system_add" });
+      await createTextToVideoTask({ userUuid: poor, ...input }, { background: bg.background });
+      expect(await taskCount(poor)).toBe(2);
+      await bg.settle();
     } finally {
       delete process.env.TASK_RATE_LIMIT_PER_MINUTE;
       resetEnvCache();
@@ -151,6 +171,21 @@ describe("creating a task", () => {
 });
 
 describe("lifecycle with the mock provider", () => {
+  it("tasks created together all start, each with its own job (their starts share UPDATEs)", async () => {
+    const u = await userWith(1000);
+    const bg = collector();
+    const created = await Promise.all(
+      Array.from({ length: 30 }, () => createTextToVideoTask({ userUuid: u, ...input }, { background: bg.background })),
+    );
+    await bg.settle();
+    const rows = await getDb().select().from(tasks).where(eq(tasks.userUuid, u));
+    expect(rows).toHaveLength(30);
+    expect(rows.every((t) => t.status === "running" && t.startedAt instanceof Date && /^mock_/.test(t.providerJobId ?? ""))).toBe(true);
+    expect(new Set(rows.map((t) => t.providerJobId)).size).toBe(30);
+    expect(new Set(rows.map((t) => t.uuid))).toEqual(new Set(created.map((c) => c.task.uuid)));
+    expect(await balanceOf(u)).toBe(1000 - 30 * 16);
+  });
+
   it("queued -> running -> succeeded with growing progress and the sample video", async () => {
     const u = await userWith(100);
     const bg = collector();

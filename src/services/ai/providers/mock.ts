@@ -31,7 +31,7 @@ function encodeJob(job: MockJob): string {
     job.delayMs.toString(36),
     job.aspectRatio[0],
     job.fail ? "f" : "o",
-    crypto.randomBytes(6).toString("hex"),
+    crypto.randomUUID().slice(-12),
   ].join("_");
 }
 

@@ -1,7 +1,7 @@
 -- The ledger's debit as one server-side call: credits_debit(...) locks the user's
 -- row, checks the spendable balance and burns down the active grants, then returns
 -- the debit's trans_no. Its only caller is src/services/credits.ts (decreaseCredits,
--- and debitSql for a caller that must insert its own row in the same statement).
+-- and debitCall for a caller that must insert its own row in the same statement).
 --
 -- Why a function: a debit used to be BEGIN, lock, burn-down, COMMIT (four round
 -- trips). Inside a VOLATILE function every statement takes a fresh snapshot, so the

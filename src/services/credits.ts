@@ -17,7 +17,7 @@
  *    once (its trans_no is derived from the spend's). Keyed grants are idempotent.
  */
 import crypto from "node:crypto";
-import { and, asc, desc, eq, gt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { getDb, rowsOf, type Executor, type Tx } from "@/db";
 import { creditAllocations, creditGrants, credits, users, type CreditRow } from "@/db/schema";
@@ -214,27 +214,40 @@ async function writeDebit(
   }
 }
 
-/** The debit's arguments, validated; `transNo` chosen here unless the caller chose it. */
-function debitArguments(input: DecreaseInput & { transNo?: string }) {
+/** A debit's arguments, validated, in `credits_debit`'s parameter order. */
+export interface DebitArguments {
+  transNo: string;
+  userUuid: string;
+  transType: string;
+  credits: number;
+  taskUuid: string | null;
+  orderNo: string | null;
+  reason: string | null;
+}
+
+/** Validates a debit; `transNo` is chosen here unless the caller chose it. Throws 400s. */
+export function debitArguments(input: DecreaseInput & { transNo?: string }): DebitArguments {
   return {
-    amount: assertAmount(input.credits),
-    transType: assertTransType(input.transType),
     transNo: input.transNo ?? newTransNo(),
+    userUuid: input.userUuid,
+    transType: assertTransType(input.transType),
+    credits: assertAmount(input.credits),
+    taskUuid: input.taskUuid ?? null,
+    orderNo: input.orderNo ?? null,
+    reason: input.reason ?? null,
   };
 }
 
 /**
- * A debit as a SQL expression, for a caller that must write its own row in the same
- * statement (a task: debit and insert commit together in one round trip). The
- * expression calls `credits_debit` (drizzle/0002_credits_debit.sql: lock the user,
- * check the balance, burn down the grants) and evaluates to the debit's trans_no.
- * Errors it raises abort the whole statement; pass them through `ledgerError`.
+ * A debit as a SQL expression: `credits_debit(...)` (drizzle/0002_credits_debit.sql:
+ * lock the user, check the balance, burn down the grants), which evaluates to the
+ * debit's trans_no. For a caller that must write its own row in the same statement
+ * (a task: debit and insert commit together in one round trip). Arguments are the
+ * output of `debitArguments`, or Drizzle placeholders filled with it in a prepared
+ * statement. What it raises aborts the whole statement; map it with `ledgerError`.
  */
-export function debitSql(input: DecreaseInput & { transNo?: string }): { transNo: string; credits: number; expression: SQL<string> } {
-  const { amount, transType, transNo } = debitArguments(input);
-  const expression = sql<string>`credits_debit(${transNo}, ${input.userUuid}, ${transType}, ${amount}::int,
-    ${input.taskUuid ?? null}, ${input.orderNo ?? null}, ${input.reason ?? null})`;
-  return { transNo, credits: amount, expression };
+export function debitCall(a: { [K in keyof DebitArguments]: DebitArguments[K] | Placeholder }): SQL<string> {
+  return sql<string>`credits_debit(${a.transNo}, ${a.userUuid}, ${a.transType}, ${a.credits}::int, ${a.taskUuid}, ${a.orderNo}, ${a.reason})`;
 }
 
 /**
@@ -254,9 +267,9 @@ export function ledgerError(error: unknown, input: { userUuid: string; credits: 
  * InsufficientCreditsError (nothing written).
  */
 export async function decreaseCredits(input: DecreaseInput & { transNo?: string }, db: Executor = getDb()): Promise<string> {
-  const debit = debitSql(input);
+  const debit = debitArguments(input);
   try {
-    await db.execute(sql`SELECT ${debit.expression}`);
+    await db.execute(sql`SELECT ${debitCall(debit)}`);
   } catch (error) {
     throw ledgerError(error, input);
   }

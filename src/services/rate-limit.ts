@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import { TooManyRequestsError, databaseError } from "@/lib/errors";
 
@@ -12,9 +12,10 @@ import { TooManyRequestsError, databaseError } from "@/lib/errors";
 /**
  * The hit as a SQL boolean expression (true, or an error that aborts the
  * statement), to guard another write in the same statement: then only requests
- * whose write commits are counted. Map errors with `rateLimitError`.
+ * whose write commits are counted. Arguments may be placeholders of a prepared
+ * statement. Map errors with `rateLimitError`.
  */
-export function rateLimitSql(key: string, limit: number, windowSeconds: number): SQL<boolean> {
+export function rateLimitSql(key: string | Placeholder, limit: number | Placeholder, windowSeconds: number | Placeholder): SQL<boolean> {
   return sql<boolean>`rate_limit_hit(${key}, ${limit}::int, ${windowSeconds}::int)`;
 }
 

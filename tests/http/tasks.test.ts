@@ -1,10 +1,12 @@
 // The task routes over HTTP as a signed-in user: the same requests a script or the page makes.
 import { describe, expect, inject, it } from "vitest";
-import { WELCOME_CREDITS } from "@/data/credits";
+import { MIN_PURCHASE_CREDITS, WELCOME_CREDITS } from "@/data/credits";
 import { textToVideoCost } from "@/data/tasks";
+import { fakeStripeControl } from "../support/fake-stripe";
 import { signedInClient, type TestClient } from "../support/http-client";
 
 const base = inject("baseUrl");
+const stripe = fakeStripeControl(inject("stripeApiBase"));
 const good = { prompt: "Astronaut surfing", seconds: 8, aspectRatio: "landscape" };
 
 interface TaskJson {
@@ -151,15 +153,28 @@ describe("POST /api/tasks/text-to-video", () => {
     expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - textToVideoCost(8, "landscape"));
   });
 
-  it("429 after TASK_RATE_LIMIT_PER_MINUTE creations (default 30), with the envelope", async () => {
+  it("429 after TASK_RATE_LIMIT_PER_MINUTE creations (default 30), with the envelope; refused requests do not count", async () => {
     const { client } = await signedInClient(base);
     const one = { ...good, seconds: 1 };
-    const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) statuses.push((await create(client, one)).status);
-    expect(statuses.every((s) => s === 201 || s === 402)).toBe(true);
+    const perTask = textToVideoCost(1, "landscape");
+    const affordable = Math.floor(WELCOME_CREDITS / perTask);
+    for (let i = 0; i < affordable; i++) expect((await create(client, one)).status).toBe(201);
+    // Refused for credits: nothing created, so nothing counted against the limit.
+    for (let i = 0; i < 3; i++) expect((await create(client, one)).status).toBe(402);
+    // Top up through Checkout (the fake Stripe delivers the signed webhook), then create up to the limit.
+    const checkout = await client.json<{ url: string }>("/api/stripe/checkout/credits", {
+      method: "POST",
+      body: JSON.stringify({ quantity: Math.max(MIN_PURCHASE_CREDITS, 30 * perTask) }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(checkout.status).toBe(200);
+    await stripe.pay(checkout.body.data.url.split("/").pop()!, true);
+    for (let i = affordable; i < 30; i++) expect((await create(client, one)).status).toBe(201);
+    expect(await taskCount(client)).toBe(30);
     const limited = await create(client, one);
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ code: 429, message: "too many requests" });
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });
 

@@ -262,14 +262,15 @@ export function ledgerError(error: unknown, input: { userUuid: string; credits: 
 }
 
 /**
- * Debits `credits` from the user's spendable grants (one statement, atomic on its
- * own or inside the caller's transaction); returns the new trans_no or throws
- * InsufficientCreditsError (nothing written).
+ * Debits `credits` from the user's spendable grants (one statement); returns the new
+ * trans_no or throws InsufficientCreditsError (nothing written).
  */
 export async function decreaseCredits(input: DecreaseInput & { transNo?: string }, db: Executor = getDb()): Promise<string> {
   const debit = debitArguments(input);
+  const run = (e: Executor) => e.execute(sql`SELECT ${debitCall(debit)}`);
   try {
-    await db.execute(sql`SELECT ${debitCall(debit)}`);
+    // In the caller's transaction, a savepoint keeps that transaction usable after a refusal.
+    await (db instanceof PgTransaction ? db.transaction(run) : run(db));
   } catch (error) {
     throw ledgerError(error, input);
   }

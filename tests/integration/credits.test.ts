@@ -117,6 +117,16 @@ describe("spending", () => {
     expect(await deductCredits(u, 6)).toBe(false);
     expect(await balanceOf(u)).toBe(4);
   });
+
+  it("a refused debit inside the caller's transaction leaves that transaction usable", async () => {
+    const u = await insertUser();
+    await grantCredits({ userUuid: u, credits: 10, transType: "system_add" });
+    await getDb().transaction(async (tx) => {
+      expect(await deductCredits(u, 11, tx)).toBe(false);
+      expect(await deductCredits(u, 4, tx)).toBe(true);
+    });
+    expect(await balanceOf(u)).toBe(6);
+  });
 });
 
 describe("refunds, revocation and expiry", () => {

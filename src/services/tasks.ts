@@ -27,7 +27,7 @@ import {
 import { parseInput } from "@/lib/api";
 import { env } from "@/lib/env";
 import { pageWindow, type Page } from "@/lib/pagination";
-import { BadRequestError, ForbiddenError, NotFoundError, isUniqueViolation } from "@/lib/errors";
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, isUniqueViolation } from "@/lib/errors";
 import { TRANS_TYPES, debitArguments, debitCall, ledgerError, refundCredits } from "@/services/credits";
 import { rateLimitError, rateLimitSql } from "@/services/rate-limit";
 import { getVideoProvider } from "@/services/ai/video";
@@ -144,6 +144,7 @@ async function findByIdempotencyKey(db: Executor, userUuid: string, key: string)
   return row;
 }
 
+/** A named parameter of a prepared statement, filled in by `execute({ name: value })`. */
 const p = sql.placeholder;
 
 /**
@@ -228,11 +229,14 @@ export async function createTextToVideoTask(
       rateLimit: env().TASK_RATE_LIMIT_PER_MINUTE,
     });
   } catch (error) {
-    if (key && isUniqueViolation(error)) {
+    const refusal = rateLimitError(ledgerError(error, { userUuid: input.userUuid, credits: cost }));
+    // A repeat of a key that raced the first request, and lost on the unique index or
+    // found the credits or the rate limit used up by it, answers with that first task.
+    if (key && (isUniqueViolation(error) || refusal instanceof AppError)) {
       const winner = await findByIdempotencyKey(db, input.userUuid, key);
       if (winner) return { task: winner, created: false };
     }
-    throw rateLimitError(ledgerError(error, { userUuid: input.userUuid, credits: cost }));
+    throw refusal;
   }
   (options.background ?? fireAndForget)(() => submitTask(task, params, db));
   return { task, created: true };

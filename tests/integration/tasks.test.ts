@@ -416,6 +416,32 @@ describe.runIf(isPostgres)("idempotency under real concurrency (PostgreSQL)", ()
     }
   });
 
+  it.each([
+    ["the balance pays for exactly one task", 16, undefined],
+    ["the rate limit allows one more creation", 100, "1"],
+  ])("concurrent repeats of one key when %s: every one gets the first task, none a 402 or 429", async (_, balance, limit) => {
+    if (limit) process.env.TASK_RATE_LIMIT_PER_MINUTE = limit;
+    resetEnvCache();
+    const pool = openPostgres(testDb().url!, { max: 25 });
+    try {
+      const u = await userWith(balance);
+      const bg = collector();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          createTextToVideoTask({ userUuid: u, ...input, idempotencyKey: "retry" }, { db: pool.db, background: bg.background }),
+        ),
+      );
+      await bg.settle();
+      expect(new Set(results.map((r) => r.task.uuid)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(await balanceOf(u)).toBe(balance - 16);
+    } finally {
+      await pool.close();
+      delete process.env.TASK_RATE_LIMIT_PER_MINUTE;
+      resetEnvCache();
+    }
+  });
+
   it("concurrent requests racing for the last credits: only what the balance covers is created", async () => {
     const pool = openPostgres(testDb().url!, { max: 25 });
     try {

@@ -28,12 +28,7 @@ interface OrderJson {
   status: string;
 }
 
-const buy = (client: TestClient, body: unknown) =>
-  client.json<CheckoutJson>("/api/stripe/checkout/credits", {
-    method: "POST",
-    body: typeof body === "string" ? body : JSON.stringify(body),
-    headers: { "content-type": "application/json" },
-  });
+const buy = (client: TestClient, body: unknown) => client.postJson<CheckoutJson>("/api/stripe/checkout/credits", body);
 
 const sessionIdOf = (url: string) => url.split("/").pop()!;
 

@@ -22,11 +22,7 @@ interface TaskJson {
 }
 
 const create = (client: TestClient, body: unknown, headers: Record<string, string> = {}) =>
-  client.json<{ task: TaskJson }>("/api/tasks/text-to-video", {
-    method: "POST",
-    body: typeof body === "string" ? body : JSON.stringify(body),
-    headers: { "content-type": "application/json", ...headers },
-  });
+  client.postJson<{ task: TaskJson }>("/api/tasks/text-to-video", body, headers);
 
 /** The balance the text-to-video page shows (data-credits on t2v-balance). */
 async function balanceOnPage(client: TestClient): Promise<number> {
@@ -162,10 +158,8 @@ describe("POST /api/tasks/text-to-video", () => {
     // Refused for credits: nothing created, so nothing counted against the limit.
     for (let i = 0; i < 3; i++) expect((await create(client, one)).status).toBe(402);
     // Top up through Checkout (the fake Stripe delivers the signed webhook), then create up to the limit.
-    const checkout = await client.json<{ url: string }>("/api/stripe/checkout/credits", {
-      method: "POST",
-      body: JSON.stringify({ quantity: Math.max(MIN_PURCHASE_CREDITS, 30 * perTask) }),
-      headers: { "content-type": "application/json" },
+    const checkout = await client.postJson<{ url: string }>("/api/stripe/checkout/credits", {
+      quantity: Math.max(MIN_PURCHASE_CREDITS, 30 * perTask),
     });
     expect(checkout.status).toBe(200);
     await stripe.pay(checkout.body.data.url.split("/").pop()!, true);

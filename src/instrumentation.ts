@@ -1,13 +1,8 @@
 // Runs once when a Next.js server starts (dev or production), before it serves requests.
+// The Node-only work (and the exit on failure) lives in server-start.ts, which the Edge
+// bundle never sees.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("./server-start");
-  try {
-    await startServer();
-  } catch (error) {
-    // A server that cannot be configured or cannot reach its database must not
-    // come up half-working: say why, and stop.
-    console.error(`[start] ${(error as Error).message}`);
-    process.exit(1);
-  }
+  const { startServerOrExit } = await import("./server-start");
+  await startServerOrExit();
 }

@@ -12,3 +12,16 @@ export async function startServer() {
   console.log(`[start] database: ${getDatabase().kind}${e.DATABASE_URL ? "" : ` (${e.PGLITE_DATA_DIR})`}`);
   if (startTaskSweeper()) console.log(`[start] task sweeper: every ${e.TASK_SWEEP_INTERVAL_MS} ms`);
 }
+
+/**
+ * `startServer`, for instrumentation: a server that cannot be configured or cannot
+ * reach its database must not come up half-working, so it says why and stops.
+ */
+export async function startServerOrExit() {
+  try {
+    await startServer();
+  } catch (error) {
+    console.error(`[start] ${(error as Error).message}`);
+    process.exit(1);
+  }
+}

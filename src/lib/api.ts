@@ -7,6 +7,7 @@ import {
   TooManyRequestsError,
   isDatabaseUnavailable,
 } from "./errors";
+import { describeError } from "./log-safe";
 
 /** The response envelope every JSON route answers with. */
 export interface Envelope<T = unknown> {
@@ -32,11 +33,12 @@ export function toErrorResponse(error: unknown, context: string) {
     return fail(error.status, error.message, error.details ?? null);
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(`[api] ${context}: database unavailable`, (error as Error).message);
+    console.error(`[api] ${context}: database unavailable`, describeError(error).split("\n")[0]);
     const e = new ServiceUnavailableError();
     return fail(e.status, e.message);
   }
-  console.error(`[api] ${context}: unhandled error`, error);
+  // Never the raw error: a query error carries the SQL parameters (emails, password hashes).
+  console.error(`[api] ${context}: unhandled error\n${describeError(error)}`);
   return fail(500, "internal server error");
 }
 

@@ -27,9 +27,29 @@ export const users = pgTable("users", {
   emailVerified: timestamp("email_verified", { withTimezone: true, mode: "date" }),
   passwordHash: text("password_hash"),
   locale: text("locale"),
+  // Bumped to end every session of the user at once (sign out everywhere, password
+  // change or reset, disable, delete): session JWTs carry the version they were issued
+  // with, and src/services/sessions.ts refuses older ones.
+  sessionVersion: integer("session_version").notNull().default(0),
+  // A disabled account cannot sign in and its sessions end (disableUser()).
+  disabledAt: timestamp("disabled_at", { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+// Single sessions ended before their expiry (sign-out): the session id (`sid` claim of the
+// session JWT) until the token would have expired anyway. No foreign key: a deleted
+// user's revocations stay valid.
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sid: text("sid").primaryKey(),
+    userUuid: text("user_uuid").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
 
 export const accounts = pgTable(
   "accounts",

@@ -34,6 +34,12 @@ const schema = z.object({
   SIGNIN_RATE_LIMIT_PER_EMAIL: int(5, 1),
   SIGNIN_RATE_LIMIT_PER_IP: int(20, 1),
   SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(900, 1),
+  // Ceiling per account across all addresses (looser than the per email+address limit).
+  SIGNIN_RATE_LIMIT_PER_ACCOUNT: int(30, 1),
+  // How many proxies in front of the app append to X-Forwarded-For (0: trust no header).
+  TRUSTED_PROXY_HOPS: int(0),
+  // How often a session is re-checked against the database (sign-out, version, disabled).
+  SESSION_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(30),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -87,20 +93,17 @@ export function isProductionDeployment(e: Env = env()) {
 
 /** Secrets a production deployment cannot start without. Called once at server start. */
 export function assertProductionSecrets(e: Env = env()) {
-  if (!isProductionDeployment(e)) return;
   const missing: string[] = [];
-  if (!e.AUTH_SECRET) missing.push("AUTH_SECRET");
-  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
-  if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_API_TOKEN) missing.push("REPLICATE_API_TOKEN");
-  if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_WEBHOOK_SECRET) missing.push("REPLICATE_WEBHOOK_SECRET");
+  // Every production server signs sessions, on PGlite too: with a secret only it knows.
+  if (e.NODE_ENV === "production" && !e.AUTH_SECRET) missing.push("AUTH_SECRET");
+  if (isProductionDeployment(e)) {
+    if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
+    if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_API_TOKEN) missing.push("REPLICATE_API_TOKEN");
+    if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_WEBHOOK_SECRET) missing.push("REPLICATE_WEBHOOK_SECRET");
+  }
   if (missing.length > 0) {
     throw new Error(
       `Missing required environment variable(s) for production: ${missing.join(", ")}. See .env.example.`,
     );
   }
-}
-
-/** The secret next-auth signs sessions with; a fixed one only for local runs. */
-export function authSecret(e: Env = env()) {
-  return e.AUTH_SECRET ?? "local-development-secret-do-not-use-in-production";
 }

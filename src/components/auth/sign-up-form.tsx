@@ -5,10 +5,10 @@ import { useState } from "react";
 import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { PASSWORD_MIN_LENGTH } from "@/lib/password-rules";
+import { passwordRuleOf } from "@/lib/password-rules";
 import { signInWithPassword } from "./credentials";
 import { Field } from "./field";
-import { validateAccountFields, type FieldErrors } from "./validation";
+import { passwordMessage, validateAccountFields, type FieldErrors } from "./validation";
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
@@ -39,10 +39,12 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         setErrors({ email: t("signUp.emailTaken") });
       } else if (res.status === 400) {
         // The server names the field; show our own words for it.
-        const field: unknown = (await res.json()).data?.field;
+        const body = (await res.json()) as { message?: string; data?: { field?: unknown } };
+        const field = body.data?.field;
+        const tv = (k: string, v?: Record<string, number>) => t(`validation.${k}`, v);
         const messages: FieldErrors = {
           email: t("validation.emailInvalid"),
-          password: t("validation.passwordShort", { min: PASSWORD_MIN_LENGTH }),
+          password: passwordMessage(tv, passwordRuleOf(body.message ?? "") ?? "short"),
           name: t("validation.nameLong", { max: 100 }),
         };
         setErrors(field === "password" || field === "name" ? { [field]: messages[field] } : { email: messages.email });

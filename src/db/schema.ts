@@ -259,7 +259,31 @@ export const rateLimits = pgTable("rate_limits", {
   windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
 });
 
+// ---------------------------------------------------------------------------
+// Operator console: one row per admin action (src/services/admin/audit.ts), written in
+// the same transaction as the action. APPEND-ONLY: rows are never updated or deleted
+// (no code path does; a trigger in drizzle/ refuses UPDATE and DELETE). No foreign
+// keys, so the trail outlives the users it names.
+// ---------------------------------------------------------------------------
+export const adminAuditLog = pgTable(
+  "admin_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    adminUuid: text("admin_uuid").notNull(),
+    adminEmail: text("admin_email").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    before: text("before"), // JSON string
+    after: text("after"), // JSON string
+    reason: text("reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("admin_audit_log_target_idx").on(t.targetType, t.targetId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type CreditRow = typeof credits.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
+export type AdminAuditRow = typeof adminAuditLog.$inferSelect;

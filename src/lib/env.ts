@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizeEmail } from "./email";
 
 /**
  * Every environment variable the app reads, parsed and typed once.
@@ -59,6 +60,17 @@ const schema = z.object({
   CRON_SECRET: optionalString,
 
   LOG_REQUESTS: bool,
+
+  // Operator console (/[locale]/admin, /api/admin/*): comma-separated emails of the admins.
+  ADMIN_EMAILS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((e) => normalizeEmail(e))
+        .filter((e) => e !== ""),
+    ),
 });
 
 export type Env = z.infer<typeof schema>;

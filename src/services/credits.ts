@@ -29,6 +29,7 @@ export const TRANS_TYPES = {
   newUser: "new_user",
   orderPay: "order_pay",
   systemAdd: "system_add",
+  systemDeduct: "system_deduct",
   taskTextToVideo: "task_text_to_video",
   refund: "refund",
   expire: "expire",
@@ -283,7 +284,7 @@ export async function decreaseCredits(input: DecreaseInput & { transNo?: string 
  */
 export async function deductCredits(userUuid: string, amount: number, db: Executor = getDb()): Promise<boolean> {
   try {
-    await decreaseCredits({ userUuid, credits: amount, transType: "system_deduct" }, db);
+    await decreaseCredits({ userUuid, credits: amount, transType: TRANS_TYPES.systemDeduct }, db);
     return true;
   } catch (error) {
     if (error instanceof InsufficientCreditsError) return false;

@@ -1,0 +1,12 @@
+import { ok, route } from "@/lib/api";
+import { requireAdmin } from "@/lib/admin";
+import { pageQuery } from "@/lib/pagination";
+import { listAudit } from "@/services/admin/audit";
+
+export const dynamic = "force-dynamic";
+
+// The admin audit log, newest first: ?page=N[&pageSize=M]
+export const GET = route(async (request) => {
+  await requireAdmin();
+  return ok(await listAudit(pageQuery(request)));
+});

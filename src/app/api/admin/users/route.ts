@@ -1,0 +1,13 @@
+import { ok, route } from "@/lib/api";
+import { requireAdmin } from "@/lib/admin";
+import { pageQuery } from "@/lib/pagination";
+import { searchUsers } from "@/services/admin/users";
+
+export const dynamic = "force-dynamic";
+
+// ?q=<part of an email>&page=N[&pageSize=M]
+export const GET = route(async (request) => {
+  await requireAdmin();
+  const q = new URL(request.url).searchParams.get("q") ?? undefined;
+  return ok(await searchUsers({ q, ...pageQuery(request) }));
+});

@@ -1,0 +1,25 @@
+import { notFound } from "next/navigation";
+import { getCurrentUser, type CurrentUser } from "./current-user";
+import { normalizeEmail } from "./email";
+import { env } from "./env";
+import { ForbiddenError, UnauthorizedError } from "./errors";
+
+/** True when the email (normalized) is listed in ADMIN_EMAILS. */
+export function isAdminEmail(email: string): boolean {
+  return env().ADMIN_EMAILS.includes(normalizeEmail(email));
+}
+
+/**
+ * The one authorization check of the operator console: every /api/admin/* route and
+ * every admin page calls it before anything else.
+ *   - "api" (default): 401 when signed out, 403 for a signed-in non-admin;
+ *   - "page": the 404 page for both (the console's existence is not revealed).
+ * A refused signed-in user is logged in one line (uuid only, no email).
+ */
+export async function requireAdmin(mode: "api" | "page" = "api"): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (user && isAdminEmail(user.email)) return user;
+  if (user) console.warn(`[admin] refused non-admin user ${user.uuid}`);
+  if (mode === "page") notFound();
+  throw user ? new ForbiddenError("admins only") : new UnauthorizedError();
+}

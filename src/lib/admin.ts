@@ -1,13 +1,9 @@
 import { notFound } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "./current-user";
-import { normalizeEmail } from "./email";
-import { env } from "./env";
+import { isAdminEmail } from "./admin-email";
 import { ForbiddenError, UnauthorizedError } from "./errors";
 
-/** True when the email (normalized) is listed in ADMIN_EMAILS. */
-export function isAdminEmail(email: string): boolean {
-  return env().ADMIN_EMAILS.includes(normalizeEmail(email));
-}
+export { isAdminEmail };
 
 /**
  * The one authorization check of the operator console: every /api/admin/* route and

@@ -28,6 +28,8 @@ export const HTTP_TEST_ENV: Record<string, string> = {
   TRUSTED_PROXY_HOPS: "1",
   // Sessions ended behind the app's back (rows deleted) are noticed within 2 s.
   SESSION_CHECK_INTERVAL_SECONDS: "2",
+  // Operator console: these accounts are admins (tests/http/admin*.test.ts sign them up).
+  ADMIN_EMAILS: "http-admin@example.com, HTTP-Admin-2@Example.com",
   REPLICATE_WEBHOOK_SECRET: `whsec_${Buffer.from("http-test-replicate-signing-key").toString("base64")}`,
 };
 

@@ -1,0 +1,70 @@
+import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { buttonClass } from "@/components/ui/button";
+import { ORDER_STATUSES } from "@/db/schema";
+import { Link } from "@/i18n/navigation";
+import { requireAdmin } from "@/lib/admin";
+import { pageFromSearchParam } from "@/lib/pagination";
+import { listAllOrders } from "@/services/admin/lists";
+import { Empty, Pager, Table, cell, inputClass, mono, param } from "../admin-ui";
+
+export const dynamic = "force-dynamic";
+
+export default async function AdminOrdersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ locale: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  await requireAdmin("page");
+  const t = await getTranslations("admin");
+  const format = await getFormatter();
+  const sp = await searchParams;
+  // The statuses come from the schema, so new ones appear here without a change.
+  const status = (ORDER_STATUSES as readonly string[]).includes(param(sp.status)) ? param(sp.status) : "";
+  const page = pageFromSearchParam(sp.page);
+  const { items, hasMore } = await listAllOrders({ status, page });
+  const date = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  return (
+    <div className="space-y-4">
+      <form className="flex flex-wrap items-end gap-2" action={`/${locale}/admin/orders`}>
+        <label className="flex flex-col gap-1 text-sm">
+          {t("common.status")}
+          <select name="status" defaultValue={status} className={inputClass}>
+            <option value="">{t("common.any")}</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className={buttonClass("secondary")}>{t("common.filter")}</button>
+      </form>
+      {items.length === 0 ? (
+        <Empty />
+      ) : (
+        <Table head={[t("common.date"), t("orders.orderNo"), t("common.user"), t("common.status"), t("common.credits"), t("orders.amount"), t("orders.paid")]} testId="admin-orders">
+          {items.map((o) => (
+            <tr key={o.orderNo} data-status={o.status}>
+              <td className={cell}>{date(o.createdAt)}</td>
+              <td className={`${cell} ${mono}`}>{o.orderNo}</td>
+              <td className={cell}>
+                <Link href={`/admin/users/${o.userUuid}`} className="text-brand-700 underline">
+                  {o.userEmail ?? o.userUuid}
+                </Link>
+              </td>
+              <td className={`${cell} font-mono text-xs`}>{o.status}</td>
+              <td className={cell}>{o.credits}</td>
+              <td className={cell}>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</td>
+              <td className={cell}>{date(o.paidAt)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <Pager path="/admin/orders" query={{ status }} page={page} hasMore={hasMore} />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+"use client";
+
+// Writes go through the JSON routes (/api/admin/users/{uuid}/...), the one write path
+// of the console; the page re-renders from the server afterwards.
+import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { useRouter } from "@/i18n/navigation";
+
+async function post(url: string, body: unknown) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const envelope = (await res.json().catch(() => null)) as { code: number; message: string; data: Record<string, number> | null } | null;
+  return { ok: res.ok, message: envelope?.message ?? String(res.status), data: envelope?.data ?? null };
+}
+
+export function UserActions({ userUuid, disabled }: { userUuid: string; disabled: boolean }) {
+  const t = useTranslations("admin.actions");
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+
+  async function run(url: string, body: unknown, success: (data: Record<string, number> | null) => string) {
+    setBusy(true);
+    setResult(null);
+    try {
+      const r = await post(url, body);
+      setResult(r.ok ? { tone: "success", text: success(r.data) } : { tone: "error", text: t("failed", { message: r.message }) });
+      if (r.ok) router.refresh();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function adjust(form: FormData) {
+    const credits = Number(form.get("credits"));
+    await run(`/api/admin/users/${userUuid}/credits`, { credits, reason: String(form.get("reason") ?? "") }, (d) =>
+      t("applied", { before: d?.balanceBefore ?? 0, after: d?.balanceAfter ?? 0 }),
+    );
+  }
+
+  async function toggle() {
+    if (!disabled && !window.confirm(t("disableConfirm"))) return;
+    await run(`/api/admin/users/${userUuid}/${disabled ? "enable" : "disable"}`, {}, () => t("stateChanged"));
+  }
+
+  return (
+    <div className="space-y-4 rounded-xl border border-slate-200 p-4">
+      <form action={adjust} className="space-y-3" data-testid="adjust-credits-form">
+        <h2 className="font-semibold">{t("adjustTitle")}</h2>
+        <p className="text-xs text-slate-500">{t("adjustHint")}</p>
+        <div className="flex flex-wrap gap-3">
+          <label className="flex flex-col gap-1 text-sm">
+            {t("creditsLabel")}
+            <input name="credits" type="number" step={1} required className="w-40 rounded-lg border border-slate-300 px-3 py-2" />
+          </label>
+          <label className="flex min-w-64 flex-1 flex-col gap-1 text-sm">
+            {t("reasonLabel")}
+            <input name="reason" required maxLength={500} className="rounded-lg border border-slate-300 px-3 py-2" />
+          </label>
+        </div>
+        <Button type="submit" disabled={busy}>
+          {busy ? t("working") : t("apply")}
+        </Button>
+      </form>
+      <div className="border-t border-slate-100 pt-4">
+        <Button type="button" variant="secondary" disabled={busy} onClick={toggle} data-testid="toggle-disabled">
+          {disabled ? t("enable") : t("disable")}
+        </Button>
+      </div>
+      {result && <Alert tone={result.tone}>{result.text}</Alert>}
+    </div>
+  );
+}

@@ -1,6 +1,8 @@
 // Operator console services (issue 17, item 1) on PGlite and PostgreSQL: grants and
 // deducts through the ledger with an audit row each, no overdraft, disable/enable,
 // lists and filters, the overview's figures, and an append-only audit log.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
@@ -217,6 +219,9 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("concurrency on PostgreS
         .where(and(eq(adminAuditLog.targetId, u), eq(adminAuditLog.action, "credits.deduct")));
       expect(deducts[0].n).toBe(10);
       expect((await verifyLedger()).offences).toEqual([]);
+      // The operator's checker, run as the operator runs it, agrees.
+      const verify = await promisify(execFile)("npm", ["run", "-s", "credits:verify"], { env: { ...process.env, DATABASE_URL: testDb().url } });
+      expect(verify.stdout).toContain("ledger consistent");
     } finally {
       await pool.close();
     }

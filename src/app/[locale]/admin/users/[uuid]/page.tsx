@@ -4,7 +4,7 @@ import { Link } from "@/i18n/navigation";
 import { requireAdmin } from "@/lib/admin";
 import { NotFoundError } from "@/lib/errors";
 import { getUserDetail } from "@/services/admin/users";
-import { Card, Table, cell, mono } from "../../admin-ui";
+import { Card, Empty, Table, cell, mono } from "../../admin-ui";
 import { UserActions } from "./user-actions";
 
 export const dynamic = "force-dynamic";
@@ -38,7 +38,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
 
       <section>
         <h3 className="mb-2 font-semibold">{t("users.grants")}</h3>
-        <Table head={[t("users.transNo"), t("common.credits"), t("users.remaining"), t("users.expires"), t("common.date")]}>
+        {d.grants.length === 0 ? (
+          <Empty />
+        ) : (
+          <Table head={[t("users.transNo"), t("common.credits"), t("users.remaining"), t("users.expires"), t("common.date")]}>
           {d.grants.map((g) => (
             <tr key={g.transNo}>
               <td className={`${cell} ${mono}`}>{g.transNo}</td>
@@ -49,11 +52,15 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
             </tr>
           ))}
         </Table>
+        )}
       </section>
 
       <section>
         <h3 className="mb-2 font-semibold">{t("users.ledger")}</h3>
-        <Table head={[t("common.date"), t("users.type"), t("common.credits"), t("common.reason"), t("users.transNo")]}>
+        {d.ledger.length === 0 ? (
+          <Empty />
+        ) : (
+          <Table head={[t("common.date"), t("users.type"), t("common.credits"), t("common.reason"), t("users.transNo")]}>
           {d.ledger.map((r) => (
             <tr key={r.transNo}>
               <td className={cell}>{date(r.createdAt)}</td>
@@ -64,11 +71,15 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
             </tr>
           ))}
         </Table>
+        )}
       </section>
 
       <section>
         <h3 className="mb-2 font-semibold">{t("users.tasks")}</h3>
-        <Table head={[t("common.date"), t("tasks.type"), t("common.status"), t("common.credits"), t("tasks.refund"), t("tasks.error")]}>
+        {d.tasks.length === 0 ? (
+          <Empty />
+        ) : (
+          <Table head={[t("common.date"), t("tasks.type"), t("common.status"), t("common.credits"), t("tasks.refund"), t("tasks.error")]}>
           {d.tasks.map((x) => (
             <tr key={x.uuid}>
               <td className={cell}>{date(x.createdAt)}</td>
@@ -80,11 +91,15 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
             </tr>
           ))}
         </Table>
+        )}
       </section>
 
       <section>
         <h3 className="mb-2 font-semibold">{t("users.orders")}</h3>
-        <Table head={[t("orders.orderNo"), t("common.status"), t("common.credits"), t("orders.amount"), t("common.date")]}>
+        {d.orders.length === 0 ? (
+          <Empty />
+        ) : (
+          <Table head={[t("orders.orderNo"), t("common.status"), t("common.credits"), t("orders.amount"), t("common.date")]}>
           {d.orders.map((o) => (
             <tr key={o.orderNo}>
               <td className={`${cell} ${mono}`}>{o.orderNo}</td>
@@ -95,6 +110,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
             </tr>
           ))}
         </Table>
+        )}
       </section>
     </div>
   );

@@ -53,6 +53,18 @@ const schema = z.object({
   CRON_SECRET: optionalString,
 
   LOG_REQUESTS: bool,
+
+  // Storage of task outputs (src/services/storage): local folder or any S3-compatible bucket.
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  STORAGE_LOCAL_DIR: z.string().default("./data/storage"),
+  STORAGE_SIGNING_SECRET: optionalString,
+  STORAGE_URL_TTL_SECONDS: int(3600, 1),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().default("auto"),
+  S3_ENDPOINT: optionalString,
+  S3_FORCE_PATH_STYLE: bool,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -93,6 +105,8 @@ export function assertProductionSecrets(e: Env = env()) {
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
   if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_API_TOKEN) missing.push("REPLICATE_API_TOKEN");
   if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_WEBHOOK_SECRET) missing.push("REPLICATE_WEBHOOK_SECRET");
+  if (e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) missing.push("STORAGE_SIGNING_SECRET");
+  if (e.STORAGE_DRIVER === "s3" && !e.S3_BUCKET) missing.push("S3_BUCKET");
   if (missing.length > 0) {
     throw new Error(
       `Missing required environment variable(s) for production: ${missing.join(", ")}. See .env.example.`,
@@ -103,4 +117,9 @@ export function assertProductionSecrets(e: Env = env()) {
 /** The secret next-auth signs sessions with; a fixed one only for local runs. */
 export function authSecret(e: Env = env()) {
   return e.AUTH_SECRET ?? "local-development-secret-do-not-use-in-production";
+}
+
+/** The key local storage signs read URLs with; a fixed one only for local runs. */
+export function storageSigningSecret(e: Env = env()) {
+  return e.STORAGE_SIGNING_SECRET ?? "local-development-storage-secret-do-not-use-in-production";
 }

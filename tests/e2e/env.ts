@@ -1,6 +1,7 @@
 /** Environment of the app server the browser tests run against. */
 export const E2E_ENV: Record<string, string> = {
   AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
+  STORAGE_SIGNING_SECRET: "e2e-storage-secret-0123456789",
   SIGNIN_RATE_LIMIT_PER_EMAIL: "1000",
   SIGNIN_RATE_LIMIT_PER_IP: "1000",
   TASK_RATE_LIMIT_PER_MINUTE: "1000",

@@ -15,6 +15,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** Environment every server in this suite runs with: limits raised so load is not throttled. */
 export const RELIABILITY_ENV: Record<string, string> = {
   AUTH_SECRET: "reliability-secret-reliability-secret-0123456789",
+  STORAGE_SIGNING_SECRET: "reliability-storage-secret-0123456789",
   SIGNIN_RATE_LIMIT_PER_EMAIL: "100000",
   SIGNIN_RATE_LIMIT_PER_IP: "100000",
   TASK_RATE_LIMIT_PER_MINUTE: "100000",

@@ -16,11 +16,15 @@ declare module "vitest" {
     /** The fake Stripe API the app talks to (control API under /_fake/, see fake-stripe.ts). */
     stripeApiBase: string;
     stripeWebhookSecret: string;
+    /** The app's local storage folder (STORAGE_LOCAL_DIR) and signing secret. */
+    storageDir: string;
+    storageSigningSecret: string;
   }
 }
 
 export const HTTP_TEST_ENV: Record<string, string> = {
   AUTH_SECRET: "http-test-secret-http-test-secret-0123456789",
+  STORAGE_SIGNING_SECRET: "http-test-storage-secret-0123456789",
   TEXT2VIDEO_MOCK_DELAY_MS: "1500",
   TASK_SWEEP_INTERVAL_MS: "500",
   CRON_SECRET: "http-test-cron-secret",
@@ -42,6 +46,10 @@ export default async function setup(project: TestProject) {
     env.PGLITE_DATA_DIR = path.join(dir, "db");
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   }
+  // Storage: the local driver in a temporary folder the tests can also write to.
+  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "http-storage-"));
+  env.STORAGE_LOCAL_DIR = storageDir;
+  cleanups.push(async () => fs.rmSync(storageDir, { recursive: true, force: true }));
   // Payments: the app talks to a local fake Stripe API (tests/support/fake-stripe.ts).
   const stripe = await startFakeStripe();
   cleanups.push(stripe.close);
@@ -58,6 +66,8 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("stripeApiBase", stripe.url);
   project.provide("stripeWebhookSecret", stripe.webhookSecret);
+  project.provide("storageDir", storageDir);
+  project.provide("storageSigningSecret", env.STORAGE_SIGNING_SECRET);
   return async () => {
     await server!.stop();
     for (const c of cleanups.reverse()) await c();

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { LocalStorage } from "@/services/storage";
@@ -32,7 +33,7 @@ describe("GET /api/storage/<key>", () => {
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("video/mp4");
-    expect(res.headers.get("content-length")).toBe("4096");
+    // next start sends the body chunked (no Content-Length); a 206 carries Content-Range.
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
 
     const part = await fetch(url, { headers: { range: "bytes=1000-1999" } });
@@ -52,10 +53,38 @@ describe("GET /api/storage/<key>", () => {
     await expectRefused(unsigned.toString(), 403);
   });
 
-  it("a key with .. or an unknown key is 404, never a file outside the storage root", async () => {
-    const good = new URL(await store.signedUrl(key));
-    await expectRefused(`${baseUrl}/api/storage/tasks/%2e%2e/%2e%2e/%2e%2e/etc/passwd${good.search}`, 404);
-    await expectRefused(`${baseUrl}/api/storage/%2Fetc%2Fpasswd${good.search}`, 404);
+  it("a key with .. or an encoded slash is 404 from the route or normalized away by the server: never a file outside the root", async () => {
+    const { search } = new URL(await store.signedUrl(key));
+    // Encoded slashes reach the route as one segment: a malformed key, refused before any disk access.
+    for (const p of [`/api/storage/..%2F..%2Fpackage.json`, `/api/storage/%2Fetc%2Fpasswd`, `/api/storage/tasks%2F..%2F..%2Fpackage.json`]) {
+      const res = await rawGet(p + search);
+      expect(res.status, p).toBe(404);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 404 });
+    }
+    // Dot segments are resolved by the server before routing, so they never reach the route at all.
+    for (const p of [`/api/storage/tasks/%2e%2e/%2e%2e/%2e%2e/package.json`, `/api/storage/tasks/../../../package.json`]) {
+      const res = await rawGet(p + search);
+      expect(res.status, p).not.toBe(200);
+      expect(res.body).not.toContain("credits-ai-starter");
+    }
+  });
+
+  it("a signed URL for a key with no object is 404", async () => {
     await expectRefused(await store.signedUrl("tasks/nobody/out.mp4"), 404);
   });
 });
+
+/** A GET with the path sent exactly as written (fetch would normalize it). */
+function rawGet(pathAndQuery: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: hostname, port, path: pathAndQuery }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on("error", reject);
+  });
+}

@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  s3?.client.destroy();
+  await s3?.close();
   await s3server?.close();
   await out?.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  store?.client.destroy();
+  await store?.close();
   await s3?.close();
 });
 

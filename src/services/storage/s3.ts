@@ -1,6 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { Transform } from "node:stream";
 import { assertValidKey } from "./keys";
 import { toNodeStream } from "./local";
@@ -23,28 +21,46 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
 
+/** The SDK, loaded on first use: deployments on the local driver never load it. */
+const sdk = () =>
+  Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage"), import("@aws-sdk/s3-request-presigner")]).then(
+    ([s3, storage, presigner]) => ({ ...s3, Upload: storage.Upload, getSignedUrl: presigner.getSignedUrl }),
+  );
+
 /**
  * Any S3-compatible bucket through the AWS SDK v3. Objects are written without
  * an ACL (private by default); reads are presigned GET URLs only.
  */
 export class S3Storage implements StorageDriver {
   readonly name = "s3" as const;
-  readonly client: S3Client;
+  private clientPromise?: Promise<S3Client>;
 
-  constructor(private readonly options: S3StorageOptions) {
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle,
-      credentials:
-        options.accessKeyId && options.secretAccessKey
-          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
-          : undefined,
-    });
+  constructor(private readonly options: S3StorageOptions) {}
+
+  private client(): Promise<S3Client> {
+    this.clientPromise ??= sdk().then(
+      ({ S3Client }) =>
+        new S3Client({
+          region: this.options.region,
+          endpoint: this.options.endpoint,
+          forcePathStyle: this.options.forcePathStyle,
+          credentials:
+            this.options.accessKeyId && this.options.secretAccessKey
+              ? { accessKeyId: this.options.accessKeyId, secretAccessKey: this.options.secretAccessKey }
+              : undefined,
+        }),
+    );
+    return this.clientPromise;
+  }
+
+  /** Closes the client's connections (tests, scripts). */
+  async close(): Promise<void> {
+    if (this.clientPromise) (await this.clientPromise).destroy();
   }
 
   async put(key: string, body: StorageBody, { contentType }: { contentType: string }): Promise<StoredObject> {
     assertValidKey(key);
+    const [{ Upload }, client] = await Promise.all([sdk(), this.client()]);
     let bytes = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -57,7 +73,7 @@ export class S3Storage implements StorageDriver {
     source.on("error", (e) => counter.destroy(e));
     source.pipe(counter);
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.options.bucket, Key: key, Body: counter, ContentType: contentType },
       partSize: PART_SIZE,
       queueSize: PARTS_IN_FLIGHT,
@@ -75,13 +91,15 @@ export class S3Storage implements StorageDriver {
 
   async delete(key: string): Promise<void> {
     assertValidKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    const [{ DeleteObjectCommand }, client] = await Promise.all([sdk(), this.client()]);
+    await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
   }
 
   async head(key: string): Promise<StoredObject | null> {
     assertValidKey(key);
+    const [{ HeadObjectCommand, S3ServiceException }, client] = await Promise.all([sdk(), this.client()]);
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      const out = await client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return { key, contentType: out.ContentType ?? "application/octet-stream", bytes: out.ContentLength ?? 0 };
     } catch (error) {
       if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return null;
@@ -92,7 +110,8 @@ export class S3Storage implements StorageDriver {
   async signedUrl(key: string, options: { ttlSeconds?: number } = {}): Promise<string> {
     assertValidKey(key);
     const expiresIn = Math.min(options.ttlSeconds ?? this.options.ttlSeconds, MAX_PRESIGN_SECONDS);
-    const url = await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), { expiresIn });
+    const [{ GetObjectCommand, getSignedUrl }, client] = await Promise.all([sdk(), this.client()]);
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), { expiresIn });
     assertSigned(url);
     return url;
   }

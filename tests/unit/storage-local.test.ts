@@ -79,6 +79,10 @@ describe("signed read URLs", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("video/mp4");
     expect(res.headers.get("accept-ranges")).toBe("bytes");
+    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+    const shortLived = await get(await store.signedUrl(key, { ttlSeconds: 20 }));
+    expect(shortLived.headers.get("cache-control")).toMatch(/^private, max-age=(19|20)$/);
+    await shortLived.arrayBuffer();
     expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
   });
 

@@ -44,8 +44,8 @@ export async function serveLocalObject(request: Request, segments: string[], dri
   const headers = new Headers({
     "content-type": object.contentType,
     "accept-ranges": "bytes",
-    // Private and short-lived: the URL itself is the credential.
-    "cache-control": "private, max-age=300",
+    // Private, and never cached past the link's own expiry: the URL is the credential.
+    "cache-control": `private, max-age=${Math.max(0, Math.min(300, Number(params.get("exp")) - Math.floor(Date.now() / 1000)))}`,
     "x-content-type-options": "nosniff",
     "content-disposition": "inline",
   });

@@ -1,6 +1,6 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { CREDIT_BUNDLES, CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, priceInCents } from "@/data/credits";
-import { textToVideoCost } from "@/data/tasks";
+import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 import { env } from "@/lib/env";
 import { Link } from "@/i18n/navigation";
 import { buttonClass } from "./ui/button";

@@ -11,7 +11,7 @@ import {
   TEXT2VIDEO_MIN_SECONDS,
   textToVideoCost,
   type AspectRatio,
-} from "@/data/tasks";
+} from "@/services/tasks/types/text-to-video/input";
 import { Link, useRouter } from "@/i18n/navigation";
 import type { TaskDto } from "@/services/tasks";
 import { TaskProgress, TaskStatusBadge } from "../task-status";

@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import { expireCredits } from "@/services/credits";
-import { sweepTasks } from "@/services/tasks";
+import { sweepTasks } from "./lifecycle";
 
 /** Lapsed grants are written off (one `expire` row each) at most this often. */
 const EXPIRE_EVERY_MS = 60_000;

@@ -18,7 +18,7 @@ import { tasks, type Task } from "@/db/schema";
 import { env } from "@/lib/env";
 import { NotFoundError } from "@/lib/errors";
 import { refundCredits } from "@/services/credits";
-import type { ProviderJobStatus, TaskProvider, WebhookRequest } from "@/services/ai/types";
+import type { ProviderJobStatus, ProviderWebhookEvent, TaskProvider, WebhookRequest } from "@/services/ai/types";
 import type { AnyTaskType } from "./define";
 import { getOwnedTask, getNewestTask, getTask, isFinished, UNFINISHED } from "./queries";
 import { taskTypeOf, taskTypes } from "./registry";
@@ -229,19 +229,35 @@ export async function handleProviderWebhook(
   request: WebhookRequest,
   db: Executor = getDb(),
 ): Promise<{ handled: boolean; task: Task | null }> {
-  const receivers = taskTypes()
-    .filter((d) => d.providers.has(providerName))
-    .map((d) => d.providers.get(providerName))
-    .filter((p) => p.parseWebhook);
+  const receivers = [
+    ...new Set(
+      taskTypes()
+        .filter((d) => d.providers.has(providerName))
+        .map((d) => d.providers.get(providerName))
+        .filter((p) => p.parseWebhook),
+    ),
+  ];
   if (receivers.length === 0) throw new NotFoundError(`provider ${providerName} has no webhooks`);
-  const event = await receivers[0].parseWebhook!(request);
+  // The first receiver that accepts the delivery as authentic reads it; none = its error (400/401).
+  let event: ProviderWebhookEvent | undefined;
+  let refusal: unknown;
+  for (const receiver of receivers) {
+    try {
+      event = await receiver.parseWebhook!(request);
+      break;
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  if (!event) throw refusal;
   const [task] = await db
     .select()
     .from(tasks)
-    .where(and(eq(tasks.provider, receivers[0].name), eq(tasks.providerJobId, event.jobId)));
+    .where(and(eq(tasks.provider, providerName), eq(tasks.providerJobId, event.jobId)));
   if (!task) return { handled: false, task: null };
+  // The task's own type reads the delivery (its output mapping), verifying it again.
   const own = providerOf(task);
-  const status = own !== receivers[0] && own.parseWebhook ? (await own.parseWebhook(request)).status : event.status;
+  const status = own.parseWebhook ? (await own.parseWebhook(request)).status : event.status;
   return { handled: true, task: await applyProviderStatus(task, status, db) };
 }
 

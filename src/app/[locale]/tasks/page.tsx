@@ -5,9 +5,9 @@ import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
 import { pageFromSearchParam } from "@/lib/pagination";
 import { isFinished, listTasks, taskTypes, toTaskDto, type TaskDto } from "@/services/tasks";
-import { TaskOutput } from "./task-output";
+import { TaskOutput } from "@/components/tasks/task-output";
 import { SignUpPrompt } from "./sign-up-prompt";
-import { TaskStatusBadge } from "./task-status";
+import { TaskStatusBadge } from "@/components/tasks/task-status";
 
 export const dynamic = "force-dynamic";
 const PAGE_SIZE = 10;

@@ -67,7 +67,7 @@ describe("POST /api/tasks/text-to-video", () => {
       errorMessage: null,
     });
     expect(Object.keys(task).sort()).toEqual(
-      ["completedAt", "createdAt", "creditsUsed", "errorMessage", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
+      ["completedAt", "createdAt", "creditsUsed", "errorMessage", "outputKind", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
     );
     expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - task.creditsUsed);
 

@@ -15,7 +15,8 @@ import { textToVideo, type TextToVideoInput } from "./types/text-to-video";
 export { defineTaskType, type AnyTaskType, type OutputKind, type TaskType } from "./define";
 export { registerTaskType, taskTypeBySlug, taskTypeOf, taskTypes } from "./registry";
 export { createTask, parseIdempotencyKey, IdempotencyKeyReusedError, type Background, type CreateTaskOptions } from "./create";
-export { applyProviderStatus, failTask, getLatestTask, getTaskForUser, handleProviderWebhook, refreshTask, sweepTasks, type SweepResult } from "./lifecycle";
+export { applyProviderStatus, failTask, getLatestTask, getTaskForUser, handleProviderWebhook, refreshTask } from "./lifecycle";
+export { sweepTasks, type SweepResult } from "./sweeper";
 export { getTask, isFinished, listTasks, toTaskDto, type TaskDto, type TaskStatus } from "./queries";
 export { textToVideoInput, type TextToVideoInput } from "./types/text-to-video";
 

@@ -261,48 +261,6 @@ export async function handleProviderWebhook(
   return { handled: true, task: await applyProviderStatus(task, status, db) };
 }
 
-export interface SweepResult {
-  claimed: number;
-  succeeded: number;
-  failed: number;
-  running: number;
-}
-
-/**
- * One sweep: claims up to `limit` unfinished tasks not touched for `idleMs`
- * (FOR UPDATE SKIP LOCKED, and the claim bumps updated_at so other instances
- * take other tasks), polls their providers and times out the stuck ones.
- */
-export async function sweepTasks(
-  options: { limit?: number; idleMs?: number; timeoutMs?: number; db?: Executor } = {},
-): Promise<SweepResult> {
-  const db = options.db ?? getDb();
-  const limit = options.limit ?? 25;
-  const idleSeconds = (options.idleMs ?? 1000) / 1000;
-  const claimed = rowsOf<{ uuid: string }>(
-    await db.execute(sql`
-      UPDATE tasks SET updated_at = now()
-      WHERE uuid IN (
-        SELECT uuid FROM tasks
-        WHERE status IN ('queued', 'running') AND updated_at <= now() - make_interval(secs => ${idleSeconds})
-        ORDER BY updated_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING uuid`),
-  );
-  const result: SweepResult = { claimed: claimed.length, succeeded: 0, failed: 0, running: 0 };
-  if (claimed.length === 0) return result;
-  const rows = await db.select().from(tasks).where(inArray(tasks.uuid, claimed.map((c) => c.uuid)));
-  for (const row of rows) {
-    const after = await refreshTask(row, { db, timeoutMs: options.timeoutMs });
-    if (after.status === "succeeded") result.succeeded++;
-    else if (after.status === "failed") result.failed++;
-    else result.running++;
-  }
-  return result;
-}
-
 // ---------------------------------------------------------------------------
 // Reads that bring a task up to date
 // ---------------------------------------------------------------------------

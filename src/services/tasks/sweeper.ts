@@ -1,6 +1,57 @@
 import { env } from "@/lib/env";
 import { expireCredits } from "@/services/credits";
-import { sweepTasks } from "./lifecycle";
+import { inArray, sql } from "drizzle-orm";
+import { getDb, rowsOf, type Executor } from "@/db";
+import { tasks } from "@/db/schema";
+import { refreshTask } from "./lifecycle";
+
+/**
+ * Finishing tasks nobody is watching, for every type: the sweep (claims stuck tasks,
+ * polls their providers, times them out with a refund) and the in-process loop that
+ * runs it; serverless hosts run the same round from POST /api/cron/tasks.
+ */
+
+export interface SweepResult {
+  claimed: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+}
+
+/**
+ * One sweep: claims up to `limit` unfinished tasks not touched for `idleMs`
+ * (FOR UPDATE SKIP LOCKED, and the claim bumps updated_at so other instances
+ * take other tasks), polls their providers and times out the stuck ones.
+ */
+export async function sweepTasks(
+  options: { limit?: number; idleMs?: number; timeoutMs?: number; db?: Executor } = {},
+): Promise<SweepResult> {
+  const db = options.db ?? getDb();
+  const limit = options.limit ?? 25;
+  const idleSeconds = (options.idleMs ?? 1000) / 1000;
+  const claimed = rowsOf<{ uuid: string }>(
+    await db.execute(sql`
+      UPDATE tasks SET updated_at = now()
+      WHERE uuid IN (
+        SELECT uuid FROM tasks
+        WHERE status IN ('queued', 'running') AND updated_at <= now() - make_interval(secs => ${idleSeconds})
+        ORDER BY updated_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING uuid`),
+  );
+  const result: SweepResult = { claimed: claimed.length, succeeded: 0, failed: 0, running: 0 };
+  if (claimed.length === 0) return result;
+  const rows = await db.select().from(tasks).where(inArray(tasks.uuid, claimed.map((c) => c.uuid)));
+  for (const row of rows) {
+    const after = await refreshTask(row, { db, timeoutMs: options.timeoutMs });
+    if (after.status === "succeeded") result.succeeded++;
+    else if (after.status === "failed") result.failed++;
+    else result.running++;
+  }
+  return result;
+}
 
 /** Lapsed grants are written off (one `expire` row each) at most this often. */
 const EXPIRE_EVERY_MS = 60_000;

@@ -79,7 +79,14 @@ export default async function TasksPage({
                 </div>
                 <p className="line-clamp-3 text-sm">{input.prompt}</p>
                 <p className="text-xs text-slate-500">
-                  {type ? `${typeT(`${type.type}.name`)} · ` : ""}
+                  {type && (
+                    <>
+                      <Link href={{ pathname: `/tasks/${type.slug}`, query: { task: task.uuid } }} className="font-medium text-brand-700 hover:underline">
+                        {typeT(`${type.type}.name`)}
+                      </Link>
+                      {" · "}
+                    </>
+                  )}
                   {type?.labels.en.details ? `${typeT(`${type.type}.details`, input)} · ` : ""}
                   <span className={task.status === "failed" ? "line-through" : undefined}>{t("list.cost", { credits: task.creditsUsed })}</span>
                   {task.status === "failed" ? ` (${t("list.refunded")})` : ""}

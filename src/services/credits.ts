@@ -29,7 +29,6 @@ export const TRANS_TYPES = {
   newUser: "new_user",
   orderPay: "order_pay",
   systemAdd: "system_add",
-  taskTextToVideo: "task_text_to_video",
   refund: "refund",
   expire: "expire",
   orderRefund: "order_refund",

@@ -23,7 +23,7 @@ export const textToVideo = defineTaskType({
     minCredits: Math.min(...ASPECT_RATIOS.map((a) => textToVideoCost(TEXT2VIDEO_MIN_SECONDS, a))),
     maxCredits: Math.max(...ASPECT_RATIOS.map((a) => textToVideoCost(TEXT2VIDEO_MAX_SECONDS, a))),
     examples: [
-      { prompt: "…", seconds: 5, aspectRatio: "landscape" },
+      { prompt: "…", seconds: 8, aspectRatio: "landscape" },
       { prompt: "…", seconds: TEXT2VIDEO_MAX_SECONDS, aspectRatio: "portrait" },
     ],
   },

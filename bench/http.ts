@@ -185,7 +185,8 @@ export async function runHttpBench() {
           base ??= cell;
           const key = `${route.name}@${connections}`;
           cells.set(key, [...(cells.get(key) ?? []), cell]);
-          ratios.set(key, [...(ratios.get(key) ?? []), cell.rps / base.rps]);
+          // A round whose baseline served nothing (an overloaded host) gives no ratio.
+          if (base.rps > 0) ratios.set(key, [...(ratios.get(key) ?? []), cell.rps / base.rps]);
         }
       }
     }
@@ -194,7 +195,7 @@ export async function runHttpBench() {
       for (const route of ROUTES) {
         const key = `${route.name}@${connections}`;
         const cs = cells.get(key)!;
-        const rs = ratios.get(key)!;
+        const rs = ratios.get(key) ?? [];
         const failures = cs.reduce((n, c) => n + c.non2xx + c.errors, 0);
         rows.push([
           route.name,
@@ -202,8 +203,8 @@ export async function runHttpBench() {
           median(cs.map((c) => c.rps)).toFixed(0),
           median(cs.map((c) => c.p50)).toFixed(1),
           median(cs.map((c) => c.p99)).toFixed(1),
-          median(rs).toFixed(2),
-          `${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)}`,
+          rs.length ? median(rs).toFixed(2) : "n/a",
+          rs.length ? `${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)}` : "n/a",
           failures === 0 ? "0" : `${failures} non-2xx/errors`,
         ]);
       }
@@ -217,7 +218,7 @@ export async function runHttpBench() {
     let ratio = Infinity;
     for (const route of CREATION_ROUTES) {
       const key = `${route.name}@16`;
-      const r = median(ratios.get(key)!);
+      const r = ratios.has(key) ? median(ratios.get(key)!) : 0;
       const p99 = median(cells.get(key)!.map((c) => c.p99));
       const failures = cells.get(key)!.reduce((n, c) => n + c.non2xx + c.errors, 0);
       const ok = r >= 0.5 && p99 <= 100 && failures === 0;

@@ -1,13 +1,13 @@
 import { ensureMigrated, getDatabase } from "@/db";
 import { assertProductionSecrets, env } from "@/lib/env";
-import { getVideoProvider } from "@/services/ai/video";
-import { startTaskSweeper } from "@/services/task-sweeper";
+import { checkTaskProviders, missingProviderSettings } from "@/services/tasks/registry";
+import { startTaskSweeper } from "@/services/tasks/sweeper";
 
 /** Server start: fail loudly on bad configuration, then bring the database up to date. */
 export async function startServer() {
   const e = env();
-  assertProductionSecrets(e);
-  getVideoProvider(); // an unknown TEXT2VIDEO_PROVIDER fails here, not on the first task
+  assertProductionSecrets(e, missingProviderSettings);
+  checkTaskProviders(); // an unknown TEXT2VIDEO_PROVIDER (or any type's) fails here, not on the first task
   await ensureMigrated();
   console.log(`[start] database: ${getDatabase().kind}${e.DATABASE_URL ? "" : ` (${e.PGLITE_DATA_DIR})`}`);
   if (startTaskSweeper()) console.log(`[start] task sweeper: every ${e.TASK_SWEEP_INTERVAL_MS} ms`);

@@ -184,7 +184,7 @@ export const creditAllocations = pgTable(
 );
 
 // ---------------------------------------------------------------------------
-// Tasks: one generic table for every paid AI job (first type: text_to_video).
+// Tasks: one generic table for every paid AI job; each type is declared in src/services/tasks/types/.
 // ---------------------------------------------------------------------------
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

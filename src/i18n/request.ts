@@ -1,5 +1,6 @@
 import { hasLocale } from "next-intl";
 import { getRequestConfig } from "next-intl/server";
+import { taskTypes } from "@/services/tasks/registry";
 import { routing } from "./routing";
 
 /**
@@ -12,7 +13,9 @@ async function loadMessages(locale: string) {
   const entries = await Promise.all(
     NAMESPACES.map(async (ns) => [ns, (await import(`../../messages/${locale}/${ns}.json`)).default] as const),
   );
-  return Object.fromEntries(entries);
+  // Each task type brings its own strings (name, ledger label, page): taskTypes.<type>.*
+  const types = Object.fromEntries(taskTypes().map((d) => [d.type, d.labels[locale] ?? d.labels.en]));
+  return { ...Object.fromEntries(entries), taskTypes: types };
 }
 
 export default getRequestConfig(async ({ requestLocale }) => {

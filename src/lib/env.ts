@@ -47,6 +47,9 @@ const schema = z.object({
   REPLICATE_API_BASE: z.string().url().default("https://api.replicate.com"),
   REPLICATE_MODEL: z.string().default("minimax/video-01"),
   REPLICATE_WEBHOOK_SECRET: optionalString,
+  TEXT2IMAGE_PROVIDER: z.string().default("mock"),
+  TEXT2IMAGE_MOCK_DELAY_MS: int(4000),
+  TEXT2IMAGE_REPLICATE_MODEL: z.string().default("black-forest-labs/flux-schnell"),
   TASK_TIMEOUT_MS: int(10 * 60 * 1000, 1000),
   TASK_SWEEP_INTERVAL_MS: int(5000),
   TASK_RATE_LIMIT_PER_MINUTE: int(30, 1),
@@ -97,16 +100,19 @@ export function isProductionDeployment(e: Env = env()) {
   return e.NODE_ENV === "production" && !!e.DATABASE_URL;
 }
 
-/** Secrets a production deployment cannot start without. Called once at server start. */
-export function assertProductionSecrets(e: Env = env()) {
+/**
+ * Secrets a production deployment cannot start without. Called once at server start.
+ * `more` names what else is missing (the task types' selected providers report theirs:
+ * missingProviderSettings in src/services/tasks/registry.ts).
+ */
+export function assertProductionSecrets(e: Env = env(), more: (e: Env) => string[] = () => []) {
   if (!isProductionDeployment(e)) return;
   const missing: string[] = [];
   if (!e.AUTH_SECRET) missing.push("AUTH_SECRET");
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
-  if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_API_TOKEN) missing.push("REPLICATE_API_TOKEN");
-  if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_WEBHOOK_SECRET) missing.push("REPLICATE_WEBHOOK_SECRET");
   if (e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) missing.push("STORAGE_SIGNING_SECRET");
   if (e.STORAGE_DRIVER === "s3" && !e.S3_BUCKET) missing.push("S3_BUCKET");
+  missing.push(...more(e).filter((name) => !missing.includes(name)));
   if (missing.length > 0) {
     throw new Error(
       `Missing required environment variable(s) for production: ${missing.join(", ")}. See .env.example.`,

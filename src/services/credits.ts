@@ -1,6 +1,6 @@
 /**
  * The credit ledger: the only code that writes `credits`, `credit_grants` and
- * `credit_allocations` (see src/db/schema.ts and DESIGN.md "The credit ledger").
+ * `credit_allocations` (see src/db/schema.ts and docs/architecture.md "The credit ledger").
  *
  * Invariants this file keeps:
  * 1. Ledger rows are only ever inserted. A grant's `remaining` in credit_grants is
@@ -29,7 +29,6 @@ export const TRANS_TYPES = {
   newUser: "new_user",
   orderPay: "order_pay",
   systemAdd: "system_add",
-  taskTextToVideo: "task_text_to_video",
   refund: "refund",
   expire: "expire",
   orderRefund: "order_refund",

@@ -1,5 +1,5 @@
 /**
- * Credit bundles paid through Stripe Checkout (DESIGN.md "Payments").
+ * Credit bundles paid through Stripe Checkout (docs/architecture.md "Payments").
  *
  * What holds:
  * 1. An order is written before Stripe is called, so every Checkout Session we

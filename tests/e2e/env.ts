@@ -7,5 +7,6 @@ export const E2E_ENV: Record<string, string> = {
   TASK_RATE_LIMIT_PER_MINUTE: "1000",
   // Long enough to watch the progress bar move, short enough for a quick run.
   TEXT2VIDEO_MOCK_DELAY_MS: "6000",
+  TEXT2IMAGE_MOCK_DELAY_MS: "4000",
   TASK_SWEEP_INTERVAL_MS: "500",
 };

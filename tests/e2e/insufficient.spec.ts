@@ -3,7 +3,7 @@
 import { expect, test, uniqueEmail } from "./fixtures";
 import { balanceOnCreditsPage, signUp } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { TEXT2VIDEO_MAX_SECONDS, textToVideoCost } from "@/data/tasks";
+import { TEXT2VIDEO_MAX_SECONDS, textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 
 // The browser logs the expected 402 of the refused request; nothing else may appear.
 test.use({ allowConsoleErrors: [/status of 402/] });

@@ -26,6 +26,7 @@ export const HTTP_TEST_ENV: Record<string, string> = {
   AUTH_SECRET: "http-test-secret-http-test-secret-0123456789",
   STORAGE_SIGNING_SECRET: "http-test-storage-secret-0123456789",
   TEXT2VIDEO_MOCK_DELAY_MS: "1500",
+  TEXT2IMAGE_MOCK_DELAY_MS: "1500",
   TASK_SWEEP_INTERVAL_MS: "500",
   CRON_SECRET: "http-test-cron-secret",
   REPLICATE_WEBHOOK_SECRET: `whsec_${Buffer.from("http-test-replicate-signing-key").toString("base64")}`,

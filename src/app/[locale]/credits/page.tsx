@@ -5,12 +5,13 @@ import { Link } from "@/i18n/navigation";
 import { requirePageUser } from "@/lib/page-auth";
 import { pageFromSearchParam } from "@/lib/pagination";
 import { getUserCredits, listCredits } from "@/services/credits";
+import { taskTypeByTransType } from "@/services/tasks/registry";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ page?: string | string[] }> };
 
-const KNOWN_TYPES = new Set(["new_user", "order_pay", "system_add", "task_text_to_video", "refund", "expire", "order_refund", "system_deduct"]);
+const KNOWN_TYPES = new Set(["new_user", "order_pay", "system_add", "refund", "expire", "order_refund", "system_deduct"]);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
@@ -22,12 +23,19 @@ export default async function CreditsPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const user = await requirePageUser(locale, "/credits");
   const page = pageFromSearchParam((await searchParams).page);
-  const [t, format, credits, history] = await Promise.all([
+  const [t, typeT, format, credits, history] = await Promise.all([
     getTranslations("credits"),
+    getTranslations("taskTypes"),
     getFormatter(),
     getUserCredits(user.uuid),
     listCredits(user.uuid, { page, pageSize: 20 }),
   ]);
+  // A task type's debits carry its own label (its definition's labels.<locale>.ledger).
+  const ledgerLabel = (transType: string) => {
+    const taskType = taskTypeByTransType(transType);
+    if (taskType) return typeT(`${taskType.type}.ledger`);
+    return t(`types.${KNOWN_TYPES.has(transType) ? transType : "other"}`);
+  };
   const date = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
 
   return (
@@ -67,7 +75,7 @@ export default async function CreditsPage({ params, searchParams }: Props) {
                 <tr key={row.transNo} className="grid grid-cols-2 gap-x-4 border-b border-slate-100 py-3 sm:table-row sm:py-0">
                   <td className="order-3 text-slate-500 sm:py-2 sm:pr-4 sm:text-slate-900">{date(row.createdAt)}</td>
                   <td className="order-1 font-medium sm:py-2 sm:pr-4 sm:font-normal">
-                    {t(`types.${KNOWN_TYPES.has(row.transType) ? row.transType : "other"}`)}
+                    {ledgerLabel(row.transType)}
                   </td>
                   <td className={`order-2 text-right font-semibold sm:py-2 sm:pr-4 ${row.credits > 0 ? "text-green-700" : "text-slate-900"}`}>
                     {row.credits > 0 ? `+${row.credits}` : row.credits}

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { fail, ok, route } from "@/lib/api";
 import { env } from "@/lib/env";
-import { runBackgroundRound } from "@/services/task-sweeper";
+import { runBackgroundRound } from "@/services/tasks/sweeper";
 
 export const dynamic = "force-dynamic";
 

@@ -17,8 +17,8 @@ export function TaskStatusBadge({ status }: { status: TaskDto["status"] }) {
   );
 }
 
-export function TaskProgress({ progress }: { progress: number }) {
-  const t = useTranslations("tasks.t2v");
+export function TaskProgress({ progress, testId = "task-progress" }: { progress: number; testId?: string }) {
+  const t = useTranslations("tasks.runner");
   return (
     <div
       role="progressbar"
@@ -26,7 +26,7 @@ export function TaskProgress({ progress }: { progress: number }) {
       aria-valuemin={0}
       aria-valuemax={100}
       aria-label={t("progress", { progress })}
-      data-testid="t2v-progress"
+      data-testid={testId}
       className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
     >
       <div className="h-full bg-brand-600 transition-[width] duration-500" style={{ width: `${progress}%` }} />

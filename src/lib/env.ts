@@ -53,6 +53,8 @@ const schema = z.object({
   CRON_SECRET: optionalString,
 
   LOG_REQUESTS: bool,
+  // Read by src/lib/logger.ts straight from process.env; validated here so a typo stops the start.
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -26,7 +26,9 @@ const TASK_TIMEOUT_MS = 25_000;
  */
 function startProxy(backends: number[]) {
   let next = 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // A connection per request: a reused keep-alive socket the server just closed would
+  // fail a POST that cannot be retried safely.
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -133,6 +135,7 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
     let answered = 0;
     let killed = false;
     let lostWithTheVictim = 0;
+    let refundsDuringTheBurst = 0;
     const victim = servers[2];
     const send = async (r: (typeof requests)[number]) => {
       for (let attempt = 1; ; attempt++) {
@@ -167,10 +170,19 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
     for (const p of plans) {
       const mine = results.filter(({ r }) => r.plan === p);
       const won = new Set(mine.filter(({ res }) => res.status < 300).map(({ res }) => res.body!.data.task.uuid));
-      expect(won.size, `successes for ${p.user.email}: balance ${p.before} at ${p.cost} each`).toBe(p.allowed);
-      expect(mine.filter(({ res }) => res.status === 402)).toHaveLength(PER_USER - p.allowed);
-      const [{ n }] = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tasks WHERE user_uuid = ${p.user.userUuid}`);
-      expect(n).toBe(p.allowed);
+      // A task the killed instance left queued (never submitted) times out and is refunded
+      // after TASK_TIMEOUT_MS; on a loaded machine that can happen while this user's last
+      // requests are still arriving, and each such refund pays for one more task.
+      const [{ n, early }] = await rows<{ n: number; early: number }>(sql`
+        SELECT (SELECT count(*)::int FROM tasks WHERE user_uuid = ${p.user.userUuid}) AS n,
+               (SELECT count(*)::int FROM credits WHERE user_uuid = ${p.user.userUuid} AND trans_type = 'refund'
+                  AND created_at < (SELECT max(created_at) FROM tasks WHERE user_uuid = ${p.user.userUuid})) AS early`);
+      const what = `successes for ${p.user.email}: balance ${p.before} at ${p.cost} each, ${early} refund(s) before its last task`;
+      expect(won.size, what).toBeGreaterThanOrEqual(p.allowed);
+      expect(won.size, what).toBeLessThanOrEqual(Math.min(PER_USER, p.allowed + early));
+      expect(mine.filter(({ res }) => res.status === 402)).toHaveLength(PER_USER - won.size);
+      expect(n).toBe(won.size);
+      refundsDuringTheBurst += early;
     }
     expect(results.filter(({ res }) => res.status === 402).length).toBeGreaterThan(50);
 
@@ -221,7 +233,7 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
 
     console.log(
       `[g] ${tasks.length} tasks (${tasks.filter((t) => t.status === "failed").length} failed and refunded), ` +
-        `${victims.size} created by the killed instance, ${lostWithTheVictim} request(s) lost with it and retried; finishes by instance: ` +
+        `${victims.size} created by the killed instance, ${lostWithTheVictim} request(s) lost with it and retried, ${refundsDuringTheBurst} refund(s) during the burst; finishes by instance: ` +
         JSON.stringify(Object.fromEntries(byApp)),
     );
   });
@@ -247,13 +259,13 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
       expect(statuses.filter((s) => s !== 201)).toEqual([]);
       return n / seconds;
     };
-    await measure(servers.map((s) => s.port), "warm-up", 90); // JIT and pools warm on every instance alike
+    await measure(servers.map((s) => s.port), "warm-up", 60); // JIT and pools warm on every instance alike
     // 1, 3, 3, 1: each side sees the same share of tasks left running by the phase before.
     const all = servers.map((s) => s.port);
-    const a1 = await measure([servers[0].port], "one-a", 200);
-    const a3 = await measure(all, "three-a", 200);
-    const b3 = await measure(all, "three-b", 200);
-    const b1 = await measure([servers[0].port], "one-b", 200);
+    const a1 = await measure([servers[0].port], "one-a", 150);
+    const a3 = await measure(all, "three-a", 150);
+    const b3 = await measure(all, "three-b", 150);
+    const b1 = await measure([servers[0].port], "one-b", 150);
     const one = (a1 + b1) / 2;
     const three = (a3 + b3) / 2;
     console.log(

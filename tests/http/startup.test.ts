@@ -11,7 +11,7 @@ import { createPostgresDatabase, testDatabaseUrl } from "../support/test-databas
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
-/** `next start` with `env`; resolves with its exit code and output (null if still running after 30 s). */
+/** `next start` with `env`; resolves with its exit code and output (null if still running after 90 s). */
 async function startExpectingExit(overrides: Record<string, string>, drop: string[] = []) {
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, ...overrides, NODE_ENV: "production" };
   for (const name of drop) delete env[name];
@@ -23,7 +23,7 @@ async function startExpectingExit(overrides: Record<string, string>, drop: strin
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       resolve(null);
-    }, 30_000);
+    }, 90_000);
     child.on("exit", (c) => {
       clearTimeout(timer);
       resolve(c);
@@ -35,7 +35,8 @@ async function startExpectingExit(overrides: Record<string, string>, drop: strin
 const SECRET = { AUTH_SECRET: "startup-test-secret-startup-test-secret-0123" };
 
 // The build exists: the http project's globalSetup made it.
-describe("server start", () => {
+// Generous timeouts: several servers start one after another, on a loaded machine.
+describe("server start", { timeout: 240_000 }, () => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();

@@ -57,7 +57,8 @@ describe("npm run db:seed", () => {
     });
   }
 
-  it("creates a demo user who can sign in, with credits, finished tasks and a paid order; a second run changes nothing", async () => {
+  // Two command runs, each booting PGlite in its own process: slow on a loaded machine.
+  it("creates a demo user who can sign in, with credits, finished tasks and a paid order; a second run changes nothing", { timeout: 240_000 }, async () => {
     const first = await run("npm", ["run", "-s", "db:seed"], { env });
     expect(first.stdout).toContain(`demo user ${DEMO_USER.email} created`);
     const after1 = await snapshot();

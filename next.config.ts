@@ -32,6 +32,9 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite"],
+  // NEXT_OUTPUT=standalone (the Dockerfile, the test build): .next/standalone/server.js with
+  // only the node_modules files it needs (docs/deploy.md). `next start` still serves such a build.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // Tests build into their own folder so they never clobber a developer's `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,

@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { env } from "@/lib/env";
+import { migrateDatabase, migrationStatus, verifyDatabase, type MigrationStatus } from "./migrations";
 import * as schema from "./schema";
 
 /**
@@ -134,11 +135,17 @@ export function setDatabase(database: Database | undefined) {
   state.__appDatabaseReady = undefined;
 }
 
-/** Applies pending migrations once per process (when DB_MIGRATE_ON_START allows). */
-export function ensureMigrated(): Promise<void> {
+/**
+ * Once per process: applies pending migrations when DB_MIGRATE_ON_START allows, and
+ * in every case refuses (DatabaseNotReadyError naming the fix) a database that lacks
+ * a migration or a SQL function the app needs. `adoptPushed`: see migrateDatabase.
+ */
+export function ensureMigrated(options: { adoptPushed?: boolean } = {}): Promise<void> {
   if (!state.__appDatabaseReady) {
     const database = getDatabase();
-    state.__appDatabaseReady = env().DB_MIGRATE_ON_START ? database.migrate() : Promise.resolve();
+    state.__appDatabaseReady = env().DB_MIGRATE_ON_START || options.adoptPushed
+      ? migrateDatabase(database, MIGRATIONS_FOLDER, { adoptPushed: !!options.adoptPushed })
+      : verifyDatabase(database, MIGRATIONS_FOLDER);
     state.__appDatabaseReady.catch(() => {
       state.__appDatabaseReady = undefined;
     });
@@ -164,3 +171,8 @@ export async function pingDatabase(): Promise<{ kind: DatabaseKind; ok: boolean;
 }
 
 export { schema };
+
+/** Applied vs expected migrations and missing SQL functions, for /api/health. */
+export function databaseMigrationStatus(): Promise<MigrationStatus> {
+  return migrationStatus(getDb(), MIGRATIONS_FOLDER);
+}

@@ -7,6 +7,9 @@ import {
   TooManyRequestsError,
   isDatabaseUnavailable,
 } from "./errors";
+import { env } from "./env";
+import { logger } from "./logger";
+import { requestIdOf, tagResponse, withRequestId } from "./request-context";
 
 /** The response envelope every JSON route answers with. */
 export interface Envelope<T = unknown> {
@@ -32,24 +35,37 @@ export function toErrorResponse(error: unknown, context: string) {
     return fail(error.status, error.message, error.details ?? null);
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(`[api] ${context}: database unavailable`, (error as Error).message);
+    logger.error({ context, error: (error as Error).message }, "database unavailable");
     const e = new ServiceUnavailableError();
     return fail(e.status, e.message);
   }
-  console.error(`[api] ${context}: unhandled error`, error);
+  logger.error({ context, err: error }, "unhandled error");
   return fail(500, "internal server error");
 }
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler so every thrown error becomes an envelope, never an HTML page. */
+/**
+ * Wraps a route handler so every thrown error becomes an envelope, never an HTML page,
+ * and the request carries an id (X-Request-Id in and out, on every log line, in 5xx envelopes).
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
-  return async (request, context) => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
-    }
+  return (request, context) => {
+    const requestId = requestIdOf(request);
+    return withRequestId(requestId, async () => {
+      const started = performance.now();
+      let response: Response;
+      try {
+        response = await handler(request, context);
+      } catch (error) {
+        response = toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
+      }
+      if (env().LOG_REQUESTS) {
+        const ms = Math.round(performance.now() - started);
+        logger.info({ method: request.method, path: new URL(request.url).pathname, status: response.status, ms }, "request");
+      }
+      return tagResponse(response, requestId);
+    });
   };
 }
 

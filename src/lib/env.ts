@@ -68,6 +68,9 @@ const schema = z.object({
   S3_FORCE_PATH_STYLE: bool,
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
+
+  // Read by src/lib/logger.ts straight from process.env; validated here so a typo stops the start.
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
 export type Env = z.infer<typeof schema>;

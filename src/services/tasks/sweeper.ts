@@ -1,4 +1,6 @@
 import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { recordSweep } from "@/lib/sweep-status";
 import { expireCredits } from "@/services/credits";
 import { inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
@@ -60,6 +62,7 @@ const EXPIRE_EVERY_MS = 60_000;
 export async function runBackgroundRound(options: { idleMs: number; expire: boolean }) {
   const sweep = await sweepTasks({ idleMs: options.idleMs });
   const expired = options.expire ? await expireCredits() : null;
+  recordSweep();
   return { sweep, expired };
 }
 
@@ -83,7 +86,7 @@ export function startTaskSweeper(): boolean {
     const expire = Date.now() - lastExpiry >= EXPIRE_EVERY_MS;
     if (expire) lastExpiry = Date.now();
     runBackgroundRound({ idleMs: Math.min(intervalMs, 1000), expire })
-      .catch((error) => console.error("[tasks] sweep failed", (error as Error).message))
+      .catch((error) => logger.error({ error: (error as Error).message }, "task sweep failed"))
       .finally(() => {
         running = false;
       });

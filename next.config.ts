@@ -35,6 +35,15 @@ const nextConfig: NextConfig = {
   // Tests build into their own folder so they never clobber a developer's `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // Request bodies Next reads before our code runs: the proxy (src/proxy.ts, pages only)
+  // buffers a copy of each body so the page can read it again, and server actions parse
+  // theirs. Pages take no uploads (the largest is a sign-out form), so both stop at 1 MB
+  // (Next's defaults are 10 MB and 1 MB). API routes are outside the proxy and bound
+  // their own bodies (src/lib/body.ts).
+  experimental: {
+    proxyClientMaxBodySize: "1mb",
+    serverActions: { bodySizeLimit: "1mb" },
+  },
   // Test builds skip the type check: CI runs `npm run typecheck` on its own, and a
   // half-written test elsewhere in the tree should not stop the app from building.
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },

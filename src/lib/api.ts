@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { BODY_LIMITS, readBodyText } from "./body";
 import { env } from "./env";
+import { strictTransportSecurity } from "./security-headers";
 import {
   AppError,
   BadRequestError,
@@ -95,7 +96,7 @@ export function assertSameOrigin(request: Request): void {
 export function withApiHeaders(response: Response): Response {
   try {
     if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
-    const hsts = strictTransportSecurity();
+    const hsts = strictTransportSecurity(env().APP_URL);
     if (hsts && !response.headers.has("strict-transport-security")) response.headers.set("strict-transport-security", hsts);
   } catch {
     // immutable headers (a fetched Response passed through): leave them
@@ -103,10 +104,6 @@ export function withApiHeaders(response: Response): Response {
   return response;
 }
 
-/** The HSTS header value when APP_URL is https, else undefined. */
-export function strictTransportSecurity(appUrl: string = env().APP_URL): string | undefined {
-  return appUrl.startsWith("https://") ? "max-age=63072000; includeSubDomains" : undefined;
-}
 
 /**
  * Wraps a route handler: the same-origin check for cookie-authenticated writes,
@@ -117,12 +114,27 @@ export function route<C = unknown>(handler: Handler<C>, options: RouteOptions = 
     let response: Response;
     try {
       if (!options.allowCrossOrigin) assertSameOrigin(request);
+      assertCleanQuery(request);
       response = await handler(request, context);
     } catch (error) {
       response = toErrorResponse(error, `${request.method} ${safePathname(request)}`);
     }
     return withApiHeaders(response);
   };
+}
+
+/**
+ * Query parameters are input too: control characters (CR/LF header injection into a
+ * redirect's callbackUrl, NUL) or unpaired surrogates are refused with a 400 naming
+ * the parameter, before any handler (next-auth's included) sees them.
+ */
+function assertCleanQuery(request: Request): void {
+  for (const [key, value] of new URL(request.url).searchParams) {
+    if (isUnsafeString(key) || isUnsafeString(value) || /[\u0000-\u001f\u007f]/.test(value)) {
+      const field = key.replace(/[^\x20-\x7e]/g, "?");
+      throw new BadRequestError(`${field}: must not contain control characters`, field);
+    }
+  }
 }
 
 function safePathname(request: Request): string {

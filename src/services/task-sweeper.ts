@@ -1,15 +1,17 @@
 import { env } from "@/lib/env";
 import { expireCredits } from "@/services/credits";
+import { pruneExpiredRateLimits } from "@/services/rate-limit";
 import { sweepTasks } from "@/services/tasks";
 
 /** Lapsed grants are written off (one `expire` row each) at most this often. */
 const EXPIRE_EVERY_MS = 60_000;
 
-/** One round of background work: finish stuck tasks, and now and then expire lapsed credits. */
+/** One round of background work: finish stuck tasks, and now and then expire lapsed credits and prune expired rate-limit windows. */
 export async function runBackgroundRound(options: { idleMs: number; expire: boolean }) {
   const sweep = await sweepTasks({ idleMs: options.idleMs });
   const expired = options.expire ? await expireCredits() : null;
-  return { sweep, expired };
+  const prunedRateLimits = options.expire ? await pruneExpiredRateLimits() : null;
+  return { sweep, expired, prunedRateLimits };
 }
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };

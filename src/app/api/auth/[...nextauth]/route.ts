@@ -6,7 +6,9 @@ import { checkSignInRateLimit } from "@/services/sign-in-limits";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handlers.GET;
+// Wrapped for the envelope on errors, the query check (a CR/LF callbackUrl is a 400, not
+// next-auth's 500) and the API headers; next-auth's own CSRF token guards its POSTs.
+export const GET = route((request) => handlers.GET(request as NextRequest), { allowCrossOrigin: true });
 
 // Credential sign-ins are rate-limited per email and per IP before next-auth sees them (429 envelope).
 // next-auth reads the body itself: it gets a copy read within BODY_LIMITS.authForm (413 beyond).

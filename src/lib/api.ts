@@ -74,8 +74,8 @@ const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?authjs\.session-token(?:\.\d+)?=
 
 /**
  * Cross-site request forgery guard: a state-changing request that carries the
- * session cookie must come from the app's own pages — an `Origin` equal to
- * APP_URL's origin, or (when a browser omits Origin) `Sec-Fetch-Site: same-origin`.
+ * session cookie must come from the app's own pages — `Sec-Fetch-Site: same-origin`
+ * or an `Origin` equal to APP_URL's origin.
  * Browsers set both headers themselves; a page on another origin (even another port
  * of the same host, which browsers count as the same site and send cookies to)
  * cannot forge them. Requests without the cookie act as nobody and are not checked.
@@ -83,9 +83,10 @@ const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?authjs\.session-token(?:\.\d+)?=
 export function assertSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   if (!SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) return;
-  const origin = request.headers.get("origin");
-  if (origin !== null && origin === new URL(env().APP_URL).origin) return;
-  if (origin === null && request.headers.get("sec-fetch-site") === "same-origin") return;
+  // Sec-Fetch-Site is set by the browser alone; "same-origin" also covers a page opened
+  // under another name for the same server (127.0.0.1 vs localhost in development).
+  if (request.headers.get("sec-fetch-site") === "same-origin") return;
+  if (request.headers.get("origin") === new URL(env().APP_URL).origin) return;
   throw new ForbiddenError("cross-origin request refused: state-changing requests must come from the app's own origin");
 }
 

@@ -25,7 +25,10 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
   const declared = request.headers.get("content-length");
   if (declared !== null && declared.trim() !== "") {
     const length = Number(declared);
-    if (!Number.isFinite(length) || length > limit) throw new PayloadTooLargeError(limit);
+    if (!Number.isFinite(length) || length > limit) {
+      if (request.body) discardRest(request.body.getReader());
+      throw new PayloadTooLargeError(limit);
+    }
   }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -36,8 +39,8 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      // Stop reading: the rest of the upload is never buffered.
-      await reader.cancel().catch(() => {});
+      // Stop buffering: the rest of the upload is never kept.
+      discardRest(reader);
       throw new PayloadTooLargeError(limit);
     }
     chunks.push(value);
@@ -49,6 +52,33 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/**
+ * How much of a refused upload is read and thrown away (in the background, while the
+ * 413 goes out) before the connection is cut. Clients such as fetch/undici only read
+ * the answer once they have sent their body: draining a moderately oversized body lets
+ * them see the 413 instead of a reset; a huge one is cut after this many bytes.
+ */
+const DISCARD_MAX_BYTES = 8 * 1024 * 1024;
+
+function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  void (async () => {
+    let discarded = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        discarded += value.byteLength;
+        if (discarded > DISCARD_MAX_BYTES) {
+          await reader.cancel();
+          return;
+        }
+      }
+    } catch {
+      // the client went away
+    }
+  })();
 }
 
 /** The body as UTF-8 text (invalid sequences become U+FFFD, as `request.text()` does), at most `limit` bytes. */

@@ -49,7 +49,7 @@ describe("state-changing requests with the session cookie must come from the app
     expect(await counts(client)).toEqual(before);
   });
 
-  it("without Origin, only Sec-Fetch-Site: same-origin is accepted", async () => {
+  it("Sec-Fetch-Site: same-origin is accepted, same-site / cross-site / none without our Origin are not", async () => {
     const { client } = await signedInClient(base);
     const before = await counts(client);
     for (const site of [undefined, "same-site", "cross-site", "none"]) {
@@ -65,6 +65,13 @@ describe("state-changing requests with the session cookie must come from the app
       body: task,
     });
     expect(ok.status).toBe(201);
+    // The browser's own word wins over a host-name mismatch (the app opened as localhost, APP_URL on 127.0.0.1).
+    const otherName = await client.fetch("/api/tasks/text-to-video", {
+      method: "POST",
+      headers: { origin: base.replace("127.0.0.1", "localhost"), "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      body: task,
+    });
+    expect(otherName.status).toBe(201);
   });
 
   it("from the app's origin a non-JSON body is 415, JSON is accepted", async () => {

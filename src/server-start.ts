@@ -3,12 +3,14 @@ import { assertProductionSecrets, env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { checkTaskProviders, missingProviderSettings } from "@/services/tasks/registry";
 import { startTaskSweeper } from "@/services/tasks/sweeper";
+import { installRequestGuard } from "@/request-guard";
 
 /** Server start: fail loudly on bad configuration, then bring the database up to date. */
 export async function startServer() {
   const e = env();
   assertProductionSecrets(e, missingProviderSettings);
   checkTaskProviders(); // an unknown TEXT2VIDEO_PROVIDER (or any type's) fails here, not on the first task
+  installRequestGuard();
   await ensureMigrated();
   logger.info({ database: getDatabase().kind, ...(e.DATABASE_URL ? {} : { dataDir: e.PGLITE_DATA_DIR }) }, "database ready");
   if (startTaskSweeper()) logger.info({ intervalMs: e.TASK_SWEEP_INTERVAL_MS }, "task sweeper started");

@@ -20,6 +20,9 @@ const schema = z.object({
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: int(10, 1),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(3),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(2500),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(10_000),
   PGLITE_DATA_DIR: z.string().default("./data/pglite"),
   DB_MIGRATE_ON_START: z
     .enum(["true", "false"])

@@ -35,6 +35,7 @@ import { pageWindow, type Page } from "@/lib/pagination";
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { TRANS_TYPES, getUserCredits, grantCredits, revokeOrderCredits } from "@/services/credits";
+import { lookupCheckoutSession } from "@/services/checkout-lookup";
 import { hitRateLimit } from "@/services/rate-limit";
 
 export const CHECKOUT_LOCALES = ["en", "zh"] as const;
@@ -473,8 +474,9 @@ export async function confirmCheckoutSession(
   const stripe = getStripe();
   let session: Stripe.Checkout.Session;
   try {
-    session = await stripe.checkout.sessions.retrieve(sessionId);
+    session = await lookupCheckoutSession(stripe, sessionId, input.userUuid);
   } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeError)) throw error; // 429 (too many lookups), database errors
     if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
       throw new NotFoundError("unknown checkout session");
     }

@@ -14,7 +14,9 @@ test("the insufficient-credits banner links to buying credits and charges nothin
   const big = textToVideoCost(TEXT2VIDEO_MAX_SECONDS, "landscape");
   let balance = WELCOME_CREDITS;
   while (balance >= big) {
+    // Playwright's request context sends no Origin; the page's own fetch would (cross-origin writes are refused).
     const res = await page.request.post("/api/tasks/text-to-video", {
+      headers: { origin: new URL(page.url()).origin },
       data: { prompt: "spending it all", seconds: TEXT2VIDEO_MAX_SECONDS, aspectRatio: "landscape" },
     });
     expect(res.status()).toBe(201);

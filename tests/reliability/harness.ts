@@ -174,6 +174,10 @@ export async function api(
 ): Promise<ApiResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
+  // Like a browser on the app's own pages: writes carry its Origin (cross-origin writes are refused).
+  if (method !== "GET" && method !== "HEAD" && !Object.keys(headers).some((k) => k.toLowerCase() === "origin")) {
+    headers.origin = new URL(base).origin;
+  }
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) {

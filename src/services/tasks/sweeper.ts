@@ -2,6 +2,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { recordSweep } from "@/lib/sweep-status";
 import { expireCredits } from "@/services/credits";
+import { pruneExpiredRateLimits } from "@/services/rate-limit";
 import { inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { tasks } from "@/db/schema";
@@ -58,12 +59,13 @@ export async function sweepTasks(
 /** Lapsed grants are written off (one `expire` row each) at most this often. */
 const EXPIRE_EVERY_MS = 60_000;
 
-/** One round of background work: finish stuck tasks, and now and then expire lapsed credits. */
+/** One round of background work: finish stuck tasks, and now and then expire lapsed credits and prune expired rate-limit windows. */
 export async function runBackgroundRound(options: { idleMs: number; expire: boolean }) {
   const sweep = await sweepTasks({ idleMs: options.idleMs });
   const expired = options.expire ? await expireCredits() : null;
+  const prunedRateLimits = options.expire ? await pruneExpiredRateLimits() : null;
   recordSweep();
-  return { sweep, expired };
+  return { sweep, expired, prunedRateLimits };
 }
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };

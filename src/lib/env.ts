@@ -41,6 +41,10 @@ const schema = z.object({
   // How often a session is re-checked against the database (sign-out, version, disabled).
   SESSION_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(30),
 
+  // Mail: SMTP when set (smtp://user:pass@host:587, smtps://...); else mails go to the log + dev outbox.
+  SMTP_URL: optionalString,
+  EMAIL_FROM: z.string().default("Credits AI Studio <no-reply@localhost>"),
+
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: optionalString,

@@ -89,6 +89,27 @@ export const verificationTokens = pgTable(
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
 );
 
+// One-time tokens mailed to users (password reset; later email verification and change):
+// only a SHA-256 hash is stored, each is single-use (used_at) and expires.
+export const ACCOUNT_TOKEN_KINDS = ["password_reset", "verify_email", "change_email"] as const;
+export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number];
+
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind").$type<AccountTokenKind>().notNull(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userUuid, t.kind)],
+);
+
 // ---------------------------------------------------------------------------
 // Orders: one row per Stripe Checkout attempt for a credit bundle.
 // status: created -> paid -> refunded, or created -> failed | expired.

@@ -36,6 +36,10 @@ const schema = z.object({
   SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(900, 1),
   // Ceiling per account across all addresses (looser than the per email+address limit).
   SIGNIN_RATE_LIMIT_PER_ACCOUNT: int(30, 1),
+  // Sign-ups per client address and from everyone together, per window (429 with Retry-After).
+  SIGNUP_RATE_LIMIT_PER_IP: int(5, 1),
+  SIGNUP_RATE_LIMIT_GLOBAL: int(60, 1),
+  SIGNUP_RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
   // How many proxies in front of the app append to X-Forwarded-For (0: trust no header).
   TRUSTED_PROXY_HOPS: int(0),
   // How often a session is re-checked against the database (sign-out, version, disabled).

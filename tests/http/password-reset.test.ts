@@ -32,7 +32,7 @@ describe("password reset over HTTP", () => {
       cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     }
     server = await startAppServer({ env });
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();

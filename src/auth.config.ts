@@ -8,9 +8,16 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { getDb } from "@/db";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { authSecret } from "@/lib/auth-secret";
+import { clientIp } from "@/lib/client-ip";
 import { normalizeEmail } from "@/lib/email";
-import { authSecret, env } from "@/lib/env";
-import { authenticate, grantWelcomeCredits } from "@/services/users";
+import { env } from "@/lib/env";
+import { TooManyRequestsError } from "@/lib/errors";
+import { describeError } from "@/lib/log-safe";
+import { signInRefused } from "@/lib/sign-in-attempt";
+import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/sessions";
+import { signInWithPassword } from "@/services/sign-in-limits";
+import { grantWelcomeCredits } from "@/services/users";
 
 declare module "next-auth" {
   interface Session {
@@ -59,20 +66,53 @@ export function authConfig(): NextAuthConfig {
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        async authorize(credentials) {
-          const { email, password } = credentials as { email?: unknown; password?: unknown };
-          if (typeof email !== "string" || typeof password !== "string" || password.length > 128) return null;
-          const user = await authenticate(email, password);
-          return user ? { id: user.id, email: user.email, name: user.name } : null;
+        // `credentials` is next-auth's one parse of the body (form or JSON; of repeated form
+        // fields the last), so the limiter counts exactly the email that is checked.
+        async authorize(credentials, request) {
+          try {
+            const user = await signInWithPassword({
+              email: credentials.email,
+              password: credentials.password,
+              ip: clientIp(request.headers),
+            });
+            return user ? { id: user.id, email: user.email, name: user.name } : null;
+          } catch (error) {
+            if (!(error instanceof TooManyRequestsError)) throw error;
+            signInRefused(error); // the route answers 429
+            return null;
+          }
         },
       }),
       ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET })] : []),
       ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
     ],
+    // One line per problem, no stack for wrong passwords (signInWithPassword already logged
+    // those), and never a request body.
+    logger: {
+      error(error) {
+        if ((error as { type?: string }).type === "CredentialsSignin") return;
+        console.error(`[auth] ${describeError(error)}`);
+      },
+      warn(code) {
+        console.warn(`[auth] warning: ${code}`);
+      },
+      debug() {},
+    },
     callbacks: {
-      jwt({ token, user }) {
-        if (user?.id) token.uid = user.id;
-        return token;
+      // A new session gets its id and the user's session version; every later read of it
+      // (next-auth's /api/auth/session, auth()) checks it is still active, and a session
+      // that ended is cleared (null).
+      async jwt({ token, user }) {
+        if (user?.id) {
+          const version = await sessionVersionForSignIn(user.id);
+          if (version === null) return null;
+          token.uid = user.id;
+          token.sid = crypto.randomUUID();
+          token.sv = version;
+          return token;
+        }
+        const claims = sessionClaims(token);
+        return claims && (await isSessionActive(claims)) ? token : null;
       },
       session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;
@@ -80,6 +120,11 @@ export function authConfig(): NextAuthConfig {
       },
     },
     events: {
+      // Sign-out ends this session everywhere, not only in this browser.
+      async signOut(message) {
+        const claims = "token" in message ? sessionClaims(message.token) : null;
+        if (claims) await revokeSession(claims);
+      },
       // Accounts created through OAuth get the same, once-only welcome grant.
       async createUser({ user }) {
         if (user.id) await grantWelcomeCredits(user.id);

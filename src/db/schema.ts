@@ -27,9 +27,29 @@ export const users = pgTable("users", {
   emailVerified: timestamp("email_verified", { withTimezone: true, mode: "date" }),
   passwordHash: text("password_hash"),
   locale: text("locale"),
+  // Bumped to end every session of the user at once (sign out everywhere, password
+  // change or reset, disable, delete): session JWTs carry the version they were issued
+  // with, and src/services/sessions.ts refuses older ones.
+  sessionVersion: integer("session_version").notNull().default(0),
+  // A disabled account cannot sign in and its sessions end (disableUser()).
+  disabledAt: timestamp("disabled_at", { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+// Single sessions ended before their expiry (sign-out): the session id (`sid` claim of the
+// session JWT) until the token would have expired anyway. No foreign key: a deleted
+// user's revocations stay valid.
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sid: text("sid").primaryKey(),
+    userUuid: text("user_uuid").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
 
 export const accounts = pgTable(
   "accounts",
@@ -67,6 +87,27 @@ export const verificationTokens = pgTable(
     expires: timestamp("expires", { withTimezone: true, mode: "date" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// One-time tokens mailed to users (password reset; later email verification and change):
+// only a SHA-256 hash is stored, each is single-use (used_at) and expires.
+export const ACCOUNT_TOKEN_KINDS = ["password_reset", "verify_email", "change_email"] as const;
+export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number];
+
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind").$type<AccountTokenKind>().notNull(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userUuid, t.kind)],
 );
 
 // ---------------------------------------------------------------------------

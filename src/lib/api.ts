@@ -15,6 +15,7 @@ import {
 } from "./errors";
 import { logger } from "./logger";
 import { requestIdOf, tagResponse, withRequestId } from "./request-context";
+import { describeError } from "./log-safe";
 
 /** The response envelope every JSON route answers with. */
 export interface Envelope<T = unknown> {
@@ -43,7 +44,7 @@ export function toErrorResponse(error: unknown, context: string) {
     return fail(error.status, error.message, error.details ?? null);
   }
   if (isDatabaseUnavailable(error)) {
-    logger.error({ context, error: (error as Error).message }, "database unavailable");
+    logger.error({ context, error: describeError(error).split("\n")[0] }, "database unavailable");
     const e = new ServiceUnavailableError();
     return fail(e.status, e.message, null, { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) });
   }
@@ -52,7 +53,8 @@ export function toErrorResponse(error: unknown, context: string) {
     logger.warn({ context }, "input refused by the database");
     return fail(400, "malformed input");
   }
-  logger.error({ context, err: error }, "unhandled error");
+  // Never the raw error: a query error carries the SQL parameters (emails, password hashes).
+  logger.error({ context, error: describeError(error) }, "unhandled error");
   return fail(500, "internal server error");
 }
 

@@ -1,7 +1,8 @@
 import { cookies } from "next/headers";
-import { decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { auth } from "@/auth";
-import { authSecret } from "./env";
+import { isSessionActive, sessionClaims, type SessionClaims } from "@/services/sessions";
+import { authSecret } from "./auth-secret";
 import { UnauthorizedError } from "./errors";
 
 export interface CurrentUser {
@@ -14,29 +15,35 @@ export interface CurrentUser {
 const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
 // Decrypting the session JWT (HKDF + AES) is the most expensive part of an
-// authenticated API request, so a verified token is remembered for a short while.
-// A token is a bearer credential whatever we do: caching its decoded claims until
-// min(its own expiry, 5 minutes) grants nothing the token does not already grant.
+// authenticated API request, so a verified token's claims are remembered for a short
+// while, keyed by the cookie's name and the token (the name is the decryption salt).
+// Whether the session is still active (signed out, signed out everywhere, disabled,
+// deleted) is asked of isSessionActive on every request; it reads the database at most
+// every SESSION_CHECK_INTERVAL_SECONDS per session.
 const CACHE_MS = 5 * 60 * 1000;
 const CACHE_MAX = 10_000;
-const verified = new Map<string, { user: CurrentUser; until: number }>();
+const verified = new Map<string, { user: CurrentUser; claims: SessionClaims; until: number }>();
 
 async function userFromToken(token: string, cookieName: string): Promise<CurrentUser | null> {
-  const hit = verified.get(token);
-  if (hit && hit.until > Date.now()) return hit.user;
-  verified.delete(token);
-  let claims: Record<string, unknown> | null = null;
-  try {
-    claims = await decode({ token, secret: authSecret(), salt: cookieName });
-  } catch {
-    return null; // forged, tampered, expired or signed with another secret
+  const key = `${cookieName}\n${token}`;
+  let hit = verified.get(key);
+  if (!hit || hit.until <= Date.now()) {
+    verified.delete(key);
+    let decoded: Record<string, unknown> | null = null;
+    try {
+      decoded = await decode({ token, secret: authSecret(), salt: cookieName });
+    } catch {
+      return null; // forged, tampered, expired or signed with another secret
+    }
+    const claims = sessionClaims(decoded);
+    if (!decoded || !claims || typeof decoded.email !== "string") return null;
+    const user = { uuid: claims.uid, email: decoded.email, name: typeof decoded.name === "string" ? decoded.name : null };
+    const exp = claims.exp ? claims.exp * 1000 : Date.now();
+    if (verified.size >= CACHE_MAX) verified.clear();
+    hit = { user, claims, until: Math.min(exp, Date.now() + CACHE_MS) };
+    verified.set(key, hit);
   }
-  if (!claims || typeof claims.uid !== "string" || typeof claims.email !== "string") return null;
-  const user = { uuid: claims.uid, email: claims.email, name: typeof claims.name === "string" ? claims.name : null };
-  const exp = typeof claims.exp === "number" ? claims.exp * 1000 : Date.now();
-  if (verified.size >= CACHE_MAX) verified.clear();
-  verified.set(token, { user, until: Math.min(exp, Date.now() + CACHE_MS) });
-  return user;
+  return (await isSessionActive(hit.claims)) ? hit.user : null;
 }
 
 /** The signed-in user, in route handlers and server components alike, or null. */
@@ -45,7 +52,8 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
   for (const name of SESSION_COOKIES) {
     const token = store.get(name)?.value;
     if (token) return userFromToken(token, name);
-    // A session too large for one cookie is split into chunks: let next-auth reassemble it.
+    // A session too large for one cookie is split into chunks: let next-auth reassemble it
+    // (its jwt callback runs the same isSessionActive check).
     if (store.has(`${name}.0`)) return fromNextAuth();
   }
   return null;
@@ -62,4 +70,25 @@ export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) throw new UnauthorizedError();
   return user;
+}
+
+/**
+ * After the user's session version was bumped by this very request (password change), a
+ * new session cookie for the current browser, so only the *other* sessions end. Null when
+ * the request has no plain (unchunked) session cookie.
+ */
+export async function renewedSessionCookie(
+  sessionVersion: number,
+): Promise<{ name: string; value: string; maxAge: number } | null> {
+  const store = await cookies();
+  for (const name of SESSION_COOKIES) {
+    const token = store.get(name)?.value;
+    if (!token) continue;
+    const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
+    if (!claims) return null;
+    const maxAge = 30 * 24 * 60 * 60;
+    const value = await encode({ token: { ...claims, sid: crypto.randomUUID(), sv: sessionVersion }, secret: authSecret(), salt: name, maxAge });
+    return { name, value, maxAge };
+  }
+  return null;
 }

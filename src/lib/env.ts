@@ -37,6 +37,20 @@ const schema = z.object({
   SIGNIN_RATE_LIMIT_PER_EMAIL: int(5, 1),
   SIGNIN_RATE_LIMIT_PER_IP: int(20, 1),
   SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(900, 1),
+  // Ceiling per account across all addresses (looser than the per email+address limit).
+  SIGNIN_RATE_LIMIT_PER_ACCOUNT: int(30, 1),
+  // Sign-ups per client address and from everyone together, per window (429 with Retry-After).
+  SIGNUP_RATE_LIMIT_PER_IP: int(5, 1),
+  SIGNUP_RATE_LIMIT_GLOBAL: int(60, 1),
+  SIGNUP_RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
+  // How many proxies in front of the app append to X-Forwarded-For (0: trust no header).
+  TRUSTED_PROXY_HOPS: int(0),
+  // How often a session is re-checked against the database (sign-out, version, disabled).
+  SESSION_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(30),
+
+  // Mail: SMTP when set (smtp://user:pass@host:587, smtps://...); else mails go to the log + dev outbox.
+  SMTP_URL: optionalString,
+  EMAIL_FROM: z.string().default("Credits AI Studio <no-reply@localhost>"),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -112,23 +126,20 @@ export function isProductionDeployment(e: Env = env()) {
  * missingProviderSettings in src/services/tasks/registry.ts).
  */
 export function assertProductionSecrets(e: Env = env(), more: (e: Env) => string[] = () => []) {
-  if (!isProductionDeployment(e)) return;
   const missing: string[] = [];
-  if (!e.AUTH_SECRET) missing.push("AUTH_SECRET");
-  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
-  if (e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) missing.push("STORAGE_SIGNING_SECRET");
-  if (e.STORAGE_DRIVER === "s3" && !e.S3_BUCKET) missing.push("S3_BUCKET");
-  missing.push(...more(e).filter((name) => !missing.includes(name)));
+  // Every production server signs sessions, on PGlite too: with a secret only it knows.
+  if (e.NODE_ENV === "production" && !e.AUTH_SECRET) missing.push("AUTH_SECRET");
+  if (isProductionDeployment(e)) {
+    if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
+    if (e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) missing.push("STORAGE_SIGNING_SECRET");
+    if (e.STORAGE_DRIVER === "s3" && !e.S3_BUCKET) missing.push("S3_BUCKET");
+    missing.push(...more(e).filter((name) => !missing.includes(name)));
+  }
   if (missing.length > 0) {
     throw new Error(
       `Missing required environment variable(s) for production: ${missing.join(", ")}. See .env.example.`,
     );
   }
-}
-
-/** The secret next-auth signs sessions with; a fixed one only for local runs. */
-export function authSecret(e: Env = env()) {
-  return e.AUTH_SECRET ?? "local-development-secret-do-not-use-in-production";
 }
 
 /** The key local storage signs read URLs with; a fixed one only for local runs. */

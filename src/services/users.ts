@@ -3,9 +3,14 @@ import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { users, type User } from "@/db/schema";
 import { WELCOME_CREDITS, WELCOME_CREDITS_VALIDITY_DAYS } from "@/data/credits";
+import { DISPOSABLE_EMAIL_DOMAINS } from "@/data/disposable-email-domains";
+import { env } from "@/lib/env";
+import { hitRateLimit } from "@/services/rate-limit";
 import { normalizeEmail } from "@/lib/email";
 import { ConflictError, isUniqueViolation } from "@/lib/errors";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/password";
+import { isCommonPassword } from "@/lib/common-passwords";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/password";
+import { newPasswordField, refineNewPassword } from "@/lib/password-rules";
 import { TRANS_TYPES, grantCredits } from "@/services/credits";
 
 export const emailSchema = z
@@ -14,16 +19,44 @@ export const emailSchema = z
   .transform(normalizeEmail)
   .pipe(z.email("must be a valid email address"));
 
-export const passwordSchema = z
-  .string({ error: "must be a string" })
-  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+/** A password being set (sign-up, and every later change): length and not blank here, the rest beside the email. */
+export const passwordSchema = newPasswordField;
 
-export const signUpInput = z.object({
-  email: emailSchema,
-  password: passwordSchema,
-  name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
-});
+/**
+ * The object-level rules of a new password (not the email, not a common password), for
+ * every schema that sets one: `.superRefine(newPasswordRules("password"))`.
+ */
+export function newPasswordRules<T extends { email?: string }>(field: keyof T & string) {
+  return refineNewPassword<T>(field, isCommonPassword);
+}
+
+export const signUpInput = z
+  .object({
+    email: emailSchema,
+    password: passwordSchema,
+    name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
+  })
+  .superRefine(newPasswordRules("password"))
+  .superRefine((value, ctx) => {
+    if (isDisposableEmail(value.email)) ctx.addIssue({ code: "custom", path: ["email"], message: "this email provider is not accepted" });
+  });
+
+/** The hook for refusing throwaway addresses at sign-up (src/data/disposable-email-domains.ts). */
+export function isDisposableEmail(email: string): boolean {
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  return DISPOSABLE_EMAIL_DOMAINS.includes(domain);
+}
+
+/**
+ * Sign-ups per client address (when known, see clientIp) and from everyone together, in
+ * windows of SIGNUP_RATE_LIMIT_WINDOW_SECONDS; throws TooManyRequestsError.
+ */
+export async function checkSignUpRateLimit({ ip }: { ip: string | null }) {
+  const e = env();
+  const window = e.SIGNUP_RATE_LIMIT_WINDOW_SECONDS;
+  if (ip) await hitRateLimit(`signup:ip:${ip}`, e.SIGNUP_RATE_LIMIT_PER_IP, window);
+  await hitRateLimit("signup:global", e.SIGNUP_RATE_LIMIT_GLOBAL, window);
+}
 export type SignUpInput = z.infer<typeof signUpInput>;
 
 /**
@@ -77,5 +110,6 @@ export async function authenticate(email: string, password: string, db: Executor
     await verifyPassword(password, await dummyPasswordHash());
     return null;
   }
-  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+  // A disabled account gives the same answer as a wrong password, after the same work.
+  return (await verifyPassword(password, user.passwordHash)) && !user.disabledAt ? user : null;
 }

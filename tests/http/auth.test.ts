@@ -98,18 +98,22 @@ describe("sign-in through next-auth's credentials endpoints", () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
   });
 
-  it("rate-limits attempts per email (429 envelope)", async () => {
+  it("rate-limits attempts per email from one address (429 envelope); the owner elsewhere still signs in", async () => {
     const email = uniqueEmail("limited");
     await new TestClient(base).signUp(email, PASSWORD);
+    const ip = "198.51.100.21";
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await new TestClient(base).signIn(email, "wrong password!")).status);
+    for (let i = 0; i < 6; i++) statuses.push((await new TestClient(base, ip).signIn(email, "wrong password!")).status);
     expect(statuses.slice(0, 5).every((s) => s === 302)).toBe(true);
     expect(statuses[5]).toBe(429);
-    const blocked = await new TestClient(base).signIn(email, PASSWORD);
+    const blocked = await new TestClient(base, ip).signIn(email, PASSWORD);
     expect(blocked.status).toBe(429);
     const body = await blocked.json();
     expect(body).toMatchObject({ code: 429, message: "too many requests" });
     expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
+    const owner = new TestClient(base, "198.51.100.22");
+    await owner.signIn(email, PASSWORD);
+    expect(owner.hasSession()).toBe(true);
   });
 
   it("rate-limits attempts per IP address", async () => {

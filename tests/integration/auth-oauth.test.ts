@@ -62,7 +62,7 @@ describe("OAuth accounts through the next-auth configuration", () => {
   });
 
   it("an email + password account keeps exactly its sign-up grant when it signs in", async () => {
-    const user = await createUser(signUpInput.parse({ email: "pw@example.com", password: "password123" }));
+    const user = await createUser(signUpInput.parse({ email: "pw@example.com", password: "horse-battery-42" }));
     const adapterUser = { id: user.id, email: user.email, emailVerified: null };
     await authConfig().events!.signIn!({ user: adapterUser, account: { provider: "credentials", providerAccountId: user.id, type: "credentials" } });
     expect(await ledgerRows(user.id)).toBe(1);

@@ -7,14 +7,14 @@ import { ConflictError } from "@/lib/errors";
 import { getUserCredits } from "@/services/credits";
 import { authenticate, createUser, grantWelcomeCredits, signUpInput } from "@/services/users";
 
-const newUser = (email: string) => signUpInput.parse({ email, password: "password123" });
+const newUser = (email: string) => signUpInput.parse({ email, password: "horse-battery-42" });
 
 describe("users", () => {
   it("stores the email normalized and the password hashed, never in clear", async () => {
     const user = await createUser(newUser("  Mixed.Case@Example.COM "));
     expect(user.email).toBe("mixed.case@example.com");
     expect(user.passwordHash).toMatch(/^scrypt\$/);
-    expect(user.passwordHash).not.toContain("password123");
+    expect(user.passwordHash).not.toContain("horse-battery-42");
   });
 
   it("grants the welcome credits exactly once, however the account was created", async () => {
@@ -36,13 +36,13 @@ describe("users", () => {
 
   it("authenticates the right password only; an unknown email answers the same null", async () => {
     await createUser(newUser("auth@example.com"));
-    expect((await authenticate("AUTH@example.com", "password123"))?.email).toBe("auth@example.com");
+    expect((await authenticate("AUTH@example.com", "horse-battery-42"))?.email).toBe("auth@example.com");
     expect(await authenticate("auth@example.com", "wrong-password")).toBeNull();
-    expect(await authenticate("nobody@example.com", "password123")).toBeNull();
+    expect(await authenticate("nobody@example.com", "horse-battery-42")).toBeNull();
   });
 
   it("validates sign-up input, naming the field", () => {
-    expect(signUpInput.safeParse({ email: "x", password: "password123" }).error?.issues[0].path).toEqual(["email"]);
+    expect(signUpInput.safeParse({ email: "x", password: "horse-battery-42" }).error?.issues[0].path).toEqual(["email"]);
     expect(signUpInput.safeParse({ email: "a@b.co", password: "short" }).error?.issues[0].path).toEqual(["password"]);
   });
 });

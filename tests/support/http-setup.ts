@@ -29,6 +29,12 @@ export const HTTP_TEST_ENV: Record<string, string> = {
   TEXT2IMAGE_MOCK_DELAY_MS: "1500",
   TASK_SWEEP_INTERVAL_MS: "500",
   CRON_SECRET: "http-test-cron-secret",
+  // TestClient sends X-Forwarded-For as the one proxy in front of the app would.
+  TRUSTED_PROXY_HOPS: "1",
+  // Hundreds of sign-ups a minute from the tests; security-signup.test.ts runs its own server with the defaults.
+  SIGNUP_RATE_LIMIT_GLOBAL: "100000",
+  // Sessions ended behind the app's back (rows deleted) are noticed within 2 s.
+  SESSION_CHECK_INTERVAL_SECONDS: "2",
   REPLICATE_WEBHOOK_SECRET: `whsec_${Buffer.from("http-test-replicate-signing-key").toString("base64")}`,
 };
 

@@ -32,8 +32,13 @@ describe("production secrets", () => {
     expect(() => assertProductionSecrets(unknown, missingProviderSettings)).toThrow(/TEXT2IMAGE_PROVIDER/);
   });
 
-  it("a local production build on PGlite (no DATABASE_URL) starts with zero configuration", () => {
-    expect(() => assertProductionSecrets(base({ NODE_ENV: "production", DATABASE_URL: undefined, AUTH_SECRET: undefined }))).not.toThrow();
+  it("a production build on PGlite (no DATABASE_URL) needs AUTH_SECRET too, and nothing else", () => {
+    expect(() => assertProductionSecrets(base({ NODE_ENV: "production", DATABASE_URL: undefined, AUTH_SECRET: undefined }))).toThrow(
+      /variable\(s\) for production: AUTH_SECRET\./,
+    );
+    expect(() =>
+      assertProductionSecrets(base({ NODE_ENV: "production", DATABASE_URL: undefined, AUTH_SECRET: "s", STRIPE_SECRET_KEY: "sk_x" })),
+    ).not.toThrow();
   });
 });
 

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { safeCallbackUrl } from "@/lib/callback-url";
 import { getCurrentUser } from "@/lib/current-user";
-import { safeCallbackUrl } from "./credentials";
 import { OAuthButtons } from "./oauth-buttons";
 
 /** The frame of the sign-in and sign-up pages; a signed-in visitor goes straight on. */

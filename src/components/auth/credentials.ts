@@ -18,8 +18,3 @@ export async function signInWithPassword(email: string, password: string): Promi
     return "error";
   }
 }
-
-/** Only same-site paths are followed after sign-in (no open redirects). */
-export function safeCallbackUrl(value: string | null | undefined, fallback: string): string {
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : fallback;
-}

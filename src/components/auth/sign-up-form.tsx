@@ -5,15 +5,16 @@ import { useState } from "react";
 import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { PASSWORD_MIN_LENGTH } from "@/lib/password-rules";
+import { passwordRuleOf } from "@/lib/password-rules";
 import { signInWithPassword } from "./credentials";
 import { Field } from "./field";
-import { validateAccountFields, type FieldErrors } from "./validation";
+import { passwordMessage, validateAccountFields, type FieldErrors } from "./validation";
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<string | null>(null);
+  const [created, setCreated] = useState(false);
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -39,16 +40,24 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         setErrors({ email: t("signUp.emailTaken") });
       } else if (res.status === 400) {
         // The server names the field; show our own words for it.
-        const field: unknown = (await res.json()).data?.field;
+        const body = (await res.json()) as { message?: string; data?: { field?: unknown } };
+        const field = body.data?.field;
+        const tv = (k: string, v?: Record<string, number>) => t(`validation.${k}`, v);
         const messages: FieldErrors = {
           email: t("validation.emailInvalid"),
-          password: t("validation.passwordShort", { min: PASSWORD_MIN_LENGTH }),
+          password: passwordMessage(tv, passwordRuleOf(body.message ?? "") ?? "short"),
           name: t("validation.nameLong", { max: 100 }),
         };
         setErrors(field === "password" || field === "name" ? { [field]: messages[field] } : { email: messages.email });
-      } else if (res.ok && (await signInWithPassword(values.email, values.password)) === "ok") {
-        window.location.assign(callbackUrl);
-        return;
+      } else if (res.status === 429) {
+        setBanner(t("signUp.rateLimited"));
+      } else if (res.ok) {
+        if ((await signInWithPassword(values.email, values.password)) === "ok") {
+          window.location.assign(callbackUrl);
+          return;
+        }
+        // The account exists now even if signing in did not work (e.g. the sign-in limit): say so.
+        setCreated(true);
       } else {
         setBanner(t("error"));
       }
@@ -56,6 +65,17 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       setBanner(t("error"));
     }
     setBusy(false);
+  }
+
+  if (created) {
+    return (
+      <div className="space-y-4" data-testid="signup-created">
+        <Alert tone="success">{t("signUp.createdSignIn")}</Alert>
+        <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-brand-700 underline">
+          {t("signUp.toSignIn")}
+        </Link>
+      </div>
+    );
   }
 
   return (

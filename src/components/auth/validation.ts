@@ -1,17 +1,31 @@
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/password-rules";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, brokenPasswordRule, type PasswordRule } from "@/lib/password-rules";
 
 export type FieldErrors = Partial<Record<"email" | "password" | "name", string>>;
 type T = (key: string, values?: Record<string, number>) => string;
 
-// The same limits the server enforces (src/services/users.ts), checked as the user types.
+const PASSWORD_KEYS: Record<PasswordRule, string> = {
+  short: "passwordShort",
+  long: "passwordLong",
+  blank: "passwordBlank",
+  email: "passwordEmail",
+  common: "passwordCommon",
+};
+
+/** The message for a broken password rule (from the form's own check or the server's 400). */
+export function passwordMessage(t: T, rule: PasswordRule): string {
+  return t(PASSWORD_KEYS[rule], { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
+}
+
+// The same rules the server enforces (src/lib/password-rules.ts, src/services/users.ts),
+// checked as the user types; the common-password list is the server's alone.
 export function validateAccountFields(t: T, v: { email: string; password: string; name?: string }): FieldErrors {
   const errors: FieldErrors = {};
   const email = v.email.trim();
   if (!email) errors.email = t("required");
   else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = t("emailInvalid");
+  const rule = v.password ? brokenPasswordRule(v.password, email) : null;
   if (!v.password) errors.password = t("required");
-  else if (v.password.length < PASSWORD_MIN_LENGTH) errors.password = t("passwordShort", { min: PASSWORD_MIN_LENGTH });
-  else if (v.password.length > PASSWORD_MAX_LENGTH) errors.password = t("passwordLong", { max: PASSWORD_MAX_LENGTH });
+  else if (rule) errors.password = passwordMessage(t, rule);
   if (v.name && v.name.trim().length > 100) errors.name = t("nameLong", { max: 100 });
   return errors;
 }

@@ -1,0 +1,156 @@
+// Issue 11, item 6: sessions that can end. Before: after sign-out the old cookie still
+// created work, a deleted user's token read data for 30 days (and their checkout gave 500),
+// and a production build on PGlite signed cookies with a secret written in the source.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import postgres from "postgres";
+import { describe, expect, inject, it } from "vitest";
+import { TEST_DIST_DIR } from "../support/app-server";
+import { HTTP_TEST_ENV } from "../support/http-setup";
+import { TestClient, signedInClient } from "../support/http-client";
+
+const base = inject("baseUrl");
+const databaseUrl = inject("databaseUrl");
+const COOKIE = "authjs.session-token";
+
+/** A client that presents only the given session cookie (a copy an attacker kept). */
+function replay(token: string): TestClient {
+  const c = new TestClient(base);
+  c.cookies.set(COOKIE, token);
+  return c;
+}
+
+async function signOut(client: TestClient) {
+  const csrf = await client.json<never>("/api/auth/csrf");
+  await client.fetch("/api/auth/signout", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken: (csrf.body as unknown as { csrfToken: string }).csrfToken }).toString(),
+  });
+}
+
+const checkout = (c: TestClient) => c.postJson("/api/stripe/checkout/credits", { bundle: "starter" });
+
+describe("sign-out revokes the token, not only the cookie in this browser", () => {
+  it("the old cookie, replayed after sign-out, gets 401 on reads and writes", async () => {
+    const { client } = await signedInClient(base);
+    const stolen = client.cookies.get(COOKIE)!;
+    expect((await replay(stolen).json("/api/credits")).status).toBe(200);
+    await signOut(client);
+    expect(client.hasSession()).toBe(false);
+    const thief = replay(stolen);
+    expect((await thief.json("/api/credits")).status).toBe(401);
+    expect((await checkout(thief)).status).toBe(401);
+    expect((await thief.postJson("/api/tasks/text-to-video", { prompt: "a cat", seconds: 2, aspectRatio: "landscape" })).status).toBe(401);
+    // next-auth's own session endpoint says so too, and clears the cookie.
+    const session = await thief.fetch("/api/auth/session");
+    expect(await session.json()).toBeNull();
+    expect(thief.hasSession()).toBe(false);
+  });
+
+  it("signing out one browser leaves the user's other sessions alone", async () => {
+    const { client, email, password } = await signedInClient(base);
+    const other = new TestClient(base);
+    await other.signIn(email, password);
+    await signOut(client);
+    expect((await other.json("/api/credits")).status).toBe(200);
+  });
+});
+
+describe("sign out everywhere", () => {
+  it("ends every session of the user, this one included; signing in again works", async () => {
+    const { client, email, password } = await signedInClient(base);
+    const laptop = new TestClient(base);
+    await laptop.signIn(email, password);
+    const stolen = client.cookies.get(COOKIE)!;
+    const res = await client.postJson("/api/account/sign-out-everywhere", {});
+    expect(res.status).toBe(200);
+    expect(client.hasSession()).toBe(false);
+    expect((await laptop.json("/api/credits")).status).toBe(401);
+    expect((await replay(stolen).json("/api/credits")).status).toBe(401);
+    const again = new TestClient(base);
+    await again.signIn(email, password);
+    expect((await again.json("/api/credits")).status).toBe(200);
+  });
+
+  it("without a session: 401", async () => {
+    expect((await new TestClient(base).postJson("/api/account/sign-out-everywhere", {})).status).toBe(401);
+  });
+});
+
+describe("tokens the server did not issue as sessions", () => {
+  it("a token signed with the right secret but without a session id and version (a pre-revocation token) is refused", async () => {
+    const { client, userUuid, email } = await signedInClient(base);
+    expect((await client.json("/api/credits")).status).toBe(200);
+    const legacy = await encode({ token: { uid: userUuid, email, sub: userUuid }, secret: HTTP_TEST_ENV.AUTH_SECRET, salt: COOKIE });
+    expect((await replay(legacy).json("/api/credits")).status).toBe(401);
+  });
+
+  it("a cookie forged with the fallback secret that used to be in the source is refused", async () => {
+    const { userUuid, email } = await signedInClient(base);
+    const forged = await encode({
+      token: { uid: userUuid, email, sid: "x", sv: 0 },
+      secret: "local-development-secret-do-not-use-in-production",
+      salt: COOKIE,
+    });
+    expect((await replay(forged).json("/api/credits")).status).toBe(401);
+  });
+});
+
+describe.skipIf(!databaseUrl)("a deleted user (PostgreSQL: rows removed behind the app's back)", () => {
+  it("their token stops working: reads and checkout answer 401, not 500", async () => {
+    const { client, userUuid } = await signedInClient(base);
+    expect((await client.json("/api/credits")).status).toBe(200);
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql.begin(async (tx) => {
+        await tx`DELETE FROM credit_grants WHERE user_uuid = ${userUuid}`;
+        await tx`DELETE FROM credits WHERE user_uuid = ${userUuid}`;
+        await tx`DELETE FROM users WHERE uuid = ${userUuid}`;
+      });
+    } finally {
+      await sql.end();
+    }
+    // Another instance would notice within SESSION_CHECK_INTERVAL_SECONDS; this test waits that long.
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await client.json("/api/credits")).status).toBe(401);
+    const res = await checkout(client);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe(401);
+  });
+});
+
+describe("AUTH_SECRET", () => {
+  it("a production server on PGlite without AUTH_SECRET refuses to start, naming it", async () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-nosecret-"));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: TEST_DIST_DIR,
+      PGLITE_DATA_DIR: path.join(dir, "db"),
+    };
+    delete env.AUTH_SECRET;
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", "0"], { cwd: root, env });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolve(null);
+      }, 30_000);
+      child.on("exit", (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(output).toContain("Missing required environment variable(s) for production: AUTH_SECRET");
+    expect(code).toBe(1);
+  });
+});

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   check,
+  jsonb,
   index,
   integer,
   pgTable,
@@ -71,9 +72,11 @@ export const verificationTokens = pgTable(
 
 // ---------------------------------------------------------------------------
 // Orders: one row per Stripe Checkout attempt for a credit bundle.
-// status: created -> paid -> refunded, or created -> failed | expired.
+// status: created -> paid -> refunded, or created -> failed | expired;
+// paid -> disputed (-> paid when the dispute is won); a paid session that does not
+// match its order -> needs_review (an operator decides, `npm run orders:review`).
 // ---------------------------------------------------------------------------
-export const ORDER_STATUSES = ["created", "paid", "failed", "expired", "refunded"] as const;
+export const ORDER_STATUSES = ["created", "paid", "failed", "expired", "refunded", "disputed", "needs_review"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const orders = pgTable(
@@ -91,6 +94,10 @@ export const orders = pgTable(
     stripeSessionId: text("stripe_session_id").unique(),
     stripePaymentIntentId: text("stripe_payment_intent_id"),
     creditsTransNo: text("credits_trans_no"),
+    /** Cumulative amount Stripe refunded (charge.amount_refunded), smallest currency unit. */
+    amountRefunded: integer("amount_refunded").notNull().default(0),
+    /** Why the order needs an operator (needs_review), e.g. "amount 500 != 1000". */
+    reviewReason: text("review_reason"),
     paidAt: timestamp("paid_at", { withTimezone: true }),
     refundedAt: timestamp("refunded_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -99,6 +106,7 @@ export const orders = pgTable(
   (t) => [
     index("orders_user_created_idx").on(t.userUuid, t.createdAt.desc()),
     index("orders_payment_intent_idx").on(t.stripePaymentIntentId),
+    index("orders_needs_review_idx").on(t.createdAt).where(sql`${t.status} = 'needs_review'`),
     check("orders_credits_positive", sql`${t.credits} > 0`),
     check("orders_amount_nonnegative", sql`${t.amount} >= 0`),
   ],
@@ -129,6 +137,8 @@ export const credits = pgTable(
     taskUuid: text("task_uuid"),
     refTransNo: text("ref_trans_no"),
     reason: text("reason"),
+    /** Audit details, e.g. the Stripe object ids behind a refund or dispute. */
+    metadata: jsonb("metadata").$type<Record<string, string>>(),
     expiredAt: timestamp("expired_at", { withTimezone: true }),
     createdAt: createdAt(),
   },

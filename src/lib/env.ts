@@ -52,6 +52,9 @@ const schema = z.object({
   TASK_RATE_LIMIT_PER_MINUTE: int(30, 1),
   CRON_SECRET: optionalString,
 
+  ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+  STRIPE_RECONCILE_DAYS: int(3, 1),
+
   LOG_REQUESTS: bool,
 });
 

@@ -119,6 +119,31 @@ function validateCreate(params: Record<string, unknown>): [string, string] | nul
   return null;
 }
 
+/**
+ * A list response (https://docs.stripe.com/api/pagination): newest first, `limit`
+ * (default 10, max 100), `starting_after`, `created[gte]`/`created[lte]`, and an
+ * optional filter applied when its parameter is given.
+ */
+function listOf<T extends { id: string; created: number }>(
+  all: T[],
+  params: Record<string, unknown>,
+  path: string,
+  filter?: (item: T) => boolean,
+  filterParam = "status",
+) {
+  const created = (params.created ?? {}) as Record<string, string>;
+  let items = [...all].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+  if (created.gte) items = items.filter((i) => i.created >= Number(created.gte));
+  if (created.lte) items = items.filter((i) => i.created <= Number(created.lte));
+  if (filter && params[filterParam] !== undefined) items = items.filter(filter);
+  if (params.starting_after) {
+    const at = items.findIndex((i) => i.id === params.starting_after);
+    items = at >= 0 ? items.slice(at + 1) : [];
+  }
+  const limit = Math.min(100, Math.max(1, Number(params.limit ?? 10)));
+  return { object: "list", data: items.slice(0, limit), has_more: items.length > limit, url: path };
+}
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "Content-Type": "application/json", "Request-Id": randomId("req") });
   res.end(JSON.stringify(body));
@@ -256,6 +281,9 @@ export async function startFakeStripe(
         if (key) byIdempotencyKey.set(key, session.id);
         return sendJson(res, 200, session);
       }
+      if (req.method === "GET" && url.pathname === "/v1/checkout/sessions") {
+        return sendJson(res, 200, listOf([...sessions.values()], params, "/v1/checkout/sessions", (s) => s.status === params.status));
+      }
       const get = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
       if (req.method === "GET" && get) {
         const session = sessions.get(get[1]);
@@ -318,17 +346,23 @@ export function signedEvent(event: unknown, secret: string, timestamp?: number):
   return { payload, header };
 }
 
-/** A Charge as Stripe sends it in charge.refunded. */
+/**
+ * A Charge as Stripe sends it in charge.refunded: `amount_refunded` is cumulative.
+ * `refunds` (each partial refund's amount, oldest first) adds the expanded refunds
+ * list, newest first, the way Stripe lists it.
+ */
 export function refundedCharge(
   paymentIntentId: string | null,
   amount: number,
-  options: { amountRefunded?: number; currency?: string; metadata?: Record<string, string> } = {},
+  options: { amountRefunded?: number; currency?: string; metadata?: Record<string, string>; id?: string; refunds?: number[] } = {},
 ) {
-  const { amountRefunded = amount, currency = "usd", metadata = {} } = options;
+  const { currency = "usd", metadata = {}, id = randomId("ch"), refunds } = options;
+  const amountRefunded = options.amountRefunded ?? (refunds ? refunds.reduce((a, b) => a + b, 0) : amount);
   return {
-    id: randomId("ch"),
+    id,
     object: "charge",
     amount,
+    amount_captured: amount,
     amount_refunded: amountRefunded,
     currency,
     metadata,
@@ -336,6 +370,41 @@ export function refundedCharge(
     payment_intent: paymentIntentId,
     refunded: amountRefunded >= amount,
     status: "succeeded",
+    ...(refunds
+      ? {
+          refunds: {
+            object: "list",
+            data: refunds
+              .map((r, i) => ({ id: `re_${id}_${i}`, object: "refund", amount: r, charge: id, currency, payment_intent: paymentIntentId, status: "succeeded" }))
+              .reverse(),
+            has_more: false,
+            url: `/v1/charges/${id}/refunds`,
+          },
+        }
+      : {}),
+  };
+}
+
+/** A Dispute (https://docs.stripe.com/api/disputes/object) as sent in charge.dispute.*. */
+export function dispute(
+  paymentIntentId: string | null,
+  amount: number,
+  options: { id?: string; status?: string; reason?: string; charge?: string; currency?: string } = {},
+) {
+  return {
+    id: options.id ?? randomId("dp"),
+    object: "dispute",
+    amount,
+    balance_transactions: [],
+    charge: options.charge ?? randomId("ch"),
+    created: Math.floor(Date.now() / 1000),
+    currency: options.currency ?? "usd",
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: paymentIntentId,
+    reason: options.reason ?? "fraudulent",
+    status: options.status ?? "needs_response",
   };
 }
 

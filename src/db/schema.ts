@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   check,
   jsonb,
   index,
@@ -109,6 +110,54 @@ export const orders = pgTable(
     index("orders_needs_review_idx").on(t.createdAt).where(sql`${t.status} = 'needs_review'`),
     check("orders_credits_positive", sql`${t.credits} > 0`),
     check("orders_amount_nonnegative", sql`${t.amount} >= 0`),
+  ],
+);
+
+// ---------------------------------------------------------------------------
+// Stripe billing: one Stripe customer per user (reused by every checkout and the
+// billing portal), and the user's subscriptions as Stripe last reported them.
+// ---------------------------------------------------------------------------
+export const stripeCustomers = pgTable("stripe_customers", {
+  userUuid: text("user_uuid")
+    .primaryKey()
+    .references(() => users.id),
+  customerId: text("customer_id").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** Subscription statuses that count as "has a subscription" (no second one may be started). */
+export const LIVE_SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"] as const;
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: text("stripe_subscription_id").primaryKey(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    customerId: text("customer_id").notNull(),
+    plan: text("plan").notNull(),
+    interval: text("interval").$type<"month" | "year">().notNull(),
+    status: text("status").notNull(),
+    currentPeriodStart: timestamp("current_period_start", { withTimezone: true }),
+    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    canceledAt: timestamp("canceled_at", { withTimezone: true }),
+    /** The last paid invoice: its period's monthly grants are keyed by it. */
+    latestInvoiceId: text("latest_invoice_id"),
+    latestInvoicePeriodStart: timestamp("latest_invoice_period_start", { withTimezone: true }),
+    latestInvoicePeriodEnd: timestamp("latest_invoice_period_end", { withTimezone: true }),
+    /** Monthly grants made for the latest invoice (yearly plans: 1..12). */
+    monthsGranted: integer("months_granted").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("subscriptions_user_idx").on(t.userUuid),
+    // The sweeper's scan: yearly subscriptions that still have monthly grants to make.
+    index("subscriptions_monthly_due_idx")
+      .on(t.latestInvoicePeriodStart)
+      .where(sql`${t.interval} = 'year' AND ${t.monthsGranted} < 12`),
   ],
 );
 
@@ -253,3 +302,4 @@ export type User = typeof users.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type CreditRow = typeof credits.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;

@@ -9,6 +9,7 @@ import { startAppServer } from "../support/app-server";
 import { fakeStripeControl, refundedCharge, signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
 import { signedInClient, type TestClient } from "../support/http-client";
 import { HTTP_TEST_ENV } from "../support/http-setup";
+import { dispute } from "../support/fake-stripe";
 
 const base = inject("baseUrl");
 const stripe = fakeStripeControl(inject("stripeApiBase"));
@@ -85,6 +86,20 @@ describe("POST /api/stripe/checkout/credits", () => {
       cancel_url: `${base}/zh/cancel`,
       line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "5000", product_data: { name: "500 积分" } } }],
     });
+  });
+
+  it("answers the url at the top level of the envelope too: the documented client snippet works as written", async () => {
+    const { client } = await signedInClient(base);
+    const response = await client.fetch("/api/stripe/checkout/credits", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ quantity: 100 }),
+    });
+    const body = await response.json();
+    const { url } = body;
+    expect(url).toBe(body.data.url);
+    expect(url.startsWith(inject("stripeApiBase"))).toBe(true);
+    expect(body).toMatchObject({ code: 0, message: "ok" });
   });
 
   const bad: Array<[string, unknown]> = [
@@ -194,6 +209,54 @@ describe("paying", () => {
     expect((await res.json()).data).toMatchObject({ handled: true, action: "refunded" });
     expect(await successPage(client, sessionId)).toMatchObject({ status: "refunded", balance: WELCOME_CREDITS });
     expect((await ordersOf(client))[0].status).toBe("refunded");
+  });
+});
+
+describe("refunds, disputes, review and reconciliation over HTTP", () => {
+  it("a 30 % refund takes back 30 % of the credits; a dispute takes the rest and a won dispute gives it back", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    await stripe.pay(sessionId, true);
+    const pi = (await stripe.session(sessionId)).payment_intent!;
+    const partial = await webhook(stripeEvent("charge.refunded", refundedCharge(pi, 1000, { amountRefunded: 300 })));
+    expect(partial.status).toBe(200);
+    expect((await partial.json()).data).toMatchObject({ handled: true, action: "partially_refunded" });
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 70);
+
+    const opened = dispute(pi, 1000);
+    expect((await (await webhook(stripeEvent("charge.dispute.created", opened))).json()).data).toMatchObject({ action: "disputed" });
+    expect((await ordersOf(client))[0].status).toBe("disputed");
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS);
+    await webhook(stripeEvent("charge.dispute.closed", { ...opened, status: "won" }));
+    expect((await ordersOf(client))[0].status).toBe("paid");
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 70);
+  });
+
+  it("a paid session that does not match its order is answered 200 and parked for review", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const session = await stripe.pay(sessionIdOf(body.data.url), false);
+    const res = await webhook(stripeEvent("checkout.session.completed", { ...session, amount_total: 1 }));
+    expect(res.status).toBe(200);
+    expect((await res.json()).data).toMatchObject({ handled: false, action: "needs_review" });
+    expect((await ordersOf(client))[0].status).toBe("needs_review");
+  });
+
+  it("POST /api/cron/stripe-reconcile fulfils a paid session the webhook missed, once", async () => {
+    const cron = (secret?: string) =>
+      fetch(`${base}/api/cron/stripe-reconcile`, { method: "POST", headers: secret ? { authorization: `Bearer ${secret}` } : {} });
+    expect((await cron()).status).toBe(401);
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 150 });
+    await stripe.pay(sessionIdOf(body.data.url), false); // no webhook
+    const first = await cron(HTTP_TEST_ENV.CRON_SECRET);
+    expect(first.status).toBe(200);
+    expect((await first.json()).data.fulfilled).toContain(body.data.orderNo);
+    const again = await (await cron(HTTP_TEST_ENV.CRON_SECRET)).json();
+    expect(again.data.fulfilled).not.toContain(body.data.orderNo);
+    expect((await ordersOf(client))[0].status).toBe("paid");
+    expect((await client.json<{ balance: number }>("/api/credits")).body.data.balance).toBe(WELCOME_CREDITS + 150);
   });
 });
 

@@ -333,7 +333,8 @@ describe("fulfilment", () => {
   it("sessions we did not create and events we do not handle are acknowledged and ignored", async () => {
     const foreign = { id: "cs_test_foreign", object: "checkout.session", metadata: {}, client_reference_id: null, payment_status: "paid" };
     expect(await deliver("checkout.session.completed", foreign)).toEqual({ handled: false, action: "not_our_session" });
-    expect(await deliver("customer.subscription.updated", { id: "sub_1" })).toEqual({ handled: false, action: "ignored" });
+    expect(await deliver("payment_method.attached", { id: "pm_1" })).toEqual({ handled: false, action: "ignored" });
+    expect(await deliver("customer.subscription.updated", { id: "sub_1" })).toEqual({ handled: false, action: "unknown_subscription" });
     expect(await deliver("checkout.session.completed", { ...foreign, client_reference_id: "ord_missing" })).toMatchObject({
       action: "unknown_order",
     });

@@ -18,8 +18,12 @@ export function stripeScenario() {
   let stripe: FakeStripe | undefined;
   let overrides: Record<string, string | undefined> = {};
 
+  const overridden = new Set<string>();
   function applyEnv() {
-    const next = { ...stripe!.appEnv, CREDIT_PRICE_USD: "0.10", APP_URL: "https://app.example.com", ALERT_WEBHOOK_URL: undefined, ...overrides };
+    const next: Record<string, string | undefined> = { ...stripe!.appEnv, CREDIT_PRICE_USD: "0.10", APP_URL: "https://app.example.com", ALERT_WEBHOOK_URL: undefined };
+    for (const k of overridden) next[k] = saved[k];
+    Object.assign(next, overrides);
+    for (const k of Object.keys(overrides)) overridden.add(k);
     for (const [k, v] of Object.entries(next)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -36,7 +40,7 @@ export function stripeScenario() {
     applyEnv();
   });
   afterAll(async () => {
-    for (const k of TOUCHED) {
+    for (const k of new Set([...TOUCHED, ...overridden])) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }

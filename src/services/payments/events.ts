@@ -6,6 +6,7 @@ import { getDb, type Executor } from "@/db";
 import type { Stripe } from "@/lib/stripe";
 import { closeOrder, fulfilOrder, idOf, orderNoOfSession, paidSessionOf } from "./fulfilment";
 import { closeDispute, openDispute, refundOrder, type DisputeInput } from "./refunds";
+import { handleInvoicePaid, syncSubscription } from "./subscriptions";
 
 export interface EventOutcome {
   handled: boolean;
@@ -31,6 +32,7 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
       const session = event.data.object;
+      if (session.mode === "subscription") return { handled: false, action: "subscription_checkout" }; // invoice.paid grants
       const paid = paidSessionOf(session);
       if (!paid) return { handled: false, action: "not_our_session" };
       // Delayed payment methods complete the session unpaid; async_payment_succeeded follows.
@@ -70,6 +72,12 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
       const result = await closeDispute(disputeInput(event.data.object), db);
       return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
     }
+    case "invoice.paid":
+      return handleInvoicePaid(event.data.object, db);
+    case "customer.subscription.created":
+    case "customer.subscription.updated":
+    case "customer.subscription.deleted":
+      return syncSubscription(event.data.object, event.type === "customer.subscription.deleted", db);
     default:
       return { handled: false, action: "ignored" };
   }

@@ -45,6 +45,8 @@ export function orderNoOfSession(session: Pick<Stripe.Checkout.Session, "metadat
 export const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : value?.id ?? null);
 
 export function paidSessionOf(session: Stripe.Checkout.Session): PaidSession | null {
+  // Subscription checkouts are settled by invoice.paid, not by an order.
+  if (session.mode && session.mode !== "payment") return null;
   const orderNo = orderNoOfSession(session);
   if (!orderNo) return null;
   return {

@@ -28,3 +28,5 @@ export * from "./checkout";
 export * from "./fulfilment";
 export * from "./refunds";
 export * from "./events";
+export * from "./reconciliation";
+export * from "./subscriptions";

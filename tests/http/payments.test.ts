@@ -260,6 +260,66 @@ describe("refunds, disputes, review and reconciliation over HTTP", () => {
   });
 });
 
+describe("subscriptions and the billing portal over HTTP", () => {
+  const subscribe = (client: TestClient, body: unknown) =>
+    client.postJson<{ url: string; plan: string; interval: string }>("/api/stripe/checkout/subscription", body);
+  const portal = (client: TestClient) => client.postJson<{ url: string }>("/api/stripe/portal", {});
+
+  it("bad input is 400 naming the field and writes nothing at Stripe; no customer means no portal (400)", async () => {
+    const { client, userUuid } = await signedInClient(base);
+    for (const [body, field] of [
+      [{ plan: "gold", interval: "month" }, "plan"],
+      [{ plan: "pro", interval: "week" }, "interval"],
+      [{ interval: "month" }, "plan"],
+    ] as const) {
+      const res = await subscribe(client, body);
+      expect(res.status).toBe(400);
+      expect(res.body.message.startsWith(field)).toBe(true);
+    }
+    const res = await portal(client);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^customer/);
+    const mine = (await stripe.requests()).filter((r) => JSON.stringify(r.params).includes(userUuid));
+    expect(mine).toEqual([]);
+  });
+
+  it("subscribe: a subscription-mode Checkout url (top level too); invoice.paid grants; a second subscription is 409; the portal opens", async () => {
+    const { client } = await signedInClient(base);
+    const res = await subscribe(client, { plan: "basic", interval: "month", locale: "zh" });
+    expect(res.status).toBe(200);
+    expect((res.body as unknown as { url: string }).url).toBe(res.body.data.url);
+    const { subscription, invoice } = await stripe.subscribe(sessionIdOf(res.body.data.url));
+    expect((await webhook(stripeEvent("customer.subscription.created", subscription))).status).toBe(200);
+    const paid = await (await webhook(stripeEvent("invoice.paid", invoice))).json();
+    expect(paid.data).toMatchObject({ handled: true, action: "subscription_credits_granted" });
+    expect((await (await webhook(stripeEvent("invoice.paid", invoice))).json()).data.handled).toBe(false);
+    expect((await client.json<{ balance: number }>("/api/credits")).body.data.balance).toBe(WELCOME_CREDITS + 300);
+
+    expect((await subscribe(client, { plan: "pro", interval: "year" })).status).toBe(409);
+    const p = await portal(client);
+    expect(p.status).toBe(200);
+    expect(p.body.data.url).toContain("/_fake/portal/");
+
+    for (const [locale, text] of [["en", "Your plan: Basic (monthly)"], ["zh", "您的套餐：基础版（按月）"]]) {
+      const html = await (await client.fetch(`/${locale}/credits`)).text();
+      expect(html).toContain('data-plan="basic"');
+      expect(html).toContain(text);
+      expect(html).toContain('data-testid="manage-billing"');
+      expect(html).not.toContain('data-testid="subscribe-pro-month"');
+    }
+  });
+
+  it("the credits page offers the plans to a user without a subscription, in en and zh", async () => {
+    const { client } = await signedInClient(base);
+    for (const [locale, text] of [["en", "300 credits every month"], ["zh", "每月 300 积分"]]) {
+      const html = await (await client.fetch(`/${locale}/credits`)).text();
+      for (const id of ["subscribe-basic-month", "subscribe-basic-year", "subscribe-pro-month", "subscribe-pro-year"]) expect(html).toContain(`data-testid="${id}"`);
+      expect(html).toContain(text);
+      expect(html).not.toContain('data-testid="manage-billing"');
+    }
+  });
+});
+
 describe("pages signed in", () => {
   it("the credits page offers every bundle and a custom amount, and lists recent orders", async () => {
     const { client } = await signedInClient(base);

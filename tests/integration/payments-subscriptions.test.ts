@@ -74,6 +74,17 @@ describe("subscription checkout", () => {
     expect(a.url).toContain(a.sessionId);
   });
 
+  it("a credit purchase by a user with a Stripe customer reuses it", async () => {
+    const user = await s.newBuyer();
+    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const customerId = [...s.stripe.customers.values()].find((c) => c.email === user.email)!.id;
+    await s.checkout(user, { quantity: 100 });
+    const sent = requestsOf("/v1/checkout/sessions").at(-1)!;
+    expect(sent.params).toMatchObject({ mode: "payment", customer: customerId });
+    expect(sent.params.customer_email).toBeUndefined();
+    expect(requestsOf("/v1/customers").filter((r) => r.params.email === user.email)).toHaveLength(1);
+  });
+
   it("a configured Stripe Price id is used instead of price_data", async () => {
     s.setEnv({ STRIPE_PLAN_PRICES: "basic:month=price_basic_m,pro:year=price_pro_y" });
     const user = await s.newBuyer();

@@ -20,6 +20,7 @@ import { env } from "@/lib/env";
 import { AppError, BadRequestError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { hitRateLimit } from "@/services/rate-limit";
+import { findStripeCustomer } from "./customers";
 
 export const CHECKOUT_LOCALES = ["en", "zh"] as const;
 export type CheckoutLocale = (typeof CHECKOUT_LOCALES)[number];
@@ -134,6 +135,7 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
   };
   const appUrl = env().APP_URL.replace(/\/+$/, "");
 
+  const customer = await findStripeCustomer(input.user.uuid, db);
   const orderNo = newOrderNo();
   await db.insert(orders).values({
     orderNo,
@@ -163,7 +165,8 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
         metadata: { order_no: orderNo, user_uuid: input.user.uuid, credits: String(purchase.credits) },
         payment_intent_data: { metadata: { order_no: orderNo } },
         client_reference_id: orderNo,
-        customer_email: input.user.email,
+        // The user's Stripe customer when there is one (subscribers), else their email.
+        ...(customer ? { customer } : { customer_email: input.user.email }),
         locale,
         success_url: `${appUrl}/${locale}/success?session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${appUrl}/${locale}/cancel`,

@@ -29,4 +29,5 @@ export * from "./fulfilment";
 export * from "./refunds";
 export * from "./events";
 export * from "./reconciliation";
+export * from "./customers";
 export * from "./subscriptions";

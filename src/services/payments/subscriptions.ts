@@ -19,7 +19,7 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db";
-import { LIVE_SUBSCRIPTION_STATUSES, stripeCustomers, subscriptions, type Subscription } from "@/db/schema";
+import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
 import { CREDIT_CURRENCY } from "@/data/credits";
 import {
   PLAN_CREDITS_GRACE_DAYS,
@@ -38,13 +38,14 @@ import { Stripe, getStripe } from "@/lib/stripe";
 import { grantCredits } from "@/services/credits";
 import { hitRateLimit } from "@/services/rate-limit";
 import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
+import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
 
 export const SUBSCRIPTION_GRANT_TYPE = "subscription_grant";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------
-// Prices and customers
+// Prices
 // ---------------------------------------------------------------------------
 
 /** Configured Stripe Price ids (STRIPE_PLAN_PRICES), by `plan:interval`. */
@@ -67,35 +68,6 @@ function planOfPrice(priceId: string | null | undefined): { plan: SubscriptionPl
     if (plan) return { plan, interval: interval as PlanInterval };
   }
   return null;
-}
-
-export async function findStripeCustomer(userUuid: string, db: Executor = getDb()): Promise<string | null> {
-  const [row] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.userUuid, userUuid));
-  return row?.customerId ?? null;
-}
-
-/** The user's Stripe customer, created once (idempotency key per user: concurrent callers get the same one). */
-export async function ensureStripeCustomer(user: { uuid: string; email: string }, db: Executor = getDb()): Promise<string> {
-  const existing = await findStripeCustomer(user.uuid, db);
-  if (existing) return existing;
-  let customer: Stripe.Customer;
-  try {
-    customer = await getStripe().customers.create(
-      { email: user.email, metadata: { user_uuid: user.uuid } },
-      { idempotencyKey: `customer:${user.uuid}` },
-    );
-  } catch (error) {
-    console.error("[payments] creating the Stripe customer failed", { user: user.uuid, error: (error as Error).message });
-    throw new PaymentProviderError();
-  }
-  await db.insert(stripeCustomers).values({ userUuid: user.uuid, customerId: customer.id }).onConflictDoNothing();
-  return (await findStripeCustomer(user.uuid, db)) ?? customer.id;
-}
-
-async function userOfCustomer(customerId: string | null, db: Executor): Promise<string | null> {
-  if (!customerId) return null;
-  const [row] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.customerId, customerId));
-  return row?.userUuid ?? null;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CreditsPurchase } from "@/components/billing/credits-purchase";
+import { SubscriptionSection } from "@/components/billing/subscription-section";
 import { Link } from "@/i18n/navigation";
 import { requirePageUser } from "@/lib/page-auth";
 import { pageFromSearchParam } from "@/lib/pagination";
@@ -10,7 +11,19 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ page?: string | string[] }> };
 
-const KNOWN_TYPES = new Set(["new_user", "order_pay", "system_add", "task_text_to_video", "refund", "expire", "order_refund", "system_deduct"]);
+const KNOWN_TYPES = new Set([
+  "new_user",
+  "order_pay",
+  "system_add",
+  "task_text_to_video",
+  "refund",
+  "expire",
+  "order_refund",
+  "dispute",
+  "dispute_reversal",
+  "subscription_grant",
+  "system_deduct",
+]);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
@@ -44,6 +57,8 @@ export default async function CreditsPage({ params, searchParams }: Props) {
             : t("noExpiry")}
         </p>
       </div>
+
+      <SubscriptionSection userUuid={user.uuid} />
 
       <CreditsPurchase />
 

@@ -298,6 +298,22 @@ export const rateLimits = pgTable("rate_limits", {
   windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
 });
 
+// ---------------------------------------------------------------------------
+// Notices already sent and not yet re-armed: one row per (user, kind), e.g. the
+// low-balance notice (deleted when the balance is back above the threshold).
+// ---------------------------------------------------------------------------
+export const userNotices = pgTable(
+  "user_notices",
+  {
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userUuid, t.kind] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type CreditRow = typeof credits.$inferSelect;

@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import { expireCredits } from "@/services/credits";
-import { grantDueSubscriptionCredits } from "@/services/payments/subscriptions";
+import { runBillingRound } from "@/services/payments/subscriptions";
 import { sweepTasks } from "@/services/tasks";
 
 /** Lapsed grants are written off (one `expire` row each) at most this often. */
@@ -10,9 +10,9 @@ const EXPIRE_EVERY_MS = 60_000;
 export async function runBackgroundRound(options: { idleMs: number; expire: boolean }) {
   const sweep = await sweepTasks({ idleMs: options.idleMs });
   const expired = options.expire ? await expireCredits() : null;
-  // Yearly plans are granted monthly (src/services/payments/subscriptions.ts).
-  const subscriptionGrants = options.expire ? await grantDueSubscriptionCredits() : null;
-  return { sweep, expired, subscriptionGrants };
+  // Yearly plans' monthly grants, low-balance notices (src/services/payments/subscriptions.ts).
+  const billing = options.expire ? await runBillingRound() : null;
+  return { sweep, expired, billing };
 }
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };

@@ -15,6 +15,7 @@ import { pageWindow, type Page } from "@/lib/pagination";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { TRANS_TYPES, getUserCredits, grantCredits } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
+import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { PaymentProviderError } from "./checkout";
 
 /** What a completed Checkout Session says, as plain values. */
@@ -146,6 +147,11 @@ export async function fulfilOrder(paid: PaidSession, db: Executor = getDb()): Pr
     );
     return { fulfilled: true, order: claimed };
   });
+  if (result.fulfilled) {
+    const order = result.order;
+    await sendReceipt({ userUuid: order.userUuid, credits: order.credits, amount: paid.amountTotal ?? 0, currency: order.currency, reference: order.orderNo }, db);
+    await checkLowBalance(order.userUuid, db); // re-arms the low-balance notice
+  }
   if (flagged) {
     const { order, problem } = flagged as { order: Order; problem: string };
     console.error(`[payments] paid session does not match its order (${problem}); order needs review`, { orderNo: order.orderNo });

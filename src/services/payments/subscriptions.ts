@@ -18,7 +18,7 @@
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Executor } from "@/db";
+import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
 import { CREDIT_CURRENCY } from "@/data/credits";
 import {
@@ -36,6 +36,7 @@ import { env } from "@/lib/env";
 import { BadRequestError, ConflictError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { grantCredits } from "@/services/credits";
+import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
 import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
@@ -264,7 +265,7 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
   const periodStart = new Date(line.period.start * 1000);
   const periodEnd = new Date(line.period.end * 1000);
   const invoiceId = invoice.id!;
-  return db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     const values = {
       userUuid,
       customerId,
@@ -292,6 +293,29 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
     );
     return { handled: granted, action: granted ? "subscription_credits_granted" : "already_granted" };
   });
+  if (outcome.handled) {
+    const trial = invoice.billing_reason === "subscription_create" && invoice.amount_paid === 0 && resolved.plan.trialCredits;
+    const credits = trial ? resolved.plan.trialCredits! : resolved.plan.creditsPerMonth;
+    await sendReceipt({ userUuid, credits, amount: invoice.amount_paid, currency: invoice.currency, reference: invoiceId }, db);
+    await checkLowBalance(userUuid, db);
+  }
+  return outcome;
+}
+
+/**
+ * The billing part of the background round (src/services/task-sweeper.ts): monthly
+ * grants of yearly plans, and low-balance notices for users who spent recently.
+ */
+export async function runBillingRound(db: Executor = getDb()): Promise<{ grants: number; lowBalanceNotices: number }> {
+  const { grants } = await grantDueSubscriptionCredits({}, db);
+  const spenders = await db.execute(
+    sql`SELECT DISTINCT user_uuid FROM credits WHERE credits < 0 AND created_at > now() - interval '10 minutes' LIMIT 1000`,
+  );
+  let lowBalanceNotices = 0;
+  for (const row of rowsOf<{ user_uuid: string }>(spenders)) {
+    if ((await checkLowBalance(row.user_uuid, db)).notified) lowBalanceNotices++;
+  }
+  return { grants, lowBalanceNotices };
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
 import { buttonClass } from "@/components/ui/button";
 import { ASPECT_RATIOS } from "@/data/tasks";
 import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
 import { pageFromSearchParam } from "@/lib/pagination";
+import { getUserCredits } from "@/services/credits";
 import { isFinished, listTasks, toTaskDto, type TaskDto } from "@/services/tasks";
 import { SignUpPrompt } from "./sign-up-prompt";
 import { TaskStatusBadge } from "./task-status";
@@ -40,6 +42,7 @@ export default async function TasksPage({
   const page = pageFromSearchParam((await searchParams).page);
   const { items, hasMore } = await listTasks(user.uuid, { page, pageSize: PAGE_SIZE });
   const format = await getFormatter();
+  const { balance } = await getUserCredits(user.uuid);
 
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">
@@ -52,6 +55,7 @@ export default async function TasksPage({
           {t("list.create")}
         </Link>
       </div>
+      <LowBalanceBanner balance={balance} />
 
       {items.length === 0 ? (
         <p className="mt-10 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500" data-testid="tasks-list" data-count={0}>

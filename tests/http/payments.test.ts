@@ -337,6 +337,26 @@ describe("pages signed in", () => {
     }
   });
 
+  it("below the low-balance threshold the credits and tasks pages show a banner with a Buy button (en + zh)", async () => {
+    const { client } = await signedInClient(base);
+    expect(await (await client.fetch("/en/credits")).text()).not.toContain('data-testid="low-balance-banner"');
+    for (let i = 0; i < 2; i++) {
+      const res = await client.postJson("/api/tasks/text-to-video", { prompt: "Astronaut surfing", seconds: 10, aspectRatio: "landscape" });
+      expect(res.status).toBe(201);
+    }
+    for (const [path, text] of [
+      ["/en/credits", "You have only 10 credits left."],
+      ["/zh/credits", "您只剩 10 积分。"],
+      ["/en/tasks", "Buy credits"],
+      ["/zh/tasks", "购买积分"],
+    ]) {
+      const html = await (await client.fetch(path)).text();
+      expect(html, path).toContain('data-testid="low-balance-banner" data-balance="10"');
+      expect(html, path).toContain('data-testid="low-balance-buy"');
+      expect(html, path).toContain(text);
+    }
+  });
+
   it("the orders page lists the user's orders", async () => {
     const { client } = await signedInClient(base);
     const { body } = await buy(client, { quantity: 120 });

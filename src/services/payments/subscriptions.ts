@@ -308,9 +308,11 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
  */
 export async function runBillingRound(db: Executor = getDb()): Promise<{ grants: number; lowBalanceNotices: number }> {
   const { grants } = await grantDueSubscriptionCredits({}, db);
-  const spenders = await db.execute(
-    sql`SELECT DISTINCT user_uuid FROM credits WHERE credits < 0 AND created_at > now() - interval '10 minutes' LIMIT 1000`,
-  );
+  // The users behind the most recent debits (a bounded backward scan of the primary key,
+  // not a scan of the whole ledger); a user missed here is checked at their next spend.
+  const spenders = await db.execute(sql`
+    SELECT DISTINCT user_uuid FROM (SELECT user_uuid, credits, created_at FROM credits ORDER BY id DESC LIMIT 5000) recent
+    WHERE credits < 0 AND created_at > now() - interval '10 minutes'`);
   let lowBalanceNotices = 0;
   for (const row of rowsOf<{ user_uuid: string }>(spenders)) {
     if ((await checkLowBalance(row.user_uuid, db)).notified) lowBalanceNotices++;

@@ -72,6 +72,18 @@ const schema = z.object({
   TASK_RATE_LIMIT_PER_MINUTE: int(30, 1),
   CRON_SECRET: optionalString,
 
+  ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+  STRIPE_RECONCILE_DAYS: int(3, 1),
+  /** Stripe Price ids of the plans in src/data/plans.ts: `pro:month=price_123,pro:year=price_456`. */
+  STRIPE_PLAN_PRICES: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\s*[a-z0-9_-]+:(month|year)=[A-Za-z0-9_]+\s*(,\s*[a-z0-9_-]+:(month|year)=[A-Za-z0-9_]+\s*)*$/, {
+        error: "must look like pro:month=price_123,pro:year=price_456",
+      })
+      .optional(),
+  ),
+
   LOG_REQUESTS: bool,
 
   // Storage of task outputs (src/services/storage): local folder or any S3-compatible bucket.

@@ -63,7 +63,7 @@ export async function seedDemoData(db: Executor = getDb()): Promise<SeedResult> 
     .values({ orderNo, userUuid: user.id, credits: DEMO_ORDER_CREDITS, amount, currency: CREDIT_CURRENCY, bundle: "starter" })
     .onConflictDoNothing();
   const fulfilled = await fulfilOrder(
-    { orderNo, sessionId: `cs_seed_${orderNo}`, amountTotal: amount, currency: CREDIT_CURRENCY, paymentIntentId: null },
+    { orderNo, sessionId: `cs_seed_${orderNo}`, paymentStatus: "paid", amountTotal: amount, amountSubtotal: amount, currency: CREDIT_CURRENCY, paymentIntentId: null },
     db,
   );
 

@@ -2,6 +2,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { recordSweep } from "@/lib/sweep-status";
 import { expireCredits } from "@/services/credits";
+import { runBillingRound } from "@/services/payments/subscriptions";
 import { pruneExpiredRateLimits } from "@/services/rate-limit";
 import { inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
@@ -64,8 +65,10 @@ export async function runBackgroundRound(options: { idleMs: number; expire: bool
   const sweep = await sweepTasks({ idleMs: options.idleMs });
   const expired = options.expire ? await expireCredits() : null;
   const prunedRateLimits = options.expire ? await pruneExpiredRateLimits() : null;
+  // Yearly plans' monthly grants, low-balance notices (src/services/payments/subscriptions.ts).
+  const billing = options.expire ? await runBillingRound() : null;
   recordSweep();
-  return { sweep, expired, prunedRateLimits };
+  return { sweep, expired, prunedRateLimits, billing };
 }
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };

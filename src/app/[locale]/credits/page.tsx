@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CreditsPurchase } from "@/components/billing/credits-purchase";
+import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
+import { SubscriptionSection } from "@/components/billing/subscription-section";
 import { Link } from "@/i18n/navigation";
 import { requirePageUser } from "@/lib/page-auth";
 import { pageFromSearchParam } from "@/lib/pagination";
@@ -11,7 +13,18 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ page?: string | string[] }> };
 
-const KNOWN_TYPES = new Set(["new_user", "order_pay", "system_add", "refund", "expire", "order_refund", "system_deduct"]);
+const KNOWN_TYPES = new Set([
+  "new_user",
+  "order_pay",
+  "system_add",
+  "refund",
+  "expire",
+  "order_refund",
+  "dispute",
+  "dispute_reversal",
+  "subscription_grant",
+  "system_deduct",
+]);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
@@ -41,6 +54,7 @@ export default async function CreditsPage({ params, searchParams }: Props) {
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <LowBalanceBanner balance={credits.balance} />
       <div className="mt-6 rounded-xl border border-slate-200 p-6">
         <p className="text-sm text-slate-600">{t("balance")}</p>
         <p className="mt-1 text-4xl font-bold" data-testid="credits-balance" data-balance={credits.balance}>
@@ -52,6 +66,8 @@ export default async function CreditsPage({ params, searchParams }: Props) {
             : t("noExpiry")}
         </p>
       </div>
+
+      <SubscriptionSection userUuid={user.uuid} />
 
       <CreditsPurchase />
 

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
 import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
 import { pageFromSearchParam } from "@/lib/pagination";
+import { getUserCredits } from "@/services/credits";
 import { isFinished, listTasks, taskTypes, toTaskDto, type TaskDto } from "@/services/tasks";
 import { TaskOutput } from "@/components/tasks/task-output";
 import { SignUpPrompt } from "./sign-up-prompt";
@@ -42,6 +44,7 @@ export default async function TasksPage({
   const format = await getFormatter();
   const typeT = await getTranslations("taskTypes");
   const known = new Map(taskTypes().map((d) => [d.type, d]));
+  const { balance } = await getUserCredits(user.uuid);
 
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">
@@ -58,6 +61,7 @@ export default async function TasksPage({
           ))}
         </div>
       </div>
+      <LowBalanceBanner balance={balance} />
 
       {items.length === 0 ? (
         <p className="mt-10 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500" data-testid="tasks-list" data-count={0}>

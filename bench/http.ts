@@ -5,12 +5,16 @@
  *   GET  /api/health               baseline (one trivial query)
  *   GET  /api/credits              signed in, rotating between many users
  *   POST /api/tasks/text-to-video  mock provider; many users, each granted plenty of
- *                                  credits through grantCredits, a different user's
+ *   POST /api/tasks/text-to-image  credits through grantCredits, a different user's
  *                                  session cookie on every request
  *
- * Each route's throughput is printed as a ratio of the baseline measured in the
- * same run, and the goal (task creation >= 50% of the baseline and p99 <= 100 ms
- * at 16 connections) is checked. BENCH_SECONDS sets the length of each cell.
+ * The machine's speed drifts during a run (other processes, thermal limits), so a
+ * single pass is not a trustworthy figure: cells are interleaved (every route, then
+ * the next connection count, BENCH_ROUNDS times, default 3), each route's ratio is
+ * taken against the baseline of its own round and connection count, and the median
+ * ratio is reported with its spread (min-max over rounds). The goal (each task
+ * creation route >= 50% of the baseline and p99 <= 100 ms at 16 connections, on the
+ * median) is checked. BENCH_SECONDS sets the length of each cell.
  */
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
@@ -40,7 +44,20 @@ const ROUTES: Route[] = [
     body: JSON.stringify({ prompt: "A lighthouse at dawn, slow pan", seconds: 2, aspectRatio: "landscape" }),
     signedIn: true,
   },
+  {
+    name: "POST /api/tasks/text-to-image",
+    method: "POST",
+    path: "/api/tasks/text-to-image",
+    body: JSON.stringify({ prompt: "A lighthouse at dawn, watercolor", size: "512x512" }),
+    signedIn: true,
+  },
 ];
+const CREATION_ROUTES = ROUTES.filter((r) => r.path.startsWith("/api/tasks/"));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 interface Cell {
   rps: number;
@@ -62,7 +79,8 @@ async function measure(url: string, route: Route, connections: number, seconds: 
         method: route.method,
         path: route.path,
         body: route.body,
-        headers: route.body ? { "content-type": "application/json" } : {},
+        // Writes carry the app's Origin, as a browser on its pages does (cross-origin writes are refused).
+        headers: route.body ? { "content-type": "application/json", origin: new URL(url).origin } : {},
         setupRequest: (req) => {
           if (!route.signedIn) return req;
           const cookie = cookies[next++ % cookies.length];
@@ -104,7 +122,7 @@ async function profileTaskCreation(app: FreshApp, cookie: string, n = 100) {
   for (let i = 0; i < n; i++) {
     const res = await fetch(`${app.url}${taskRoute.path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie },
+      headers: { "content-type": "application/json", origin: new URL(app.url).origin, cookie },
       body: taskRoute.body,
     });
     await res.arrayBuffer();
@@ -137,6 +155,7 @@ export async function runHttpBench() {
       DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? "10",
       TASK_RATE_LIMIT_PER_MINUTE: "100000000",
       TEXT2VIDEO_MOCK_DELAY_MS: "8000",
+      TEXT2IMAGE_MOCK_DELAY_MS: "4000",
       TASK_SWEEP_INTERVAL_MS: "5000",
     },
   });
@@ -155,40 +174,61 @@ export async function runHttpBench() {
     // Warm up every route (JIT, route compilation caches, connection pool).
     for (const route of ROUTES) await measure(app.url, route, 16, 2, cookies);
 
-    const cells = new Map<string, Cell>();
-    for (const connections of CONNECTIONS) {
-      for (const route of ROUTES) {
-        cells.set(`${route.name}@${connections}`, await measure(app.url, route, connections, seconds, cookies));
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+    // cells[route@connections] = one Cell per round; ratios against the same round's baseline.
+    const cells = new Map<string, Cell[]>();
+    const ratios = new Map<string, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const connections of CONNECTIONS) {
+        let base: Cell | undefined;
+        for (const route of ROUTES) {
+          const cell = await measure(app.url, route, connections, seconds, cookies);
+          base ??= cell;
+          const key = `${route.name}@${connections}`;
+          cells.set(key, [...(cells.get(key) ?? []), cell]);
+          // A round whose baseline served nothing (an overloaded host) gives no ratio.
+          if (base.rps > 0) ratios.set(key, [...(ratios.get(key) ?? []), cell.rps / base.rps]);
+        }
       }
     }
     const rows: Array<Array<string | number>> = [];
     for (const connections of CONNECTIONS) {
-      const base = cells.get(`${ROUTES[0].name}@${connections}`)!;
       for (const route of ROUTES) {
-        const c = cells.get(`${route.name}@${connections}`)!;
+        const key = `${route.name}@${connections}`;
+        const cs = cells.get(key)!;
+        const rs = ratios.get(key) ?? [];
+        const failures = cs.reduce((n, c) => n + c.non2xx + c.errors, 0);
         rows.push([
           route.name,
           connections,
-          c.rps.toFixed(0),
-          c.p50.toFixed(1),
-          c.p99.toFixed(1),
-          (c.rps / base.rps).toFixed(2),
-          c.non2xx + c.errors === 0 ? "0" : `${c.non2xx} non-2xx, ${c.errors} errors`,
+          median(cs.map((c) => c.rps)).toFixed(0),
+          median(cs.map((c) => c.p50)).toFixed(1),
+          median(cs.map((c) => c.p99)).toFixed(1),
+          rs.length ? median(rs).toFixed(2) : "n/a",
+          rs.length ? `${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)}` : "n/a",
+          failures === 0 ? "0" : `${failures} non-2xx/errors`,
         ]);
       }
     }
     printTable(
-      `HTTP on next start + PostgreSQL (autocannon, ${seconds} s per cell, ${USERS} users, pool ${process.env.BENCH_POOL_MAX ?? "10"})`,
-      ["route", "conns", "req/s", "p50 ms", "p99 ms", "x baseline", "failures"],
+      `HTTP on next start + PostgreSQL (autocannon, ${seconds} s per cell, ${rounds} interleaved rounds, medians; ${USERS} users, pool ${process.env.BENCH_POOL_MAX ?? "10"})`,
+      ["route", "conns", "req/s", "p50 ms", "p99 ms", "x baseline", "spread", "failures"],
       rows,
     );
-    const task16 = cells.get(`${ROUTES[2].name}@16`)!;
-    const base16 = cells.get(`${ROUTES[0].name}@16`)!;
-    const ratio = task16.rps / base16.rps;
-    const met = ratio >= 0.5 && task16.p99 <= 100 && task16.non2xx + task16.errors === 0;
-    console.log(
-      `goal at 16 connections: task creation ${(ratio * 100).toFixed(0)}% of baseline (>= 50%), p99 ${task16.p99.toFixed(1)} ms (<= 100 ms): ${met ? "met" : "NOT met"}`,
-    );
+    let met = true;
+    let ratio = Infinity;
+    for (const route of CREATION_ROUTES) {
+      const key = `${route.name}@16`;
+      const r = ratios.has(key) ? median(ratios.get(key)!) : 0;
+      const p99 = median(cells.get(key)!.map((c) => c.p99));
+      const failures = cells.get(key)!.reduce((n, c) => n + c.non2xx + c.errors, 0);
+      const ok = r >= 0.5 && p99 <= 100 && failures === 0;
+      met &&= ok;
+      ratio = Math.min(ratio, r);
+      console.log(
+        `goal at 16 connections, ${route.name}: median ${(r * 100).toFixed(0)}% of baseline (>= 50%), median p99 ${p99.toFixed(1)} ms (<= 100 ms): ${ok ? "met" : "NOT met"}`,
+      );
+    }
     await profileTaskCreation(app, cookies[0]);
     const [{ tasks }] = rowsOf<{ tasks: string }>(await app.database.db.execute(sql`SELECT count(*)::text AS tasks FROM tasks`));
     console.log(`tasks created during the run: ${tasks}`);

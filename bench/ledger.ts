@@ -1,5 +1,5 @@
 /**
- * Ledger benchmark (DESIGN.md invariant 4): the balance read must cost the same
+ * Ledger benchmark (docs/architecture.md, ledger invariant 4): the balance read must cost the same
  * for a user with 10 ledger rows as for one with 100,000. Prints the median
  * getUserCredits time for each, and their ratio (goal: <= 1.5 on PostgreSQL).
  */

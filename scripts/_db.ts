@@ -3,12 +3,16 @@
 import { ensureMigrated, getDatabase, type Database } from "@/db";
 import { findUserByEmail } from "@/services/users";
 
-export async function runWithDatabase(main: (database: Database) => Promise<number | void>) {
+/** `migrate`: apply migrations whatever DB_MIGRATE_ON_START says (and adopt a `drizzle-kit push` database). */
+export async function runWithDatabase(
+  main: (database: Database) => Promise<number | void>,
+  options: { migrate?: boolean } = {},
+) {
   let database: Database | undefined;
   let code = 0;
   try {
     database = getDatabase();
-    await ensureMigrated();
+    await ensureMigrated({ adoptPushed: options.migrate });
     code = (await main(database)) ?? 0;
   } catch (error) {
     console.error(error instanceof Error ? `error: ${error.message}` : error);

@@ -1,16 +1,19 @@
 import { ensureMigrated, getDatabase } from "@/db";
 import { assertProductionSecrets, env } from "@/lib/env";
-import { getVideoProvider } from "@/services/ai/video";
-import { startTaskSweeper } from "@/services/task-sweeper";
+import { logger } from "@/lib/logger";
+import { checkTaskProviders, missingProviderSettings } from "@/services/tasks/registry";
+import { startTaskSweeper } from "@/services/tasks/sweeper";
+import { installRequestGuard } from "@/request-guard";
 
 /** Server start: fail loudly on bad configuration, then bring the database up to date. */
 export async function startServer() {
   const e = env();
-  assertProductionSecrets(e);
-  getVideoProvider(); // an unknown TEXT2VIDEO_PROVIDER fails here, not on the first task
+  assertProductionSecrets(e, missingProviderSettings);
+  checkTaskProviders(); // an unknown TEXT2VIDEO_PROVIDER (or any type's) fails here, not on the first task
+  installRequestGuard();
   await ensureMigrated();
-  console.log(`[start] database: ${getDatabase().kind}${e.DATABASE_URL ? "" : ` (${e.PGLITE_DATA_DIR})`}`);
-  if (startTaskSweeper()) console.log(`[start] task sweeper: every ${e.TASK_SWEEP_INTERVAL_MS} ms`);
+  logger.info({ database: getDatabase().kind, ...(e.DATABASE_URL ? {} : { dataDir: e.PGLITE_DATA_DIR }) }, "database ready");
+  if (startTaskSweeper()) logger.info({ intervalMs: e.TASK_SWEEP_INTERVAL_MS }, "task sweeper started");
 }
 
 /**
@@ -21,7 +24,8 @@ export async function startServerOrExit() {
   try {
     await startServer();
   } catch (error) {
-    console.error(`[start] ${(error as Error).message}`);
+    // pino writes stdout synchronously: the line is out before the exit.
+    logger.fatal({ err: error }, `[start] ${(error as Error).message}`);
     process.exit(1);
   }
 }

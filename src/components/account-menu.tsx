@@ -27,9 +27,9 @@ export async function AccountMenu() {
       <Link href="/credits" className="rounded-full bg-brand-50 px-3 py-1 text-sm font-medium text-brand-700" data-testid="header-balance">
         {t("balance", { balance })}
       </Link>
-      <span className="hidden max-w-40 truncate text-sm text-slate-600 md:inline" title={user.email}>
+      <Link href="/account" className="hidden max-w-40 truncate text-sm text-slate-600 underline-offset-2 hover:underline md:inline" title={user.email} data-testid="header-account">
         {user.email}
-      </span>
+      </Link>
       <form
         action={async () => {
           "use server";

@@ -1,8 +1,8 @@
 import { getFormatter, getTranslations } from "next-intl/server";
 import { CREDIT_BUNDLES, CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, priceInCents } from "@/data/credits";
-import { textToVideoCost } from "@/data/tasks";
 import { env } from "@/lib/env";
 import { Link } from "@/i18n/navigation";
+import { taskTypes } from "@/services/tasks/registry";
 import { buttonClass } from "./ui/button";
 
 /** Credit bundles with their prices; the action under each card is given by the page. */
@@ -11,7 +11,9 @@ export async function PricingSection({ action }: { action?: (bundleId: string) =
   const format = await getFormatter();
   const priceUsd = env().CREDIT_PRICE_USD;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: CREDIT_CURRENCY.toUpperCase() });
-  const eightSecondVideo = textToVideoCost(8, "landscape");
+  const typeT = await getTranslations("taskTypes");
+  // What a bundle buys, per registered type, priced on the type's first pricing example.
+  const examples = taskTypes().map((d) => ({ name: typeT(`${d.type}.name`), credits: d.cost(d.pricing.examples[0]) as number }));
   return (
     <section id="pricing" className="mx-auto max-w-6xl px-4 py-12">
       <h2 className="text-2xl font-semibold">{t("title")}</h2>
@@ -28,9 +30,11 @@ export async function PricingSection({ action }: { action?: (bundleId: string) =
             {bundle.popular && <span className="mb-2 text-xs font-semibold uppercase text-brand-600">{t("popular")}</span>}
             <p className="text-lg font-semibold">{t("credits", { credits: bundle.credits })}</p>
             <p className="mt-1 text-3xl font-bold">{money(priceInCents(bundle.credits, priceUsd))}</p>
-            <p className="mt-2 text-sm text-slate-600">
-              {t("perVideo", { videos: Math.floor(bundle.credits / eightSecondVideo) })}
-            </p>
+            <ul className="mt-2 space-y-0.5 text-sm text-slate-600">
+              {examples.map((e) => (
+                <li key={e.name}>{t("perTask", { count: Math.floor(bundle.credits / e.credits), name: e.name, credits: e.credits })}</li>
+              ))}
+            </ul>
             <div className="mt-4">
               {action ? (
                 action(bundle.id)

@@ -17,6 +17,12 @@ export const MAX_CREDITS_PER_MOVEMENT = 10_000_000;
 export const DEFAULT_CREDIT_PRICE_USD = 0.1;
 export const CREDIT_CURRENCY = "usd";
 
+/**
+ * Below this balance the user gets one low-balance notice per crossing (mail) and a
+ * banner with a Buy button on the credits and tasks pages.
+ */
+export const LOW_BALANCE_THRESHOLD = 20;
+
 /** Bounds for a custom `quantity` at checkout. */
 export const MIN_PURCHASE_CREDITS = 10;
 export const MAX_PURCHASE_CREDITS = 100_000;

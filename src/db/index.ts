@@ -8,7 +8,9 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { env } from "@/lib/env";
+import { migrateDatabase, migrationStatus, verifyDatabase, type MigrationStatus } from "./migrations";
 import * as schema from "./schema";
+import { watchedSockets } from "./watchdog";
 
 /**
  * Both drivers produce the same Drizzle query builder; we type the handle as the
@@ -31,11 +33,51 @@ export interface Database {
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
-export function openPostgres(url: string, options: { max?: number } = {}): Database {
+export interface PostgresTimeouts {
+  /** Seconds to establish a connection (TCP, TLS, sign-in): postgres.js `connect_timeout`. */
+  connectTimeoutSeconds: number;
+  /** Server-side `statement_timeout` (and `lock_timeout`) in ms; 0 = none. */
+  statementTimeoutMs: number;
+  /** Server-side `idle_in_transaction_session_timeout` in ms; 0 = none. */
+  idleInTransactionTimeoutMs: number;
+}
+
+export function postgresTimeouts(e = env()): PostgresTimeouts {
+  return {
+    connectTimeoutSeconds: e.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
+}
+
+/**
+ * A sick database fails requests fast instead of hanging them (503 + Retry-After in
+ * route handlers): a short connect timeout; server-side statement, lock and
+ * idle-in-transaction timeouts; and a client-side watchdog (src/db/watchdog.ts) that
+ * drops a connection whose server stays silent for statement_timeout + 1 s while it
+ * owes an answer (a frozen server never fires its own statement_timeout).
+ */
+export function openPostgres(url: string, options: { max?: number; timeouts?: PostgresTimeouts } = {}): Database {
+  const timeouts = options.timeouts ?? postgresTimeouts();
+  const connection: Record<string, string> = {};
+  if (timeouts.statementTimeoutMs > 0) {
+    connection.statement_timeout = String(timeouts.statementTimeoutMs);
+    connection.lock_timeout = String(timeouts.statementTimeoutMs);
+  }
+  if (timeouts.idleInTransactionTimeoutMs > 0) {
+    connection.idle_in_transaction_session_timeout = String(timeouts.idleInTransactionTimeoutMs);
+  }
   const client = postgres(url, {
     max: options.max ?? env().DATABASE_POOL_MAX,
     onnotice: () => {},
-    connect_timeout: 10,
+    connect_timeout: timeouts.connectTimeoutSeconds,
+    connection,
+    // postgres.js supports a `socket` factory but does not declare it in its types.
+    ...({
+      socket: watchedSockets({
+        responseTimeoutMs: timeouts.statementTimeoutMs > 0 ? timeouts.statementTimeoutMs + 1000 : 0,
+      }),
+    } as object),
   });
   const db = drizzlePostgres({ client, schema });
   return {
@@ -134,11 +176,17 @@ export function setDatabase(database: Database | undefined) {
   state.__appDatabaseReady = undefined;
 }
 
-/** Applies pending migrations once per process (when DB_MIGRATE_ON_START allows). */
-export function ensureMigrated(): Promise<void> {
+/**
+ * Once per process: applies pending migrations when DB_MIGRATE_ON_START allows, and
+ * in every case refuses (DatabaseNotReadyError naming the fix) a database that lacks
+ * a migration or a SQL function the app needs. `adoptPushed`: see migrateDatabase.
+ */
+export function ensureMigrated(options: { adoptPushed?: boolean } = {}): Promise<void> {
   if (!state.__appDatabaseReady) {
     const database = getDatabase();
-    state.__appDatabaseReady = env().DB_MIGRATE_ON_START ? database.migrate() : Promise.resolve();
+    state.__appDatabaseReady = env().DB_MIGRATE_ON_START || options.adoptPushed
+      ? migrateDatabase(database, MIGRATIONS_FOLDER, { adoptPushed: !!options.adoptPushed })
+      : verifyDatabase(database, MIGRATIONS_FOLDER);
     state.__appDatabaseReady.catch(() => {
       state.__appDatabaseReady = undefined;
     });
@@ -152,15 +200,42 @@ export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-export async function pingDatabase(): Promise<{ kind: DatabaseKind; ok: boolean; latencyMs: number }> {
-  const database = getDatabase();
+/** How long the health check waits for the database before reporting it down. */
+export const PING_TIMEOUT_MS = 1500;
+
+/** `select 1`, given up after `timeoutMs`: the health check answers promptly even when the database hangs. */
+export async function pingDatabase(
+  timeoutMs = PING_TIMEOUT_MS,
+): Promise<{ kind: DatabaseKind; ok: boolean; latencyMs: number; error?: string }> {
   const started = performance.now();
+  let kind: DatabaseKind = env().DATABASE_URL ? "postgres" : "pglite";
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await database.db.execute(sql`select 1`);
-    return { kind: database.kind, ok: true, latencyMs: Math.round(performance.now() - started) };
-  } catch {
-    return { kind: database.kind, ok: false, latencyMs: Math.round(performance.now() - started) };
+    const database = getDatabase();
+    kind = database.kind;
+    const ping = database.db.execute(sql`select 1`);
+    ping.catch(() => {}); // a late failure after the timeout is already reported
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([ping, timeout]);
+    return { kind, ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    const message = (error as Error).message ?? "";
+    return {
+      kind,
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: message.startsWith("no answer") ? "timeout" : "unreachable",
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 export { schema };
+
+/** Applied vs expected migrations and missing SQL functions, for /api/health. */
+export function databaseMigrationStatus(): Promise<MigrationStatus> {
+  return migrationStatus(getDb(), MIGRATIONS_FOLDER);
+}

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   check,
+  jsonb,
   index,
   integer,
   pgTable,
@@ -89,11 +91,34 @@ export const verificationTokens = pgTable(
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
 );
 
+// One-time tokens mailed to users (password reset; later email verification and change):
+// only a SHA-256 hash is stored, each is single-use (used_at) and expires.
+export const ACCOUNT_TOKEN_KINDS = ["password_reset", "verify_email", "change_email"] as const;
+export type AccountTokenKind = (typeof ACCOUNT_TOKEN_KINDS)[number];
+
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind").$type<AccountTokenKind>().notNull(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userUuid, t.kind)],
+);
+
 // ---------------------------------------------------------------------------
 // Orders: one row per Stripe Checkout attempt for a credit bundle.
-// status: created -> paid -> refunded, or created -> failed | expired.
+// status: created -> paid -> refunded, or created -> failed | expired;
+// paid -> disputed (-> paid when the dispute is won); a paid session that does not
+// match its order -> needs_review (an operator decides, `npm run orders:review`).
 // ---------------------------------------------------------------------------
-export const ORDER_STATUSES = ["created", "paid", "failed", "expired", "refunded"] as const;
+export const ORDER_STATUSES = ["created", "paid", "failed", "expired", "refunded", "disputed", "needs_review"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const orders = pgTable(
@@ -111,6 +136,10 @@ export const orders = pgTable(
     stripeSessionId: text("stripe_session_id").unique(),
     stripePaymentIntentId: text("stripe_payment_intent_id"),
     creditsTransNo: text("credits_trans_no"),
+    /** Cumulative amount Stripe refunded (charge.amount_refunded), smallest currency unit. */
+    amountRefunded: integer("amount_refunded").notNull().default(0),
+    /** Why the order needs an operator (needs_review), e.g. "amount 500 != 1000". */
+    reviewReason: text("review_reason"),
     paidAt: timestamp("paid_at", { withTimezone: true }),
     refundedAt: timestamp("refunded_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -119,8 +148,57 @@ export const orders = pgTable(
   (t) => [
     index("orders_user_created_idx").on(t.userUuid, t.createdAt.desc()),
     index("orders_payment_intent_idx").on(t.stripePaymentIntentId),
+    index("orders_needs_review_idx").on(t.createdAt).where(sql`${t.status} = 'needs_review'`),
     check("orders_credits_positive", sql`${t.credits} > 0`),
     check("orders_amount_nonnegative", sql`${t.amount} >= 0`),
+  ],
+);
+
+// ---------------------------------------------------------------------------
+// Stripe billing: one Stripe customer per user (reused by every checkout and the
+// billing portal), and the user's subscriptions as Stripe last reported them.
+// ---------------------------------------------------------------------------
+export const stripeCustomers = pgTable("stripe_customers", {
+  userUuid: text("user_uuid")
+    .primaryKey()
+    .references(() => users.id),
+  customerId: text("customer_id").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** Subscription statuses that count as "has a subscription" (no second one may be started). */
+export const LIVE_SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"] as const;
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: text("stripe_subscription_id").primaryKey(),
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    customerId: text("customer_id").notNull(),
+    plan: text("plan").notNull(),
+    interval: text("interval").$type<"month" | "year">().notNull(),
+    status: text("status").notNull(),
+    currentPeriodStart: timestamp("current_period_start", { withTimezone: true }),
+    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    canceledAt: timestamp("canceled_at", { withTimezone: true }),
+    /** The last paid invoice: its period's monthly grants are keyed by it. */
+    latestInvoiceId: text("latest_invoice_id"),
+    latestInvoicePeriodStart: timestamp("latest_invoice_period_start", { withTimezone: true }),
+    latestInvoicePeriodEnd: timestamp("latest_invoice_period_end", { withTimezone: true }),
+    /** Monthly grants made for the latest invoice (yearly plans: 1..12). */
+    monthsGranted: integer("months_granted").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("subscriptions_user_idx").on(t.userUuid),
+    // The sweeper's scan: yearly subscriptions that still have monthly grants to make.
+    index("subscriptions_monthly_due_idx")
+      .on(t.latestInvoicePeriodStart)
+      .where(sql`${t.interval} = 'year' AND ${t.monthsGranted} < 12`),
   ],
 );
 
@@ -149,6 +227,8 @@ export const credits = pgTable(
     taskUuid: text("task_uuid"),
     refTransNo: text("ref_trans_no"),
     reason: text("reason"),
+    /** Audit details, e.g. the Stripe object ids behind a refund or dispute. */
+    metadata: jsonb("metadata").$type<Record<string, string>>(),
     expiredAt: timestamp("expired_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -204,7 +284,7 @@ export const creditAllocations = pgTable(
 );
 
 // ---------------------------------------------------------------------------
-// Tasks: one generic table for every paid AI job (first type: text_to_video).
+// Tasks: one generic table for every paid AI job; each type is declared in src/services/tasks/types/.
 // ---------------------------------------------------------------------------
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -260,6 +340,22 @@ export const rateLimits = pgTable("rate_limits", {
 });
 
 // ---------------------------------------------------------------------------
+// Notices already sent and not yet re-armed: one row per (user, kind), e.g. the
+// low-balance notice (deleted when the balance is back above the threshold).
+// ---------------------------------------------------------------------------
+export const userNotices = pgTable(
+  "user_notices",
+  {
+    userUuid: text("user_uuid")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userUuid, t.kind] })],
+);
+
+// ---------------------------------------------------------------------------
 // Operator console: one row per admin action (src/services/admin/audit.ts), written in
 // the same transaction as the action. APPEND-ONLY: rows are never updated or deleted
 // (no code path does; a trigger in drizzle/ refuses UPDATE and DELETE). No foreign
@@ -287,3 +383,4 @@ export type Order = typeof orders.$inferSelect;
 export type CreditRow = typeof credits.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type AdminAuditRow = typeof adminAuditLog.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;

@@ -1,18 +1,21 @@
 import { hasLocale } from "next-intl";
 import { getRequestConfig } from "next-intl/server";
+import { taskTypes } from "@/services/tasks/registry";
 import { routing } from "./routing";
 
 /**
  * One catalog file per feature (messages/<locale>/<namespace>.json), so features
  * can be added without editing a shared file. Add a namespace here when you add one.
  */
-export const NAMESPACES = ["common", "home", "auth", "credits", "tasks", "billing", "admin"] as const;
+export const NAMESPACES = ["common", "home", "auth", "credits", "tasks", "billing", "errors", "outbox", "account", "admin"] as const;
 
 async function loadMessages(locale: string) {
   const entries = await Promise.all(
     NAMESPACES.map(async (ns) => [ns, (await import(`../../messages/${locale}/${ns}.json`)).default] as const),
   );
-  return Object.fromEntries(entries);
+  // Each task type brings its own strings (name, ledger label, page): taskTypes.<type>.*
+  const types = Object.fromEntries(taskTypes().map((d) => [d.type, d.labels[locale] ?? d.labels.en]));
+  return { ...Object.fromEntries(entries), taskTypes: types };
 }
 
 export default getRequestConfig(async ({ requestLocale }) => {

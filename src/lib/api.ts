@@ -1,12 +1,20 @@
 import { NextResponse } from "next/server";
 import type { z } from "zod";
+import { BODY_LIMITS, readBodyText } from "./body";
+import { env } from "./env";
+import { strictTransportSecurity } from "./security-headers";
 import {
   AppError,
   BadRequestError,
+  ForbiddenError,
   ServiceUnavailableError,
   TooManyRequestsError,
+  UnsupportedMediaTypeError,
+  isBadDatabaseInput,
   isDatabaseUnavailable,
 } from "./errors";
+import { logger } from "./logger";
+import { requestIdOf, tagResponse, withRequestId } from "./request-context";
 import { describeError } from "./log-safe";
 
 /** The response envelope every JSON route answers with. */
@@ -29,38 +37,140 @@ export function toErrorResponse(error: unknown, context: string) {
   if (error instanceof TooManyRequestsError) {
     return fail(429, error.message, error.details, { "Retry-After": String(error.retryAfterSeconds) });
   }
+  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) {
+    return fail(503, error.message, error.details ?? null, { "Retry-After": String(error.retryAfterSeconds) });
+  }
   if (error instanceof AppError) {
     return fail(error.status, error.message, error.details ?? null);
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(`[api] ${context}: database unavailable`, describeError(error).split("\n")[0]);
+    logger.error({ context, error: describeError(error).split("\n")[0] }, "database unavailable");
     const e = new ServiceUnavailableError();
-    return fail(e.status, e.message);
+    return fail(e.status, e.message, null, { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) });
+  }
+  if (isBadDatabaseInput(error)) {
+    // Validation should have caught it; the database refusing a value is still the client's input.
+    logger.warn({ context }, "input refused by the database");
+    return fail(400, "malformed input");
   }
   // Never the raw error: a query error carries the SQL parameters (emails, password hashes).
-  console.error(`[api] ${context}: unhandled error\n${describeError(error)}`);
+  logger.error({ context, error: describeError(error) }, "unhandled error");
   return fail(500, "internal server error");
 }
 
+/** Seconds a client is asked to wait (Retry-After) when the database does not answer. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler so every thrown error becomes an envelope, never an HTML page. */
-export function route<C = unknown>(handler: Handler<C>): Handler<C> {
-  return async (request, context) => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
-    }
+export interface RouteOptions {
+  /**
+   * Skip the same-origin check for state-changing requests that carry the session
+   * cookie. Only for endpoints with their own CSRF protection (next-auth's CSRF token).
+   * Signed webhooks and bearer-authenticated routes need no opt-out: they carry no cookie.
+   */
+  allowCrossOrigin?: boolean;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// next-auth's session cookie (and its chunks, and the Secure-prefixed name over https).
+const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/;
+
+/**
+ * Cross-site request forgery guard: a state-changing request that carries the
+ * session cookie must come from the app's own pages — `Sec-Fetch-Site: same-origin`
+ * or an `Origin` equal to APP_URL's origin.
+ * Browsers set both headers themselves; a page on another origin (even another port
+ * of the same host, which browsers count as the same site and send cookies to)
+ * cannot forge them. Requests without the cookie act as nobody and are not checked.
+ */
+export function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  if (!SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) return;
+  // Sec-Fetch-Site is set by the browser alone; "same-origin" also covers a page opened
+  // under another name for the same server (127.0.0.1 vs localhost in development).
+  if (request.headers.get("sec-fetch-site") === "same-origin") return;
+  if (request.headers.get("origin") === new URL(env().APP_URL).origin) return;
+  throw new ForbiddenError("cross-origin request refused: state-changing requests must come from the app's own origin");
+}
+
+/**
+ * Headers every API response carries: API answers are per user and never cached
+ * (`Cache-Control: no-store`), and HSTS when the app is served over https.
+ */
+export function withApiHeaders(response: Response): Response {
+  try {
+    if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+    const hsts = strictTransportSecurity(env().APP_URL);
+    if (hsts && !response.headers.has("strict-transport-security")) response.headers.set("strict-transport-security", hsts);
+  } catch {
+    // immutable headers (a fetched Response passed through): leave them
+  }
+  return response;
+}
+
+/**
+ * Wraps a route handler: the same-origin check for cookie-authenticated writes,
+ * every thrown error as an envelope (never an HTML page), the API headers, and a
+ * request id (X-Request-Id in and out, on every log line, in 5xx envelopes).
+ */
+export function route<C = unknown>(handler: Handler<C>, options: RouteOptions = {}): Handler<C> {
+  return (request, context) => {
+    const requestId = requestIdOf(request);
+    return withRequestId(requestId, async () => {
+      const started = performance.now();
+      let response: Response;
+      try {
+        if (!options.allowCrossOrigin) assertSameOrigin(request);
+        assertCleanQuery(request);
+        response = await handler(request, context);
+      } catch (error) {
+        response = toErrorResponse(error, `${request.method} ${safePathname(request)}`);
+      }
+      if (env().LOG_REQUESTS) {
+        const ms = Math.round(performance.now() - started);
+        logger.info({ method: request.method, path: safePathname(request), status: response.status, ms }, "request");
+      }
+      return tagResponse(withApiHeaders(response), requestId);
+    });
   };
 }
 
-const MAX_JSON_BYTES = 64 * 1024;
+/**
+ * Query parameters are input too: control characters (CR/LF header injection into a
+ * redirect's callbackUrl, NUL) or unpaired surrogates are refused with a 400 naming
+ * the parameter, before any handler (next-auth's included) sees them.
+ */
+function assertCleanQuery(request: Request): void {
+  for (const [key, value] of new URL(request.url).searchParams) {
+    if (isUnsafeString(key) || isUnsafeString(value) || /[\u0000-\u001f\u007f]/.test(value)) {
+      const field = key.replace(/[^\x20-\x7e]/g, "?");
+      throw new BadRequestError(`${field}: must not contain control characters`, field);
+    }
+  }
+}
 
-/** Reads and validates a JSON body; 400 naming the first bad field. */
+function safePathname(request: Request): string {
+  try {
+    return new URL(request.url).pathname;
+  } catch {
+    return "?";
+  }
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+function mediaType(request: Request): string {
+  return (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+}
+
+/**
+ * Reads and validates a JSON body: 415 unless `Content-Type: application/json`
+ * (so a cross-site HTML form or `no-cors` fetch, which cannot send that type, is
+ * refused), 413 over 64 KB (BODY_LIMITS.json), 400 naming the first bad field.
+ */
 export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const text = await request.text();
-  if (text.length > MAX_JSON_BYTES) throw new BadRequestError("request body too large");
+  if (mediaType(request) !== "application/json") throw new UnsupportedMediaTypeError();
+  const text = await readBodyText(request, BODY_LIMITS.json);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -72,9 +182,41 @@ export async function parseJson<S extends z.ZodType>(request: Request, schema: S
 
 /** Validates any input (body, query, params) with zod; 400 naming the first bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const unsafe = unsafeStringPath(input, []);
+  if (unsafe) {
+    const field = unsafe.join(".") || "body";
+    throw new BadRequestError(`${field}: must not contain NUL characters or unpaired surrogates`, field);
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue.path.join(".") || "body";
   throw new BadRequestError(`${field}: ${issue.message}`, field);
+}
+
+/**
+ * The path of the first string (value or key) holding a NUL character or an unpaired
+ * UTF-16 surrogate, which PostgreSQL cannot store (22021) and UTF-8 cannot encode.
+ * Refused at the input boundary rather than stripped, so what is stored is what was sent.
+ */
+function unsafeStringPath(value: unknown, path: Array<string | number>, depth = 0): Array<string | number> | null {
+  if (typeof value === "string") return isUnsafeString(value) ? path : null;
+  if (depth > 32 || value === null || typeof value !== "object") return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unsafeStringPath(value[i], [...path, i], depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (isUnsafeString(key)) return [...path, key.replace(/[^\x20-\x7e]/g, "?")];
+    const found = unsafeStringPath(item, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function isUnsafeString(value: string): boolean {
+  return value.includes("\u0000") || !value.isWellFormed();
 }

@@ -1,5 +1,5 @@
 import { cookies } from "next/headers";
-import { decode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { auth } from "@/auth";
 import { isSessionActive, sessionClaims, type SessionClaims } from "@/services/sessions";
 import { authSecret } from "./auth-secret";
@@ -70,4 +70,25 @@ export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) throw new UnauthorizedError();
   return user;
+}
+
+/**
+ * After the user's session version was bumped by this very request (password change), a
+ * new session cookie for the current browser, so only the *other* sessions end. Null when
+ * the request has no plain (unchunked) session cookie.
+ */
+export async function renewedSessionCookie(
+  sessionVersion: number,
+): Promise<{ name: string; value: string; maxAge: number } | null> {
+  const store = await cookies();
+  for (const name of SESSION_COOKIES) {
+    const token = store.get(name)?.value;
+    if (!token) continue;
+    const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
+    if (!claims) return null;
+    const maxAge = 30 * 24 * 60 * 60;
+    const value = await encode({ token: { ...claims, sid: crypto.randomUUID(), sv: sessionVersion }, secret: authSecret(), salt: name, maxAge });
+    return { name, value, maxAge };
+  }
+  return null;
 }

@@ -21,6 +21,9 @@ const schema = z.object({
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: int(10, 1),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(3),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(2500),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(10_000),
   PGLITE_DATA_DIR: z.string().default("./data/pglite"),
   DB_MIGRATE_ON_START: z
     .enum(["true", "false"])
@@ -37,10 +40,18 @@ const schema = z.object({
   SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(900, 1),
   // Ceiling per account across all addresses (looser than the per email+address limit).
   SIGNIN_RATE_LIMIT_PER_ACCOUNT: int(30, 1),
+  // Sign-ups per client address and from everyone together, per window (429 with Retry-After).
+  SIGNUP_RATE_LIMIT_PER_IP: int(5, 1),
+  SIGNUP_RATE_LIMIT_GLOBAL: int(60, 1),
+  SIGNUP_RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
   // How many proxies in front of the app append to X-Forwarded-For (0: trust no header).
   TRUSTED_PROXY_HOPS: int(0),
   // How often a session is re-checked against the database (sign-out, version, disabled).
   SESSION_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(30),
+
+  // Mail: SMTP when set (smtp://user:pass@host:587, smtps://...); else mails go to the log + dev outbox.
+  SMTP_URL: optionalString,
+  EMAIL_FROM: z.string().default("Credits AI Studio <no-reply@localhost>"),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -54,12 +65,42 @@ const schema = z.object({
   REPLICATE_API_BASE: z.string().url().default("https://api.replicate.com"),
   REPLICATE_MODEL: z.string().default("minimax/video-01"),
   REPLICATE_WEBHOOK_SECRET: optionalString,
+  TEXT2IMAGE_PROVIDER: z.string().default("mock"),
+  TEXT2IMAGE_MOCK_DELAY_MS: int(4000),
+  TEXT2IMAGE_REPLICATE_MODEL: z.string().default("black-forest-labs/flux-schnell"),
   TASK_TIMEOUT_MS: int(10 * 60 * 1000, 1000),
   TASK_SWEEP_INTERVAL_MS: int(5000),
   TASK_RATE_LIMIT_PER_MINUTE: int(30, 1),
   CRON_SECRET: optionalString,
 
+  ALERT_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+  STRIPE_RECONCILE_DAYS: int(3, 1),
+  /** Stripe Price ids of the plans in src/data/plans.ts: `pro:month=price_123,pro:year=price_456`. */
+  STRIPE_PLAN_PRICES: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\s*[a-z0-9_-]+:(month|year)=[A-Za-z0-9_]+\s*(,\s*[a-z0-9_-]+:(month|year)=[A-Za-z0-9_]+\s*)*$/, {
+        error: "must look like pro:month=price_123,pro:year=price_456",
+      })
+      .optional(),
+  ),
+
   LOG_REQUESTS: bool,
+
+  // Storage of task outputs (src/services/storage): local folder or any S3-compatible bucket.
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+  STORAGE_LOCAL_DIR: z.string().default("./data/storage"),
+  STORAGE_SIGNING_SECRET: optionalString,
+  STORAGE_URL_TTL_SECONDS: int(3600, 1),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().default("auto"),
+  S3_ENDPOINT: optionalString,
+  S3_FORCE_PATH_STYLE: bool,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+
+  // Read by src/lib/logger.ts straight from process.env; validated here so a typo stops the start.
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 
   // Operator console (/[locale]/admin, /api/admin/*): comma-separated emails of the admins.
   ADMIN_EMAILS: z
@@ -103,19 +144,29 @@ export function isProductionDeployment(e: Env = env()) {
   return e.NODE_ENV === "production" && !!e.DATABASE_URL;
 }
 
-/** Secrets a production deployment cannot start without. Called once at server start. */
-export function assertProductionSecrets(e: Env = env()) {
+/**
+ * Secrets a production deployment cannot start without. Called once at server start.
+ * `more` names what else is missing (the task types' selected providers report theirs:
+ * missingProviderSettings in src/services/tasks/registry.ts).
+ */
+export function assertProductionSecrets(e: Env = env(), more: (e: Env) => string[] = () => []) {
   const missing: string[] = [];
   // Every production server signs sessions, on PGlite too: with a secret only it knows.
   if (e.NODE_ENV === "production" && !e.AUTH_SECRET) missing.push("AUTH_SECRET");
   if (isProductionDeployment(e)) {
     if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) missing.push("STRIPE_WEBHOOK_SECRET");
-    if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_API_TOKEN) missing.push("REPLICATE_API_TOKEN");
-    if (e.TEXT2VIDEO_PROVIDER === "replicate" && !e.REPLICATE_WEBHOOK_SECRET) missing.push("REPLICATE_WEBHOOK_SECRET");
+    if (e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) missing.push("STORAGE_SIGNING_SECRET");
+    if (e.STORAGE_DRIVER === "s3" && !e.S3_BUCKET) missing.push("S3_BUCKET");
+    missing.push(...more(e).filter((name) => !missing.includes(name)));
   }
   if (missing.length > 0) {
     throw new Error(
       `Missing required environment variable(s) for production: ${missing.join(", ")}. See .env.example.`,
     );
   }
+}
+
+/** The key local storage signs read URLs with; a fixed one only for local runs. */
+export function storageSigningSecret(e: Env = env()) {
+  return e.STORAGE_SIGNING_SECRET ?? "local-development-storage-secret-do-not-use-in-production";
 }

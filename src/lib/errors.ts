@@ -59,8 +59,23 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+export class PayloadTooLargeError extends AppError {
+  constructor(readonly limitBytes: number) {
+    super(413, `request body too large (limit ${limitBytes} bytes)`, { limitBytes });
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message = "Content-Type must be application/json") {
+    super(415, message);
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
-  constructor(message = "service unavailable, try again shortly") {
+  constructor(
+    message = "service unavailable, try again shortly",
+    readonly retryAfterSeconds?: number,
+  ) {
     super(503, message);
   }
 }
@@ -81,6 +96,10 @@ const CONNECTION_ERROR_CODES = new Set([
   "08001",
   "08003",
   "08006",
+  "57014", // query_canceled: statement_timeout fired (the database is too slow to answer)
+  "55P03", // lock_not_available: lock_timeout fired
+  "25P03", // idle_in_transaction_session_timeout: the server ended a stalled transaction
+  "DATABASE_TIMEOUT", // src/db/index.ts: the server stopped answering on an open connection
 ]);
 
 /** The errors in a cause chain, outermost first (Drizzle wraps the driver's error). */
@@ -108,6 +127,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof e.code === "string" && CONNECTION_ERROR_CODES.has(e.code)) return true;
   }
   return false;
+}
+
+// Input the database cannot store or parse, e.g. a NUL byte (22021) or a malformed uuid (22P02):
+// bad input that slipped past validation, answered 400 rather than 500.
+const BAD_INPUT_CODES = new Set(["22021", "22P02", "22P05", "22001", "22003", "22007", "22008"]);
+
+/** True when the database refused a value as malformed (bad input, not a server fault). */
+export function isBadDatabaseInput(error: unknown): boolean {
+  const code = databaseError(error)?.code;
+  return !!code && BAD_INPUT_CODES.has(code);
 }
 
 /** PostgreSQL unique_violation, possibly wrapped by Drizzle. */

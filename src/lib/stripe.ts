@@ -55,8 +55,9 @@ export function verifyStripeWebhook(rawBody: string, signature: string | null, e
   const secret = e.STRIPE_WEBHOOK_SECRET;
   if (!secret) throw new ServiceUnavailableError("Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET");
   if (!signature) throw new BadRequestError("missing Stripe-Signature header", "stripe-signature");
+  let event: Stripe.Event;
   try {
-    return Stripe.webhooks.constructEvent(rawBody, signature, secret);
+    event = Stripe.webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
       throw new BadRequestError("invalid Stripe signature", "stripe-signature");
@@ -64,6 +65,19 @@ export function verifyStripeWebhook(rawBody: string, signature: string | null, e
     // A correctly signed but unparsable body is still bad input.
     throw new BadRequestError("malformed Stripe event", "body");
   }
+  // Signed is not well-formed: a correctly signed event without an object (e.g. `data: null`) is bad input too.
+  const data = (event as { data?: unknown }).data as { object?: unknown } | null | undefined;
+  if (
+    typeof event.id !== "string" ||
+    typeof event.type !== "string" ||
+    !data ||
+    typeof data !== "object" ||
+    !data.object ||
+    typeof data.object !== "object"
+  ) {
+    throw new BadRequestError("malformed Stripe event", "body");
+  }
+  return event;
 }
 
 export { Stripe };

@@ -40,7 +40,7 @@ const CHECKS: Array<{ name: string; query: SQL }> = [
     query: sql`
       SELECT c.user_uuid, 'grant row ' || c.trans_no || ' has no matching credit_grants row' AS detail
       FROM credits c LEFT JOIN credit_grants g ON g.trans_no = c.trans_no
-      WHERE c.credits > 0 AND c.trans_type <> 'refund'
+      WHERE c.credits > 0 AND c.trans_type NOT IN ('refund', 'dispute_reversal')
         AND (g.trans_no IS NULL OR g.credits <> c.credits OR g.user_uuid <> c.user_uuid)`,
   },
   {
@@ -51,7 +51,7 @@ const CHECKS: Array<{ name: string; query: SQL }> = [
              c.trans_type || ' ' || c.trans_no || ': ' || c.credits || ' but allocations ' || coalesce(a.total, 0) AS detail
       FROM credits c
       LEFT JOIN (SELECT trans_no, sum(credits) AS total FROM credit_allocations GROUP BY trans_no) a ON a.trans_no = c.trans_no
-      WHERE (c.credits < 0 OR c.trans_type = 'refund') AND coalesce(a.total, 0) <> -c.credits`,
+      WHERE (c.credits < 0 OR c.trans_type IN ('refund', 'dispute_reversal')) AND coalesce(a.total, 0) <> -c.credits`,
   },
   {
     // Allocations only ever touch the owner's own grants.
@@ -64,13 +64,15 @@ const CHECKS: Array<{ name: string; query: SQL }> = [
       WHERE g.user_uuid <> c.user_uuid`,
   },
   {
-    // A refund gives back exactly what its spend took, and only spends are refunded.
+    // A refund gives back exactly what its spend took, and only spends are refunded;
+    // a won dispute gives back exactly what its dispute took.
     name: "refunds mirror their spend",
     query: sql`
       SELECT r.user_uuid, 'refund ' || r.trans_no || ' of ' || coalesce(s.trans_no, '?') || ' restores ' || r.credits AS detail
       FROM credits r LEFT JOIN credits s ON s.trans_no = r.ref_trans_no
-      WHERE r.trans_type = 'refund'
-        AND (s.trans_no IS NULL OR s.credits >= 0 OR r.credits <> -s.credits OR s.user_uuid <> r.user_uuid)`,
+      WHERE r.trans_type IN ('refund', 'dispute_reversal')
+        AND (s.trans_no IS NULL OR s.credits >= 0 OR r.credits <> -s.credits OR s.user_uuid <> r.user_uuid
+             OR (r.trans_type = 'dispute_reversal' AND s.trans_type <> 'dispute'))`,
   },
   {
     // The spendable balance, recomputed from the allocation history, is never negative

@@ -1,6 +1,6 @@
 /**
  * The credit ledger: the only code that writes `credits`, `credit_grants` and
- * `credit_allocations` (see src/db/schema.ts and DESIGN.md "The credit ledger").
+ * `credit_allocations` (see src/db/schema.ts and docs/architecture.md "The credit ledger").
  *
  * Invariants this file keeps:
  * 1. Ledger rows are only ever inserted. A grant's `remaining` in credit_grants is
@@ -30,14 +30,24 @@ export const TRANS_TYPES = {
   orderPay: "order_pay",
   systemAdd: "system_add",
   systemDeduct: "system_deduct",
-  taskTextToVideo: "task_text_to_video",
   refund: "refund",
   expire: "expire",
   orderRefund: "order_refund",
+  dispute: "dispute",
+  disputeReversal: "dispute_reversal",
 } as const;
 
 /** Types written by the ledger itself; callers cannot grant or spend with them. */
-const INTERNAL_TYPES = new Set<string>([TRANS_TYPES.refund, TRANS_TYPES.expire, TRANS_TYPES.orderRefund]);
+const INTERNAL_TYPES = new Set<string>([
+  TRANS_TYPES.refund,
+  TRANS_TYPES.expire,
+  TRANS_TYPES.orderRefund,
+  TRANS_TYPES.dispute,
+  TRANS_TYPES.disputeReversal,
+]);
+
+/** Audit details stored with a movement (e.g. Stripe object ids): short string values only. */
+export type LedgerMetadata = Record<string, string>;
 
 export class InvalidCreditAmountError extends BadRequestError {
   constructor(field = "credits") {
@@ -74,7 +84,10 @@ function assertAmount(value: unknown, field = "credits"): number {
 
 function assertTransType(value: unknown): string {
   if (typeof value !== "string" || !/^[a-z][a-z0-9_]{1,39}$/.test(value) || INTERNAL_TYPES.has(value)) {
-    throw new BadRequestError("transType: must be a lower_snake_case name that is not refund, expire or order_refund", "transType");
+    throw new BadRequestError(
+      `transType: must be a lower_snake_case name that is not one of ${[...INTERNAL_TYPES].join(", ")}`,
+      "transType",
+    );
   }
   return value;
 }
@@ -118,6 +131,7 @@ export interface GrantInput {
   reason?: string;
   /** Idempotency key: becomes the trans_no, so a replay grants nothing. */
   key?: string;
+  metadata?: LedgerMetadata;
 }
 
 function resolveExpiry(input: GrantInput): Date | null {
@@ -162,6 +176,7 @@ export async function grantCredits(
         credits: amount,
         orderNo: input.orderNo,
         reason: input.reason,
+        metadata: input.metadata,
         expiredAt,
       })
       .onConflictDoNothing({ target: credits.transNo })
@@ -192,7 +207,16 @@ export interface DecreaseInput {
 /** Takes `amount` from `grants` in order; writes the debit row, its allocations and the grants' new remainders. */
 async function writeDebit(
   tx: Tx,
-  row: { transNo: string; userUuid: string; transType: string; taskUuid?: string; orderNo?: string; refTransNo?: string; reason?: string },
+  row: {
+    transNo: string;
+    userUuid: string;
+    transType: string;
+    taskUuid?: string;
+    orderNo?: string;
+    refTransNo?: string;
+    reason?: string;
+    metadata?: LedgerMetadata;
+  },
   grants: Array<{ transNo: string; remaining: number; expiredAt: Date | null }>,
   amount: number,
 ): Promise<void> {
@@ -305,9 +329,54 @@ async function writeExpiry(tx: Tx, userUuid: string, transNo: string, refTransNo
 }
 
 /**
+ * Writes `row` (a positive movement referring to the debit `debit`) and gives back
+ * exactly what that debit took, to the grants it took from; false when `row.transNo`
+ * exists already (a replay). Credits that return to a grant which has already lapsed
+ * expire again at once. Used by spend refunds and won disputes.
+ */
+async function reverseDebit(
+  tx: Tx,
+  debit: CreditRow,
+  row: { transNo: string; transType: string; reason?: string; metadata?: LedgerMetadata },
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(credits)
+    .values({
+      transNo: row.transNo,
+      userUuid: debit.userUuid,
+      transType: row.transType,
+      credits: -debit.credits,
+      taskUuid: debit.taskUuid,
+      orderNo: debit.orderNo,
+      refTransNo: debit.transNo,
+      reason: row.reason,
+      metadata: row.metadata,
+    })
+    .onConflictDoNothing({ target: credits.transNo })
+    .returning({ transNo: credits.transNo });
+  if (inserted.length === 0) return false;
+
+  const taken = await tx
+    .select({ grantTransNo: creditAllocations.grantTransNo, credits: creditAllocations.credits })
+    .from(creditAllocations)
+    .where(eq(creditAllocations.transNo, debit.transNo));
+  await tx.insert(creditAllocations).values(taken.map((t) => ({ transNo: row.transNo, grantTransNo: t.grantTransNo, credits: -t.credits })));
+  const restored = [];
+  for (const t of taken) {
+    const [g] = await tx
+      .update(creditGrants)
+      .set({ remaining: sql`${creditGrants.remaining} + ${t.credits}` })
+      .where(eq(creditGrants.transNo, t.grantTransNo))
+      .returning({ transNo: creditGrants.transNo, expiredAt: creditGrants.expiredAt, lapsed: sql<boolean>`${creditGrants.expiredAt} <= now()` });
+    if (g.lapsed) restored.push({ transNo: g.transNo, remaining: t.credits, expiredAt: g.expiredAt });
+  }
+  await writeExpiry(tx, debit.userUuid, `expire:${row.transNo}`, row.transNo, restored);
+  return true;
+}
+
+/**
  * Gives back exactly what the spend `transNo` took, to the grants it took from.
  * Once: the refund's trans_no is derived from the spend's, so a replay is a no-op.
- * Credits that return to a grant which has already lapsed expire again at once.
  */
 export async function refundCredits(
   input: { transNo: string; reason?: string },
@@ -319,72 +388,113 @@ export async function refundCredits(
     if (spend.credits >= 0 || INTERNAL_TYPES.has(spend.transType)) throw new NotASpendError(input.transNo);
     await lockUser(tx, spend.userUuid);
     const refundNo = `refund:${spend.transNo}`;
-    const amount = -spend.credits;
-    const inserted = await tx
-      .insert(credits)
-      .values({
-        transNo: refundNo,
-        userUuid: spend.userUuid,
-        transType: TRANS_TYPES.refund,
-        credits: amount,
-        taskUuid: spend.taskUuid,
-        orderNo: spend.orderNo,
-        refTransNo: spend.transNo,
-        reason: input.reason,
-      })
-      .onConflictDoNothing({ target: credits.transNo })
-      .returning({ transNo: credits.transNo });
-    if (inserted.length === 0) return { transNo: refundNo, credits: amount, refunded: false };
+    const refunded = await reverseDebit(tx, spend, { transNo: refundNo, transType: TRANS_TYPES.refund, reason: input.reason });
+    return { transNo: refundNo, credits: -spend.credits, refunded };
+  });
+}
 
-    const taken = await tx
-      .select({ grantTransNo: creditAllocations.grantTransNo, credits: creditAllocations.credits })
-      .from(creditAllocations)
-      .where(eq(creditAllocations.transNo, spend.transNo));
-    await tx.insert(creditAllocations).values(taken.map((t) => ({ transNo: refundNo, grantTransNo: t.grantTransNo, credits: -t.credits })));
-    const restored = [];
-    for (const t of taken) {
-      const [g] = await tx
-        .update(creditGrants)
-        .set({ remaining: sql`${creditGrants.remaining} + ${t.credits}` })
-        .where(eq(creditGrants.transNo, t.grantTransNo))
-        .returning({ transNo: creditGrants.transNo, expiredAt: creditGrants.expiredAt, lapsed: sql<boolean>`${creditGrants.expiredAt} <= now()` });
-      if (g.lapsed) restored.push({ transNo: g.transNo, remaining: t.credits, expiredAt: g.expiredAt });
+export interface RevokeInput {
+  /** The grant to take credits back from (e.g. `order_pay:<order_no>`). */
+  grantTransNo: string;
+  /** `order_refund` or `dispute`. */
+  transType: typeof TRANS_TYPES.orderRefund | typeof TRANS_TYPES.dispute;
+  /** The movement's trans_no: one revocation per key (a refund id, a dispute id). */
+  key: string;
+  /**
+   * How much of the grant revocations of this type should have taken in all (e.g.
+   * floor(credits x refunded / paid)); what earlier ones took is subtracted. Omitted:
+   * everything that is left. Either way limited to what is unspent.
+   */
+  total?: number;
+  reason?: string;
+  metadata?: LedgerMetadata;
+}
+
+/**
+ * After a payment refund or a dispute: takes back (part of) what is left of a grant.
+ * Credits already spent stay spent. Idempotent per key; several partial revocations
+ * add up and never exceed the grant.
+ */
+export async function revokeGrantCredits(
+  input: RevokeInput,
+  db: Executor = getDb(),
+): Promise<{ transNo: string | null; credits: number; revoked: boolean }> {
+  return inTransaction(db, async (tx) => {
+    const [grantRow] = await tx.select().from(credits).where(eq(credits.transNo, input.grantTransNo));
+    if (!grantRow || grantRow.credits <= 0) return { transNo: null, credits: 0, revoked: false };
+    await lockUser(tx, grantRow.userUuid);
+    const [done] = await tx.select({ credits: credits.credits }).from(credits).where(eq(credits.transNo, input.key));
+    if (done) return { transNo: input.key, credits: -done.credits, revoked: false };
+    const [grant] = await tx
+      .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
+      .from(creditGrants)
+      .where(eq(creditGrants.transNo, grantRow.transNo));
+    let take = grant?.remaining ?? 0;
+    if (input.total !== undefined) {
+      const [{ taken }] = await tx
+        .select({ taken: sql<number>`coalesce(-sum(${credits.credits}), 0)::int` })
+        .from(credits)
+        .where(and(eq(credits.refTransNo, grantRow.transNo), eq(credits.transType, input.transType)));
+      take = Math.min(take, Math.max(0, input.total - Number(taken)));
     }
-    await writeExpiry(tx, spend.userUuid, `expire:${refundNo}`, refundNo, restored);
-    return { transNo: refundNo, credits: amount, refunded: true };
+    if (!grant || take <= 0) return { transNo: null, credits: 0, revoked: false };
+    await writeDebit(
+      tx,
+      {
+        transNo: input.key,
+        userUuid: grantRow.userUuid,
+        transType: input.transType,
+        orderNo: grantRow.orderNo ?? undefined,
+        refTransNo: grant.transNo,
+        reason: input.reason,
+        metadata: input.metadata,
+      },
+      [grant],
+      take,
+    );
+    return { transNo: input.key, credits: take, revoked: true };
   });
 }
 
 /**
- * After a payment refund: takes back the part of the order's grant that is still
- * unspent (spent credits stay spent). Once per order.
+ * After a full payment refund: takes back everything that is left of the order's
+ * `order_pay` grant, once per order (key `revoke:<grant>`).
  */
 export async function revokeOrderCredits(
   input: { orderNo: string; reason?: string },
   db: Executor = getDb(),
 ): Promise<{ transNo: string | null; credits: number }> {
+  const [grantRow] = await db
+    .select({ transNo: credits.transNo })
+    .from(credits)
+    .where(and(eq(credits.orderNo, input.orderNo), eq(credits.transType, TRANS_TYPES.orderPay)));
+  if (!grantRow) return { transNo: null, credits: 0 };
+  const result = await revokeGrantCredits(
+    { grantTransNo: grantRow.transNo, transType: TRANS_TYPES.orderRefund, key: `revoke:${grantRow.transNo}`, reason: input.reason },
+    db,
+  );
+  return { transNo: result.transNo, credits: result.credits };
+}
+
+/**
+ * A dispute closed in the merchant's favour (won): gives back exactly
+ * what the dispute movement `disputeTransNo` took; once (key `dispute_reversal:<dispute id>`).
+ */
+export async function reverseDisputeCredits(
+  input: { disputeTransNo: string; key: string; reason?: string; metadata?: LedgerMetadata },
+  db: Executor = getDb(),
+): Promise<{ credits: number; reversed: boolean }> {
   return inTransaction(db, async (tx) => {
-    const [grantRow] = await tx
-      .select({ transNo: credits.transNo, userUuid: credits.userUuid })
-      .from(credits)
-      .where(and(eq(credits.orderNo, input.orderNo), eq(credits.transType, TRANS_TYPES.orderPay)));
-    if (!grantRow) return { transNo: null, credits: 0 };
-    await lockUser(tx, grantRow.userUuid);
-    const transNo = `revoke:${grantRow.transNo}`;
-    const [done] = await tx.select({ credits: credits.credits }).from(credits).where(eq(credits.transNo, transNo));
-    if (done) return { transNo, credits: -done.credits };
-    const [grant] = await tx
-      .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
-      .from(creditGrants)
-      .where(eq(creditGrants.transNo, grantRow.transNo));
-    if (!grant || grant.remaining === 0) return { transNo: null, credits: 0 };
-    await writeDebit(
-      tx,
-      { transNo, userUuid: grantRow.userUuid, transType: TRANS_TYPES.orderRefund, orderNo: input.orderNo, refTransNo: grant.transNo, reason: input.reason },
-      [grant],
-      grant.remaining,
-    );
-    return { transNo, credits: grant.remaining };
+    const [debit] = await tx.select().from(credits).where(eq(credits.transNo, input.disputeTransNo));
+    if (!debit || debit.transType !== TRANS_TYPES.dispute) return { credits: 0, reversed: false };
+    await lockUser(tx, debit.userUuid);
+    const reversed = await reverseDebit(tx, debit, {
+      transNo: input.key,
+      transType: TRANS_TYPES.disputeReversal,
+      reason: input.reason,
+      metadata: input.metadata,
+    });
+    return { credits: -debit.credits, reversed };
   });
 }
 
@@ -459,6 +569,7 @@ export interface CreditHistoryItem {
   taskUuid: string | null;
   refTransNo: string | null;
   reason: string | null;
+  metadata: LedgerMetadata | null;
   expiredAt: string | null;
   createdAt: string;
 }
@@ -472,6 +583,7 @@ function toHistoryItem(r: CreditRow): CreditHistoryItem {
     taskUuid: r.taskUuid,
     refTransNo: r.refTransNo,
     reason: r.reason,
+    metadata: r.metadata ?? null,
     expiredAt: r.expiredAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
   };

@@ -1,5 +1,5 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
-import { getDb, type Executor } from "@/db";
+import { getDb, rowsOf, type Executor } from "@/db";
 import { TooManyRequestsError, databaseError } from "@/lib/errors";
 
 /**
@@ -37,4 +37,29 @@ export async function hitRateLimit(
   } catch (error) {
     throw rateLimitError(error);
   }
+}
+
+/**
+ * No limiter may use a window longer than this: rows whose window started longer ago
+ * have expired whatever their limiter, and are pruned.
+ */
+export const RATE_LIMIT_MAX_WINDOW_SECONDS = 24 * 60 * 60;
+
+/**
+ * Deletes counters whose window has expired (the table otherwise grows by one row per
+ * key ever seen: every email and IP that tried to sign in). At most `batch` rows per
+ * call, so the statement stays short; the sweeper calls it every minute. Returns how
+ * many were deleted.
+ */
+export async function pruneExpiredRateLimits(
+  options: { olderThanSeconds?: number; batch?: number } = {},
+  db: Executor = getDb(),
+): Promise<number> {
+  const olderThan = options.olderThanSeconds ?? RATE_LIMIT_MAX_WINDOW_SECONDS;
+  const batch = options.batch ?? 5000;
+  const result = await db.execute(sql`
+    DELETE FROM rate_limits WHERE key IN (
+      SELECT key FROM rate_limits WHERE window_start < now() - make_interval(secs => ${olderThan}) LIMIT ${batch}
+    ) RETURNING key`);
+  return rowsOf(result).length;
 }

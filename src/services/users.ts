@@ -3,6 +3,9 @@ import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { users, type User } from "@/db/schema";
 import { WELCOME_CREDITS, WELCOME_CREDITS_VALIDITY_DAYS } from "@/data/credits";
+import { DISPOSABLE_EMAIL_DOMAINS } from "@/data/disposable-email-domains";
+import { env } from "@/lib/env";
+import { hitRateLimit } from "@/services/rate-limit";
 import { normalizeEmail } from "@/lib/email";
 import { ConflictError, isUniqueViolation } from "@/lib/errors";
 import { isCommonPassword } from "@/lib/common-passwords";
@@ -33,7 +36,27 @@ export const signUpInput = z
     password: passwordSchema,
     name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
   })
-  .superRefine(newPasswordRules("password"));
+  .superRefine(newPasswordRules("password"))
+  .superRefine((value, ctx) => {
+    if (isDisposableEmail(value.email)) ctx.addIssue({ code: "custom", path: ["email"], message: "this email provider is not accepted" });
+  });
+
+/** The hook for refusing throwaway addresses at sign-up (src/data/disposable-email-domains.ts). */
+export function isDisposableEmail(email: string): boolean {
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  return DISPOSABLE_EMAIL_DOMAINS.includes(domain);
+}
+
+/**
+ * Sign-ups per client address (when known, see clientIp) and from everyone together, in
+ * windows of SIGNUP_RATE_LIMIT_WINDOW_SECONDS; throws TooManyRequestsError.
+ */
+export async function checkSignUpRateLimit({ ip }: { ip: string | null }) {
+  const e = env();
+  const window = e.SIGNUP_RATE_LIMIT_WINDOW_SECONDS;
+  if (ip) await hitRateLimit(`signup:ip:${ip}`, e.SIGNUP_RATE_LIMIT_PER_IP, window);
+  await hitRateLimit("signup:global", e.SIGNUP_RATE_LIMIT_GLOBAL, window);
+}
 export type SignUpInput = z.infer<typeof signUpInput>;
 
 /**

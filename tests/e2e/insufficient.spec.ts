@@ -3,7 +3,7 @@
 import { expect, test, uniqueEmail } from "./fixtures";
 import { balanceOnCreditsPage, signUp } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { TEXT2VIDEO_MAX_SECONDS, textToVideoCost } from "@/data/tasks";
+import { TEXT2VIDEO_MAX_SECONDS, textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 
 // The browser logs the expected 402 of the refused request; nothing else may appear.
 test.use({ allowConsoleErrors: [/status of 402/] });
@@ -14,7 +14,9 @@ test("the insufficient-credits banner links to buying credits and charges nothin
   const big = textToVideoCost(TEXT2VIDEO_MAX_SECONDS, "landscape");
   let balance = WELCOME_CREDITS;
   while (balance >= big) {
+    // Playwright's request context sends no Origin; the page's own fetch would (cross-origin writes are refused).
     const res = await page.request.post("/api/tasks/text-to-video", {
+      headers: { origin: new URL(page.url()).origin },
       data: { prompt: "spending it all", seconds: TEXT2VIDEO_MAX_SECONDS, aspectRatio: "landscape" },
     });
     expect(res.status()).toBe(201);

@@ -63,10 +63,15 @@ describe("POST /api/stripe/webhook", () => {
   });
 
   it("events we do not handle: 200, ignored", async () => {
-    const { payload, header } = signedEvent(stripeEvent("invoice.paid", { id: "in_1" }), webhookSecret);
+    const { payload, header } = signedEvent(stripeEvent("payment_method.attached", { id: "pm_1" }), webhookSecret);
     const res = await postWebhook(payload, header);
     expect(res.status).toBe(200);
-    expect((await envelope(res)).data).toMatchObject({ handled: false, action: "ignored", type: "invoice.paid" });
+    expect((await envelope(res)).data).toMatchObject({ handled: false, action: "ignored", type: "payment_method.attached" });
+    // An invoice that is not a subscription's (one-off invoicing): acknowledged, no grant.
+    const invoice = signedEvent(stripeEvent("invoice.paid", { id: "in_1", object: "invoice", parent: null }), webhookSecret);
+    const res2 = await postWebhook(invoice.payload, invoice.header);
+    expect(res2.status).toBe(200);
+    expect((await envelope(res2)).data).toMatchObject({ handled: false, action: "not_a_subscription_invoice" });
   });
 
   it("forged, stale, tampered and unsigned deliveries: 400 envelope", async () => {

@@ -9,6 +9,7 @@ import { startAppServer } from "../support/app-server";
 import { fakeStripeControl, refundedCharge, signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
 import { signedInClient, type TestClient } from "../support/http-client";
 import { HTTP_TEST_ENV } from "../support/http-setup";
+import { dispute } from "../support/fake-stripe";
 
 const base = inject("baseUrl");
 const stripe = fakeStripeControl(inject("stripeApiBase"));
@@ -85,6 +86,20 @@ describe("POST /api/stripe/checkout/credits", () => {
       cancel_url: `${base}/zh/cancel`,
       line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "5000", product_data: { name: "500 积分" } } }],
     });
+  });
+
+  it("answers the url at the top level of the envelope too: the documented client snippet works as written", async () => {
+    const { client } = await signedInClient(base);
+    const response = await client.fetch("/api/stripe/checkout/credits", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ quantity: 100 }),
+    });
+    const body = await response.json();
+    const { url } = body;
+    expect(url).toBe(body.data.url);
+    expect(url.startsWith(inject("stripeApiBase"))).toBe(true);
+    expect(body).toMatchObject({ code: 0, message: "ok" });
   });
 
   const bad: Array<[string, unknown]> = [
@@ -197,6 +212,114 @@ describe("paying", () => {
   });
 });
 
+describe("refunds, disputes, review and reconciliation over HTTP", () => {
+  it("a 30 % refund takes back 30 % of the credits; a dispute takes the rest and a won dispute gives it back", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    await stripe.pay(sessionId, true);
+    const pi = (await stripe.session(sessionId)).payment_intent!;
+    const partial = await webhook(stripeEvent("charge.refunded", refundedCharge(pi, 1000, { amountRefunded: 300 })));
+    expect(partial.status).toBe(200);
+    expect((await partial.json()).data).toMatchObject({ handled: true, action: "partially_refunded" });
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 70);
+
+    const opened = dispute(pi, 1000);
+    expect((await (await webhook(stripeEvent("charge.dispute.created", opened))).json()).data).toMatchObject({ action: "disputed" });
+    expect((await ordersOf(client))[0].status).toBe("disputed");
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS);
+    await webhook(stripeEvent("charge.dispute.closed", { ...opened, status: "won" }));
+    expect((await ordersOf(client))[0].status).toBe("paid");
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 70);
+  });
+
+  it("a paid session that does not match its order is answered 200 and parked for review", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const session = await stripe.pay(sessionIdOf(body.data.url), false);
+    const res = await webhook(stripeEvent("checkout.session.completed", { ...session, amount_total: 1 }));
+    expect(res.status).toBe(200);
+    expect((await res.json()).data).toMatchObject({ handled: false, action: "needs_review" });
+    expect((await ordersOf(client))[0].status).toBe("needs_review");
+  });
+
+  it("POST /api/cron/stripe-reconcile fulfils a paid session the webhook missed, once", async () => {
+    const cron = (secret?: string) =>
+      fetch(`${base}/api/cron/stripe-reconcile`, { method: "POST", headers: secret ? { authorization: `Bearer ${secret}` } : {} });
+    expect((await cron()).status).toBe(401);
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 150 });
+    await stripe.pay(sessionIdOf(body.data.url), false); // no webhook
+    const first = await cron(HTTP_TEST_ENV.CRON_SECRET);
+    expect(first.status).toBe(200);
+    expect((await first.json()).data.fulfilled).toContain(body.data.orderNo);
+    const again = await (await cron(HTTP_TEST_ENV.CRON_SECRET)).json();
+    expect(again.data.fulfilled).not.toContain(body.data.orderNo);
+    expect((await ordersOf(client))[0].status).toBe("paid");
+    expect((await client.json<{ balance: number }>("/api/credits")).body.data.balance).toBe(WELCOME_CREDITS + 150);
+  });
+});
+
+describe("subscriptions and the billing portal over HTTP", () => {
+  const subscribe = (client: TestClient, body: unknown) =>
+    client.postJson<{ url: string; plan: string; interval: string }>("/api/stripe/checkout/subscription", body);
+  const portal = (client: TestClient) => client.postJson<{ url: string }>("/api/stripe/portal", {});
+
+  it("bad input is 400 naming the field and writes nothing at Stripe; no customer means no portal (400)", async () => {
+    const { client, userUuid } = await signedInClient(base);
+    for (const [body, field] of [
+      [{ plan: "gold", interval: "month" }, "plan"],
+      [{ plan: "pro", interval: "week" }, "interval"],
+      [{ interval: "month" }, "plan"],
+    ] as const) {
+      const res = await subscribe(client, body);
+      expect(res.status).toBe(400);
+      expect(res.body.message.startsWith(field)).toBe(true);
+    }
+    const res = await portal(client);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^customer/);
+    const mine = (await stripe.requests()).filter((r) => JSON.stringify(r.params).includes(userUuid));
+    expect(mine).toEqual([]);
+  });
+
+  it("subscribe: a subscription-mode Checkout url (top level too); invoice.paid grants; a second subscription is 409; the portal opens", async () => {
+    const { client } = await signedInClient(base);
+    const res = await subscribe(client, { plan: "basic", interval: "month", locale: "zh" });
+    expect(res.status).toBe(200);
+    expect((res.body as unknown as { url: string }).url).toBe(res.body.data.url);
+    const { subscription, invoice } = await stripe.subscribe(sessionIdOf(res.body.data.url));
+    expect((await webhook(stripeEvent("customer.subscription.created", subscription))).status).toBe(200);
+    const paid = await (await webhook(stripeEvent("invoice.paid", invoice))).json();
+    expect(paid.data).toMatchObject({ handled: true, action: "subscription_credits_granted" });
+    expect((await (await webhook(stripeEvent("invoice.paid", invoice))).json()).data.handled).toBe(false);
+    expect((await client.json<{ balance: number }>("/api/credits")).body.data.balance).toBe(WELCOME_CREDITS + 300);
+
+    expect((await subscribe(client, { plan: "pro", interval: "year" })).status).toBe(409);
+    const p = await portal(client);
+    expect(p.status).toBe(200);
+    expect(p.body.data.url).toContain("/_fake/portal/");
+
+    for (const [locale, text] of [["en", "Your plan: Basic (monthly)"], ["zh", "您的套餐：基础版（按月）"]]) {
+      const html = await (await client.fetch(`/${locale}/credits`)).text();
+      expect(html).toContain('data-plan="basic"');
+      expect(html).toContain(text);
+      expect(html).toContain('data-testid="manage-billing"');
+      expect(html).not.toContain('data-testid="subscribe-pro-month"');
+    }
+  });
+
+  it("the credits page offers the plans to a user without a subscription, in en and zh", async () => {
+    const { client } = await signedInClient(base);
+    for (const [locale, text] of [["en", "300 credits every month"], ["zh", "每月 300 积分"]]) {
+      const html = await (await client.fetch(`/${locale}/credits`)).text();
+      for (const id of ["subscribe-basic-month", "subscribe-basic-year", "subscribe-pro-month", "subscribe-pro-year"]) expect(html).toContain(`data-testid="${id}"`);
+      expect(html).toContain(text);
+      expect(html).not.toContain('data-testid="manage-billing"');
+    }
+  });
+});
+
 describe("pages signed in", () => {
   it("the credits page offers every bundle and a custom amount, and lists recent orders", async () => {
     const { client } = await signedInClient(base);
@@ -211,6 +334,26 @@ describe("pages signed in", () => {
       expect(html).toContain('data-testid="custom-quantity"');
       expect(html).toContain(`data-order-no="${body.data.orderNo}"`);
       expect(html).not.toContain('data-testid="stripe-not-configured"');
+    }
+  });
+
+  it("below the low-balance threshold the credits and tasks pages show a banner with a Buy button (en + zh)", async () => {
+    const { client } = await signedInClient(base);
+    expect(await (await client.fetch("/en/credits")).text()).not.toContain('data-testid="low-balance-banner"');
+    for (let i = 0; i < 2; i++) {
+      const res = await client.postJson("/api/tasks/text-to-video", { prompt: "Astronaut surfing", seconds: 10, aspectRatio: "landscape" });
+      expect(res.status).toBe(201);
+    }
+    for (const [path, text] of [
+      ["/en/credits", "You have only 10 credits left."],
+      ["/zh/credits", "您只剩 10 积分。"],
+      ["/en/tasks", "Buy credits"],
+      ["/zh/tasks", "购买积分"],
+    ]) {
+      const html = await (await client.fetch(path)).text();
+      expect(html, path).toContain('data-testid="low-balance-banner" data-balance="10"');
+      expect(html, path).toContain('data-testid="low-balance-buy"');
+      expect(html, path).toContain(text);
     }
   });
 

@@ -26,7 +26,7 @@ describe("database errors in the server log", () => {
       cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     }
     server = await startAppServer({ env });
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();

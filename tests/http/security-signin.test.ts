@@ -136,7 +136,7 @@ describe("a server with no trusted proxy (TRUSTED_PROXY_HOPS=0, the default)", (
         TASK_SWEEP_INTERVAL_MS: "0",
       },
     });
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();

@@ -1,34 +1,103 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { promisify } from "node:util";
+import postgres from "postgres";
+import { afterAll, describe, expect, it } from "vitest";
 import { TEST_DIST_DIR } from "../support/app-server";
+import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+
+/** `next start` with `env`; resolves with its exit code and output (null if still running after 90 s). */
+async function startExpectingExit(overrides: Record<string, string>, drop: string[] = []) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, ...overrides, NODE_ENV: "production" };
+  for (const name of drop) delete env[name];
+  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", "0"], { cwd: root, env });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 90_000);
+    child.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  return { code, output };
+}
+
+const SECRET = { AUTH_SECRET: "startup-test-secret-startup-test-secret-0123" };
 
 // The build exists: the http project's globalSetup made it.
-describe("server start", () => {
+// Generous timeouts: several servers start one after another, on a loaded machine.
+describe("server start", { timeout: 240_000 }, () => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
   it("a production deployment without AUTH_SECRET stops at start, naming the variable", async () => {
-    const root = path.resolve(import.meta.dirname, "../..");
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: TEST_DIST_DIR,
-      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
-    };
-    delete env.AUTH_SECRET;
-    const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", "0"], { cwd: root, env });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve(null);
-      }, 30_000);
-      child.on("exit", (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    const { code, output } = await startExpectingExit({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, ["AUTH_SECRET"]);
     expect(output).toContain("Missing required environment variable(s) for production: AUTH_SECRET");
     expect(code).toBe(1);
+  });
+
+  it("DB_MIGRATE_ON_START=false on an unmigrated database: refuses to start, naming the missing migrations and the fix", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "startup-pglite-"));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { code, output } = await startExpectingExit({
+      ...SECRET,
+      DATABASE_URL: "",
+      PGLITE_DATA_DIR: path.join(dir, "db"),
+      DB_MIGRATE_ON_START: "false",
+    });
+    expect(output).toMatch(/lacks (\d+) migration\(s\): 0000_init, .*\(0 of \1 applied\)/);
+    expect(output).toContain("npm run db:migrate");
+    expect(code).toBe(1);
+  });
+
+  describe.skipIf(!testDatabaseUrl())("PostgreSQL", () => {
+    async function freshDatabase() {
+      const fresh = await createPostgresDatabase("startup");
+      cleanups.push(fresh.drop);
+      return fresh.url;
+    }
+
+    it("a database made by `drizzle-kit push` (tables, no SQL functions): refuses to start whatever DB_MIGRATE_ON_START says; `npm run db:migrate` repairs it", async () => {
+      const url = await freshDatabase();
+      await run("npx", ["drizzle-kit", "push", "--force"], { cwd: root, env: { ...process.env, DATABASE_URL: url } });
+
+      for (const migrate of ["false", "true"]) {
+        const { code, output } = await startExpectingExit({ ...SECRET, DATABASE_URL: url, DB_MIGRATE_ON_START: migrate });
+        expect(output).toContain("no migration history (was it created with `drizzle-kit push`?)");
+        expect(output).toContain("lacks the SQL function(s) credits_debit, rate_limit_hit");
+        expect(output).toContain("Run `npm run db:migrate`");
+        expect(code).toBe(1);
+      }
+
+      await run("npm", ["run", "-s", "db:migrate"], { cwd: root, env: { ...process.env, DATABASE_URL: url } });
+      // The check every command and server start makes now passes, and the ledger works.
+      const env = { ...process.env, DATABASE_URL: url, DB_MIGRATE_ON_START: "false" };
+      await run("npm", ["run", "-s", "db:seed"], { cwd: root, env });
+      const verify = await run("npm", ["run", "-s", "credits:verify"], { cwd: root, env });
+      expect(verify.stdout).toContain("ledger consistent");
+    });
+
+    it("a migrated database that lost a ledger function: refuses to start naming it", async () => {
+      const url = await freshDatabase();
+      await run("npm", ["run", "-s", "db:migrate"], { cwd: root, env: { ...process.env, DATABASE_URL: url } });
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      await sql`DROP FUNCTION credits_debit(text, text, text, integer, text, text, text)`;
+      await sql.end();
+      const { code, output } = await startExpectingExit({ ...SECRET, DATABASE_URL: url, DB_MIGRATE_ON_START: "false" });
+      expect(output).toContain("lacks the SQL function(s) credits_debit that the ledger needs. Run `npm run db:migrate`");
+      expect(code).toBe(1);
+    });
   });
 });

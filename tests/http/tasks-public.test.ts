@@ -24,7 +24,7 @@ describe("task routes signed out", () => {
   });
 
   it("malformed JSON is a 400 before anything else", async () => {
-    const res = await fetch(`${base}/api/tasks/text-to-video`, { method: "POST", body: "{nope" });
+    const res = await fetch(`${base}/api/tasks/text-to-video`, { method: "POST", body: "{nope", headers: { "content-type": "application/json" } });
     expect(res.status).toBe(400);
     expect((await envelope(res)).message).toBe("malformed JSON body");
   });

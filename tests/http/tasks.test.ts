@@ -1,7 +1,7 @@
 // The task routes over HTTP as a signed-in user: the same requests a script or the page makes.
 import { describe, expect, inject, it } from "vitest";
 import { MIN_PURCHASE_CREDITS, WELCOME_CREDITS } from "@/data/credits";
-import { textToVideoCost } from "@/data/tasks";
+import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 import { fakeStripeControl } from "../support/fake-stripe";
 import { signedInClient, type TestClient } from "../support/http-client";
 
@@ -67,7 +67,7 @@ describe("POST /api/tasks/text-to-video", () => {
       errorMessage: null,
     });
     expect(Object.keys(task).sort()).toEqual(
-      ["completedAt", "createdAt", "creditsUsed", "errorMessage", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
+      ["completedAt", "createdAt", "creditsUsed", "errorMessage", "outputKind", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
     );
     expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - task.creditsUsed);
 

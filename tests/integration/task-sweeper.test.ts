@@ -2,10 +2,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
-import { createMockProvider } from "@/services/ai/providers/mock";
-import { setVideoProvider } from "@/services/ai/video";
+import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
+import { textToVideo } from "@/services/tasks/types/text-to-video";
 import { createTextToVideoTask, getTaskForUser, sweepTasks } from "@/services/tasks";
-import { startTaskSweeper, stopTaskSweeper } from "@/services/task-sweeper";
+import { startTaskSweeper, stopTaskSweeper } from "@/services/tasks/sweeper";
 import { testDb } from "../support/setup-db";
 import { balanceOf, collector, refundsOf, userWith } from "../support/task-helpers";
 
@@ -15,10 +15,10 @@ const clock = { now: 1_700_000_000_000 };
 const MOCK_DELAY = 10_000;
 
 beforeEach(() => {
-  setVideoProvider("mock", createMockProvider({ delayMs: MOCK_DELAY, now: () => clock.now }));
+  textToVideo.providers.set("mock", textToVideoMock({ delayMs: MOCK_DELAY, now: () => clock.now }));
 });
 afterAll(() => {
-  setVideoProvider("mock", undefined);
+  textToVideo.providers.set("mock", undefined);
   stopTaskSweeper();
 });
 
@@ -29,7 +29,7 @@ describe("the sweeper", () => {
     const done = await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
     await bg.settle();
     // A slow job, and a task whose submission never happened (e.g. the server died after commit).
-    setVideoProvider("mock", createMockProvider({ delayMs: 10 * 60_000, now: () => clock.now }));
+    textToVideo.providers.set("mock", textToVideoMock({ delayMs: 10 * 60_000, now: () => clock.now }));
     const stuck = await createTextToVideoTask({ userUuid: u, ...input, seconds: 3 }, { background: bg.background });
     const lost = await createTextToVideoTask({ userUuid: u, ...input, seconds: 4 }, { background: () => {} });
     await bg.settle();
@@ -56,7 +56,7 @@ describe("the sweeper", () => {
   it("two sweeps at once claim disjoint tasks (FOR UPDATE SKIP LOCKED, claim bumps updated_at)", async () => {
     const u = await userWith(200);
     const bg = collector();
-    setVideoProvider("mock", createMockProvider({ delayMs: 10 * 60_000, now: () => clock.now }));
+    textToVideo.providers.set("mock", textToVideoMock({ delayMs: 10 * 60_000, now: () => clock.now }));
     for (let i = 0; i < 6; i++) await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
     await bg.settle();
     await getDb().execute(sql`UPDATE tasks SET updated_at = now() - interval '1 hour' WHERE user_uuid = ${u}`);
@@ -78,7 +78,7 @@ describe("the in-process loop", () => {
     resetEnvCache();
     try {
       const u = await userWith(100);
-      setVideoProvider("mock", createMockProvider({ delayMs: 0 }));
+      textToVideo.providers.set("mock", textToVideoMock({ delayMs: 0 }));
       const bg = collector();
       const { task } = await createTextToVideoTask({ userUuid: u, ...input }, { background: bg.background });
       await bg.settle();

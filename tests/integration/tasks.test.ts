@@ -4,10 +4,10 @@ import { getDb, openPostgres } from "@/db";
 import { credits, tasks } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { BadRequestError, ForbiddenError, InsufficientCreditsError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
-import { createMockProvider } from "@/services/ai/providers/mock";
-import { createReplicateProvider } from "@/services/ai/providers/replicate";
+import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
+import { textToVideoReplicate } from "@/services/tasks/types/text-to-video/providers";
 import { ProviderError } from "@/services/ai/types";
-import { setVideoProvider } from "@/services/ai/video";
+import { textToVideo } from "@/services/tasks/types/text-to-video";
 import { grantCredits } from "@/services/credits";
 import { verifyLedger } from "@/services/credits-verify";
 import {
@@ -16,6 +16,7 @@ import {
   getLatestTask,
   getTaskForUser,
   handleProviderWebhook,
+  IdempotencyKeyReusedError,
   listTasks,
   sweepTasks,
 } from "@/services/tasks";
@@ -34,9 +35,9 @@ let fake: FakeReplicate;
 
 beforeAll(async () => {
   fake = await startFakeReplicate();
-  setVideoProvider(
+  textToVideo.providers.set(
     "replicate",
-    createReplicateProvider({
+    textToVideoReplicate({
       apiBase: fake.url,
       apiToken: fake.token,
       model: "minimax/video-01",
@@ -47,13 +48,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  setVideoProvider("replicate", undefined);
-  setVideoProvider("mock", undefined);
+  textToVideo.providers.set("replicate", undefined);
+  textToVideo.providers.set("mock", undefined);
   await fake.close();
 });
 
 beforeEach(() => {
-  setVideoProvider("mock", createMockProvider({ delayMs: MOCK_DELAY, now: () => clock.now }));
+  textToVideo.providers.set("mock", textToVideoMock({ delayMs: MOCK_DELAY, now: () => clock.now }));
 });
 
 describe("creating a task", () => {
@@ -157,10 +158,17 @@ describe("creating a task", () => {
     const u = await userWith(100);
     const bg = collector();
     const first = await createTextToVideoTask({ userUuid: u, ...input, idempotencyKey: "k-1" }, { background: bg.background });
-    const again = await createTextToVideoTask({ userUuid: u, ...input, seconds: 3, idempotencyKey: "k-1" }, { background: bg.background });
+    // The same request again (the prompt's surrounding spaces are not part of it).
+    const again = await createTextToVideoTask({ userUuid: u, ...input, prompt: ` ${input.prompt} `, idempotencyKey: "k-1" }, { background: bg.background });
     expect(again.created).toBe(false);
     expect(again.task.uuid).toBe(first.task.uuid);
     expect(await balanceOf(u)).toBe(84);
+    // The key with a different body is refused (422, like Stripe), nothing charged or written.
+    const reused = await createTextToVideoTask({ userUuid: u, ...input, seconds: 3, idempotencyKey: "k-1" }, { background: bg.background }).catch((e) => e);
+    expect(reused).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(reused.status).toBe(422);
+    expect(await balanceOf(u)).toBe(84);
+    expect(await taskCount(u)).toBe(1);
     // The same key for another user is a different task.
     const v = await userWith(100);
     const theirs = await createTextToVideoTask({ userUuid: v, ...input, idempotencyKey: "k-1" }, { background: bg.background });
@@ -278,7 +286,7 @@ describe("the Replicate adapter against a fake Replicate", () => {
   });
 
   it("uses /v1/predictions with the version for owner/name:version models, and reports API errors", async () => {
-    const p = createReplicateProvider({ apiBase: fake.url, apiToken: fake.token, model: "acme/video:abc123" });
+    const p = textToVideoReplicate({ apiBase: fake.url, apiToken: fake.token, model: "acme/video:abc123" });
     const { jobId } = await p.submit(input, { taskUuid: "t" });
     const req = fake.requests.at(-1)!;
     expect(req.path).toBe("/v1/predictions");
@@ -286,10 +294,10 @@ describe("the Replicate adapter against a fake Replicate", () => {
     expect(req.body).not.toHaveProperty("webhook");
     expect(fake.predictions.get(jobId)?.status).toBe("starting");
 
-    const wrongToken = createReplicateProvider({ apiBase: fake.url, apiToken: "nope", model: "a/b" });
+    const wrongToken = textToVideoReplicate({ apiBase: fake.url, apiToken: "nope", model: "a/b" });
     await expect(wrongToken.submit(input, { taskUuid: "t" })).rejects.toThrow(/HTTP 401/);
     await expect(p.fetchStatus("missing")).rejects.toBeInstanceOf(ProviderError);
-    const noToken = createReplicateProvider({ apiBase: fake.url, model: "a/b" });
+    const noToken = textToVideoReplicate({ apiBase: fake.url, model: "a/b" });
     await expect(noToken.submit(input, { taskUuid: "t" })).rejects.toThrow(/REPLICATE_API_TOKEN/);
   });
 
@@ -336,7 +344,7 @@ describe("the Replicate adapter against a fake Replicate", () => {
     expect(await refundsOf(task.uuid)).toBe(1);
 
     // A valid webhook for a prediction we do not know is acknowledged and ignored.
-    const stray = await createReplicateProvider({ apiBase: fake.url, apiToken: fake.token, model: "a/b" }).submit(input, { taskUuid: "x" });
+    const stray = await textToVideoReplicate({ apiBase: fake.url, apiToken: fake.token, model: "a/b" }).submit(input, { taskUuid: "x" });
     expect(await handleProviderWebhook("replicate", fake.signedWebhook(stray.jobId))).toEqual({ handled: false, task: null });
   });
 });

@@ -15,8 +15,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** Environment every server in this suite runs with: limits raised so load is not throttled. */
 export const RELIABILITY_ENV: Record<string, string> = {
   AUTH_SECRET: "reliability-secret-reliability-secret-0123456789",
+  STORAGE_SIGNING_SECRET: "reliability-storage-secret-0123456789",
   SIGNIN_RATE_LIMIT_PER_EMAIL: "100000",
   SIGNIN_RATE_LIMIT_PER_IP: "100000",
+  SIGNIN_RATE_LIMIT_PER_ACCOUNT: "100000",
+  SIGNUP_RATE_LIMIT_PER_IP: "100000",
+  SIGNUP_RATE_LIMIT_GLOBAL: "100000",
   TASK_RATE_LIMIT_PER_MINUTE: "100000",
   TEXT2VIDEO_MOCK_DELAY_MS: "1500",
   TASK_SWEEP_INTERVAL_MS: "500",
@@ -173,6 +177,10 @@ export async function api(
 ): Promise<ApiResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
+  // Like a browser on the app's own pages: writes carry its Origin (cross-origin writes are refused).
+  if (method !== "GET" && method !== "HEAD" && !Object.keys(headers).some((k) => k.toLowerCase() === "origin")) {
+    headers.origin = new URL(base).origin;
+  }
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) {

@@ -51,7 +51,8 @@ export function ensureBuild(): string {
     console.log(`[app-server] building into ${TEST_DIST_DIR} …`);
     const result = spawnSync("npx", ["next", "build"], {
       cwd: ROOT,
-      env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NEXT_SKIP_TYPECHECK: "1" },
+      // Standalone as in the Dockerfile, so one build serves `next start` and the standalone test.
+      env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NEXT_SKIP_TYPECHECK: "1", NEXT_OUTPUT: "standalone" },
       stdio: ["ignore", "pipe", "pipe"],
       encoding: "utf8",
     });

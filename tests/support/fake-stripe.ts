@@ -26,6 +26,11 @@ export interface FakeSession {
   created: number;
   currency: string;
   customer_email: string | null;
+  customer: string | null;
+  subscription: string | null;
+  /** What the app sent (kept to build the subscription; not a Stripe field). */
+  line_items_params?: unknown;
+  subscription_data?: Record<string, unknown> | null;
   expires_at: number;
   livemode: false;
   locale: string | null;
@@ -36,6 +41,83 @@ export interface FakeSession {
   status: "open" | "complete" | "expired";
   success_url: string | null;
   url: string | null;
+}
+
+export interface FakeCustomer {
+  id: string;
+  object: "customer";
+  created: number;
+  email: string | null;
+  livemode: false;
+  metadata: Record<string, string>;
+}
+
+export interface FakePrice {
+  id: string;
+  object: "price";
+  currency: string;
+  recurring: { interval: "month" | "year"; interval_count: number } | null;
+  unit_amount: number;
+}
+
+/** https://docs.stripe.com/api/subscriptions/object (periods live on the items). */
+export interface FakeSubscription {
+  id: string;
+  object: "subscription";
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  created: number;
+  currency: string;
+  customer: string;
+  items: {
+    object: "list";
+    data: Array<{
+      id: string;
+      object: "subscription_item";
+      current_period_start: number;
+      current_period_end: number;
+      price: FakePrice;
+      quantity: number;
+      subscription: string;
+    }>;
+    has_more: false;
+    url: string;
+  };
+  latest_invoice: string | null;
+  livemode: false;
+  metadata: Record<string, string>;
+  status: string;
+}
+
+/** https://docs.stripe.com/api/invoices/object (subscription under parent.subscription_details). */
+export interface FakeInvoice {
+  id: string;
+  object: "invoice";
+  amount_due: number;
+  amount_paid: number;
+  billing_reason: string;
+  created: number;
+  currency: string;
+  customer: string;
+  lines: {
+    object: "list";
+    data: Array<{
+      id: string;
+      object: "line_item";
+      amount: number;
+      currency: string;
+      period: { start: number; end: number };
+      pricing: { type: "price_details"; price_details: { price: string; product: string } };
+      quantity: number;
+    }>;
+    has_more: false;
+    url: string;
+  };
+  livemode: false;
+  parent: { type: "subscription_details"; subscription_details: { metadata: Record<string, string>; subscription: string } };
+  period_end: number;
+  period_start: number;
+  status: "paid";
 }
 
 export interface RecordedStripeRequest {
@@ -59,6 +141,17 @@ export interface FakeStripe {
   requests: RecordedStripeRequest[];
   /** Number of sessions actually created (idempotent replays not counted). */
   sessionsCreated(): number;
+  customers: Map<string, FakeCustomer>;
+  subscriptions: Map<string, FakeSubscription>;
+  invoices: Map<string, FakeInvoice>;
+  /** Completes a subscription-mode session: a subscription and its first paid invoice (free when `trial`). */
+  subscribe(sessionId: string, options?: { trial?: boolean }): { session: FakeSession; subscription: FakeSubscription; invoice: FakeInvoice };
+  /** The next period begins: a new paid invoice (billing_reason subscription_cycle). */
+  renew(subscriptionId: string): { subscription: FakeSubscription; invoice: FakeInvoice };
+  /** Changes a subscription the way the billing portal would (e.g. cancel_at_period_end). */
+  updateSubscription(subscriptionId: string, patch: Partial<FakeSubscription>): FakeSubscription;
+  /** The subscription ends (customer.subscription.deleted's object). */
+  cancelSubscription(subscriptionId: string): FakeSubscription;
   /** As a customer paying would; `webhook` also delivers a signed checkout.session.completed to webhookUrl. */
   pay(id: string, options?: { webhook?: boolean }): Promise<FakeSession>;
   /** The next create answers this status with a Stripe error. */
@@ -92,6 +185,16 @@ export function decodeStripeForm(body: string): Record<string, unknown> {
   return root;
 }
 
+/** `seconds` (Unix time) plus calendar months, UTC, the day clamped to the month's end. */
+function addMonthsSeconds(seconds: number, months: number): number {
+  const d = new Date(seconds * 1000);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  d.setUTCDate(Math.min(day, new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()));
+  return Math.floor(d.getTime() / 1000);
+}
+
 const randomId = (prefix: string) => `${prefix}_${crypto.randomBytes(12).toString("hex")}`;
 
 function stripeError(status: number, message: string, param?: string) {
@@ -101,13 +204,21 @@ function stripeError(status: number, message: string, param?: string) {
 
 /** Validates a create request roughly as Stripe does; an error `[message, param]` or null. */
 function validateCreate(params: Record<string, unknown>): [string, string] | null {
-  if (params.mode !== "payment") return ["mode must be payment (this fake only knows payment)", "mode"];
+  if (params.mode !== "payment" && params.mode !== "subscription") return ["mode must be payment or subscription", "mode"];
+  const subscription = params.mode === "subscription";
+  if (subscription && !params.customer && !params.customer_email) return ["customer is required", "customer"];
   const items = params.line_items as Array<Record<string, unknown>> | undefined;
-  if (!Array.isArray(items) || items.length === 0) return ["line_items is required in payment mode", "line_items"];
+  if (!Array.isArray(items) || items.length === 0) return [`line_items is required in ${params.mode} mode`, "line_items"];
   for (const [i, item] of items.entries()) {
     if (!/^[1-9]\d*$/.test(String(item.quantity ?? ""))) return ["quantity must be a positive integer", `line_items[${i}][quantity]`];
+    if (item.price) continue; // a configured Price id
     const pd = item.price_data as Record<string, unknown> | undefined;
-    if (!pd) return ["price_data is required", `line_items[${i}][price_data]`];
+    if (!pd) return ["price or price_data is required", `line_items[${i}][price_data]`];
+    const recurring = pd.recurring as Record<string, unknown> | undefined;
+    if (subscription && !["month", "year"].includes(String(recurring?.interval))) {
+      return ["recurring[interval] is required in subscription mode", `line_items[${i}][price_data][recurring][interval]`];
+    }
+    if (!subscription && recurring) return ["recurring prices need subscription mode", `line_items[${i}][price_data][recurring]`];
     if (!/^[a-z]{3}$/.test(String(pd.currency ?? ""))) return ["Invalid currency", `line_items[${i}][price_data][currency]`];
     if (!/^\d+$/.test(String(pd.unit_amount ?? ""))) {
       return ["Invalid integer: unit_amount", `line_items[${i}][price_data][unit_amount]`];
@@ -117,6 +228,31 @@ function validateCreate(params: Record<string, unknown>): [string, string] | nul
   }
   if (!params.success_url) return ["success_url is required", "success_url"];
   return null;
+}
+
+/**
+ * A list response (https://docs.stripe.com/api/pagination): newest first, `limit`
+ * (default 10, max 100), `starting_after`, `created[gte]`/`created[lte]`, and an
+ * optional filter applied when its parameter is given.
+ */
+function listOf<T extends { id: string; created: number }>(
+  all: T[],
+  params: Record<string, unknown>,
+  path: string,
+  filter?: (item: T) => boolean,
+  filterParam = "status",
+) {
+  const created = (params.created ?? {}) as Record<string, string>;
+  let items = [...all].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+  if (created.gte) items = items.filter((i) => i.created >= Number(created.gte));
+  if (created.lte) items = items.filter((i) => i.created <= Number(created.lte));
+  if (filter && params[filterParam] !== undefined) items = items.filter(filter);
+  if (params.starting_after) {
+    const at = items.findIndex((i) => i.id === params.starting_after);
+    items = at >= 0 ? items.slice(at + 1) : [];
+  }
+  const limit = Math.min(100, Math.max(1, Number(params.limit ?? 10)));
+  return { object: "list", data: items.slice(0, limit), has_more: items.length > limit, url: path };
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {
@@ -144,8 +280,8 @@ export async function startFakeStripe(
   let webhookUrl = options.webhookUrl;
 
   function createSession(params: Record<string, unknown>): FakeSession {
-    const items = params.line_items as Array<{ quantity: string; price_data: { currency: string; unit_amount: string } }>;
-    const total = items.reduce((sum, i) => sum + Number(i.quantity) * Number(i.price_data.unit_amount), 0);
+    const items = params.line_items as Array<{ quantity: string; price?: string; price_data?: { currency: string; unit_amount: string } }>;
+    const total = items.reduce((sum, i) => sum + Number(i.quantity) * Number(i.price_data?.unit_amount ?? 0), 0);
     const id = randomId("cs_test");
     const now = Math.floor(Date.now() / 1000);
     const session: FakeSession = {
@@ -156,13 +292,17 @@ export async function startFakeStripe(
       cancel_url: (params.cancel_url as string) ?? null,
       client_reference_id: (params.client_reference_id as string) ?? null,
       created: now,
-      currency: items[0].price_data.currency,
+      currency: items[0].price_data?.currency ?? "usd",
       customer_email: (params.customer_email as string) ?? null,
+      customer: (params.customer as string) ?? null,
+      subscription: null,
+      line_items_params: items,
+      subscription_data: (params.subscription_data as Record<string, unknown>) ?? null,
       expires_at: now + 24 * 3600,
       livemode: false,
       locale: (params.locale as string) ?? null,
       metadata: (params.metadata as Record<string, string>) ?? {},
-      mode: "payment",
+      mode: String(params.mode),
       payment_intent: null,
       payment_status: "unpaid",
       status: "open",
@@ -185,6 +325,109 @@ export async function startFakeStripe(
       await fetch(webhookUrl, { method: "POST", body: payload, headers: { "content-type": "application/json", "stripe-signature": header } });
     }
     return session;
+  }
+
+  const customers = new Map<string, FakeCustomer>();
+  const subscriptions = new Map<string, FakeSubscription>();
+  const invoices = new Map<string, FakeInvoice>();
+  const customerKeys = new Map<string, string>();
+
+  function invoiceFor(sub: FakeSubscription, reason: string, paid: number): FakeInvoice {
+    const item = sub.items.data[0];
+    const invoice: FakeInvoice = {
+      id: randomId("in"),
+      object: "invoice",
+      amount_due: paid,
+      amount_paid: paid,
+      billing_reason: reason,
+      created: Math.floor(Date.now() / 1000) + invoices.size, // distinct, increasing
+      currency: sub.currency,
+      customer: sub.customer,
+      lines: {
+        object: "list",
+        data: [
+          {
+            id: randomId("il"),
+            object: "line_item",
+            amount: paid,
+            currency: sub.currency,
+            period: { start: item.current_period_start, end: item.current_period_end },
+            pricing: { type: "price_details", price_details: { price: item.price.id, product: randomId("prod") } },
+            quantity: 1,
+          },
+        ],
+        has_more: false,
+        url: "/v1/invoices/lines",
+      },
+      livemode: false,
+      parent: { type: "subscription_details", subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id } },
+      period_end: item.current_period_start,
+      period_start: item.current_period_start,
+      status: "paid",
+    };
+    invoices.set(invoice.id, invoice);
+    sub.latest_invoice = invoice.id;
+    return invoice;
+  }
+
+  function subscribe(sessionId: string, options: { trial?: boolean } = {}) {
+    const session = sessions.get(sessionId);
+    if (!session || session.mode !== "subscription") throw new Error(`fake Stripe: no subscription session ${sessionId}`);
+    const line = (session.line_items_params as Array<{ price?: string; price_data?: { currency: string; unit_amount: string; recurring: { interval: "month" | "year" } } }>)[0];
+    const interval = line.price_data?.recurring.interval ?? "month";
+    const start = Math.floor(Date.now() / 1000);
+    const price: FakePrice = {
+      id: line.price ?? randomId("price"),
+      object: "price",
+      currency: line.price_data?.currency ?? "usd",
+      recurring: { interval, interval_count: 1 },
+      unit_amount: Number(line.price_data?.unit_amount ?? 0),
+    };
+    const id = randomId("sub");
+    const sub: FakeSubscription = {
+      id,
+      object: "subscription",
+      cancel_at_period_end: false,
+      canceled_at: null,
+      created: start,
+      currency: price.currency,
+      customer: session.customer!,
+      items: {
+        object: "list",
+        data: [{ id: randomId("si"), object: "subscription_item", current_period_start: start, current_period_end: addMonthsSeconds(start, interval === "year" ? 12 : 1), price, quantity: 1, subscription: id }],
+        has_more: false,
+        url: `/v1/subscription_items?subscription=${id}`,
+      },
+      latest_invoice: null,
+      livemode: false,
+      metadata: ((session.subscription_data?.metadata as Record<string, string>) ?? {}),
+      status: options.trial ? "trialing" : "active",
+    };
+    subscriptions.set(id, sub);
+    const invoice = invoiceFor(sub, "subscription_create", options.trial ? 0 : price.unit_amount);
+    Object.assign(session, { status: "complete", payment_status: options.trial ? "no_payment_required" : "paid", subscription: id });
+    return { session, subscription: sub, invoice };
+  }
+
+  function renew(subscriptionId: string) {
+    const sub = subscriptions.get(subscriptionId);
+    if (!sub) throw new Error(`fake Stripe: no subscription ${subscriptionId}`);
+    const item = sub.items.data[0];
+    const start = item.current_period_end;
+    item.current_period_start = start;
+    item.current_period_end = addMonthsSeconds(start, item.price.recurring?.interval === "year" ? 12 : 1);
+    sub.status = "active";
+    return { subscription: sub, invoice: invoiceFor(sub, "subscription_cycle", item.price.unit_amount) };
+  }
+
+  function updateSubscription(subscriptionId: string, patch: Partial<FakeSubscription>) {
+    const sub = subscriptions.get(subscriptionId);
+    if (!sub) throw new Error(`fake Stripe: no subscription ${subscriptionId}`);
+    return Object.assign(sub, patch);
+  }
+
+  function cancelSubscription(subscriptionId: string) {
+    return updateSubscription(subscriptionId, { status: "canceled", canceled_at: Math.floor(Date.now() / 1000) });
   }
 
   const server = http.createServer(async (req, res) => {
@@ -211,6 +454,18 @@ export async function startFakeStripe(
           nextFailure = { status, message };
           return sendJson(res, 200, { ok: true });
         }
+        const sub = /^\/_fake\/(subscribe|renew|update-subscription|cancel-subscription)\/([^/]+)$/.exec(url.pathname);
+        if (req.method === "POST" && sub) {
+          const input = body ? JSON.parse(body) : {};
+          try {
+            if (sub[1] === "subscribe") return sendJson(res, 200, subscribe(sub[2], input));
+            if (sub[1] === "renew") return sendJson(res, 200, renew(sub[2]));
+            if (sub[1] === "update-subscription") return sendJson(res, 200, updateSubscription(sub[2], input));
+            return sendJson(res, 200, cancelSubscription(sub[2]));
+          } catch (error) {
+            return sendJson(res, 404, stripeError(404, (error as Error).message));
+          }
+        }
         if (payMatch) {
           const id = payMatch[1] ?? payMatch[2];
           if (!sessions.has(id)) return sendJson(res, 404, stripeError(404, `No such checkout.session: '${id}'`));
@@ -227,9 +482,11 @@ export async function startFakeStripe(
       }
 
       // ---- Stripe API ----
-      const params = req.headers["content-type"]?.includes("application/x-www-form-urlencoded")
-        ? decodeStripeForm(body)
-        : decodeStripeForm(url.search.slice(1));
+      // The SDK sends the form content type on GETs too; their parameters are in the query.
+      const params =
+        req.method !== "GET" && req.headers["content-type"]?.includes("application/x-www-form-urlencoded")
+          ? decodeStripeForm(body)
+          : decodeStripeForm(url.search.slice(1));
       requests.push({
         method: req.method ?? "GET",
         path: url.pathname,
@@ -256,6 +513,49 @@ export async function startFakeStripe(
         if (key) byIdempotencyKey.set(key, session.id);
         return sendJson(res, 200, session);
       }
+      if (req.method === "POST" && url.pathname === "/v1/customers") {
+        const key = req.headers["idempotency-key"] as string | undefined;
+        if (key && customerKeys.has(key)) return sendJson(res, 200, customers.get(customerKeys.get(key)!));
+        const customer: FakeCustomer = {
+          id: randomId("cus"),
+          object: "customer",
+          created: Math.floor(Date.now() / 1000),
+          email: (params.email as string) ?? null,
+          livemode: false,
+          metadata: (params.metadata as Record<string, string>) ?? {},
+        };
+        customers.set(customer.id, customer);
+        if (key) customerKeys.set(key, customer.id);
+        return sendJson(res, 200, customer);
+      }
+      const object = /^\/v1\/(customers|subscriptions|invoices)\/([^/]+)$/.exec(url.pathname);
+      if (req.method === "GET" && object) {
+        const found = ({ customers, subscriptions, invoices } as Record<string, Map<string, unknown>>)[object[1]].get(object[2]);
+        return found ? sendJson(res, 200, found) : sendJson(res, 404, stripeError(404, `No such ${object[1].slice(0, -1)}: '${object[2]}'`, "id"));
+      }
+      if (req.method === "GET" && url.pathname === "/v1/invoices") {
+        return sendJson(res, 200, listOf([...invoices.values()], params, "/v1/invoices", (i) => i.status === params.status));
+      }
+      if (req.method === "POST" && url.pathname === "/v1/billing_portal/sessions") {
+        const customer = params.customer as string | undefined;
+        if (!customer || !customers.has(customer)) return sendJson(res, 400, stripeError(400, `No such customer: '${customer}'`, "customer"));
+        const id = randomId("bps");
+        return sendJson(res, 200, {
+          id,
+          object: "billing_portal.session",
+          configuration: "bpc_fake",
+          created: Math.floor(Date.now() / 1000),
+          customer,
+          livemode: false,
+          locale: null,
+          on_behalf_of: null,
+          return_url: (params.return_url as string) ?? null,
+          url: `${base}/_fake/portal/${id}`,
+        });
+      }
+      if (req.method === "GET" && url.pathname === "/v1/checkout/sessions") {
+        return sendJson(res, 200, listOf([...sessions.values()], params, "/v1/checkout/sessions", (s) => s.status === params.status));
+      }
       const get = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
       if (req.method === "GET" && get) {
         const session = sessions.get(get[1]);
@@ -278,6 +578,13 @@ export async function startFakeStripe(
     sessions,
     requests,
     sessionsCreated: () => created,
+    customers,
+    subscriptions,
+    invoices,
+    subscribe,
+    renew,
+    updateSubscription,
+    cancelSubscription,
     pay,
     failNextCreate(status, message = "fake Stripe failure") {
       nextFailure = { status, message };
@@ -318,17 +625,23 @@ export function signedEvent(event: unknown, secret: string, timestamp?: number):
   return { payload, header };
 }
 
-/** A Charge as Stripe sends it in charge.refunded. */
+/**
+ * A Charge as Stripe sends it in charge.refunded: `amount_refunded` is cumulative.
+ * `refunds` (each partial refund's amount, oldest first) adds the expanded refunds
+ * list, newest first, the way Stripe lists it.
+ */
 export function refundedCharge(
   paymentIntentId: string | null,
   amount: number,
-  options: { amountRefunded?: number; currency?: string; metadata?: Record<string, string> } = {},
+  options: { amountRefunded?: number; currency?: string; metadata?: Record<string, string>; id?: string; refunds?: number[] } = {},
 ) {
-  const { amountRefunded = amount, currency = "usd", metadata = {} } = options;
+  const { currency = "usd", metadata = {}, id = randomId("ch"), refunds } = options;
+  const amountRefunded = options.amountRefunded ?? (refunds ? refunds.reduce((a, b) => a + b, 0) : amount);
   return {
-    id: randomId("ch"),
+    id,
     object: "charge",
     amount,
+    amount_captured: amount,
     amount_refunded: amountRefunded,
     currency,
     metadata,
@@ -336,6 +649,41 @@ export function refundedCharge(
     payment_intent: paymentIntentId,
     refunded: amountRefunded >= amount,
     status: "succeeded",
+    ...(refunds
+      ? {
+          refunds: {
+            object: "list",
+            data: refunds
+              .map((r, i) => ({ id: `re_${id}_${i}`, object: "refund", amount: r, charge: id, currency, payment_intent: paymentIntentId, status: "succeeded" }))
+              .reverse(),
+            has_more: false,
+            url: `/v1/charges/${id}/refunds`,
+          },
+        }
+      : {}),
+  };
+}
+
+/** A Dispute (https://docs.stripe.com/api/disputes/object) as sent in charge.dispute.*. */
+export function dispute(
+  paymentIntentId: string | null,
+  amount: number,
+  options: { id?: string; status?: string; reason?: string; charge?: string; currency?: string } = {},
+) {
+  return {
+    id: options.id ?? randomId("dp"),
+    object: "dispute",
+    amount,
+    balance_transactions: [],
+    charge: options.charge ?? randomId("ch"),
+    created: Math.floor(Date.now() / 1000),
+    currency: options.currency ?? "usd",
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: paymentIntentId,
+    reason: options.reason ?? "fraudulent",
+    status: options.status ?? "needs_response",
   };
 }
 
@@ -356,6 +704,11 @@ export const fakeStripeControl = (url: string) => ({
   async session(id: string): Promise<FakeSession> {
     const res = await fetch(`${url}/_fake/sessions/${id}`);
     return (await res.json()) as FakeSession;
+  },
+  async subscribe(sessionId: string, trial = false): Promise<{ session: FakeSession; subscription: FakeSubscription; invoice: FakeInvoice }> {
+    const res = await fetch(`${url}/_fake/subscribe/${sessionId}`, { method: "POST", body: JSON.stringify({ trial }) });
+    if (!res.ok) throw new Error(`fake Stripe subscribe ${sessionId}: ${res.status}`);
+    return res.json();
   },
   async failNextCreate(status: number, message?: string) {
     await fetch(`${url}/_fake/fail-next-create`, { method: "POST", body: JSON.stringify({ status, message }) });

@@ -26,6 +26,11 @@ export class TestClient {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0) headers.set("cookie", this.cookieHeader());
     if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", this.ip);
+    // Like a browser on the app's own pages: writes carry the page's Origin (the app refuses cross-origin writes).
+    const method = (init.method ?? "GET").toUpperCase();
+    // `origin: ""` sends none (as a browser that omits it).
+    if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", new URL(this.baseUrl).origin);
+    if (headers.get("origin") === "") headers.delete("origin");
     const res = await fetch(new URL(path, this.baseUrl), { redirect: "manual", ...init, headers });
     for (const c of res.headers.getSetCookie()) {
       const [pair, ...attrs] = c.split(";");

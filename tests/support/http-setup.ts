@@ -16,16 +16,23 @@ declare module "vitest" {
     /** The fake Stripe API the app talks to (control API under /_fake/, see fake-stripe.ts). */
     stripeApiBase: string;
     stripeWebhookSecret: string;
+    /** The app's local storage folder (STORAGE_LOCAL_DIR) and signing secret. */
+    storageDir: string;
+    storageSigningSecret: string;
   }
 }
 
 export const HTTP_TEST_ENV: Record<string, string> = {
   AUTH_SECRET: "http-test-secret-http-test-secret-0123456789",
+  STORAGE_SIGNING_SECRET: "http-test-storage-secret-0123456789",
   TEXT2VIDEO_MOCK_DELAY_MS: "1500",
+  TEXT2IMAGE_MOCK_DELAY_MS: "1500",
   TASK_SWEEP_INTERVAL_MS: "500",
   CRON_SECRET: "http-test-cron-secret",
   // TestClient sends X-Forwarded-For as the one proxy in front of the app would.
   TRUSTED_PROXY_HOPS: "1",
+  // Hundreds of sign-ups a minute from the tests; security-signup.test.ts runs its own server with the defaults.
+  SIGNUP_RATE_LIMIT_GLOBAL: "100000",
   // Sessions ended behind the app's back (rows deleted) are noticed within 2 s.
   SESSION_CHECK_INTERVAL_SECONDS: "2",
   // Operator console: these accounts are admins (tests/http/admin*.test.ts sign them up).
@@ -48,6 +55,10 @@ export default async function setup(project: TestProject) {
     env.PGLITE_DATA_DIR = path.join(dir, "db");
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   }
+  // Storage: the local driver in a temporary folder the tests can also write to.
+  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "http-storage-"));
+  env.STORAGE_LOCAL_DIR = storageDir;
+  cleanups.push(async () => fs.rmSync(storageDir, { recursive: true, force: true }));
   // Payments: the app talks to a local fake Stripe API (tests/support/fake-stripe.ts).
   const stripe = await startFakeStripe();
   cleanups.push(stripe.close);
@@ -64,6 +75,8 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("stripeApiBase", stripe.url);
   project.provide("stripeWebhookSecret", stripe.webhookSecret);
+  project.provide("storageDir", storageDir);
+  project.provide("storageSigningSecret", env.STORAGE_SIGNING_SECRET);
   return async () => {
     await server!.stop();
     for (const c of cleanups.reverse()) await c();

@@ -5,7 +5,7 @@ import { BadRequestError, InsufficientCreditsError, TooManyRequestsError } from 
 
 describe("parseJson / parseInput", () => {
   const schema = z.object({ prompt: z.string().min(1), seconds: z.number().int() });
-  const req = (body: string) => new Request("http://x/api", { method: "POST", body });
+  const req = (body: string) => new Request("http://x/api", { method: "POST", body, headers: { "content-type": "application/json" } });
 
   it("returns the parsed value", async () => {
     await expect(parseJson(req('{"prompt":"a","seconds":3}'), schema)).resolves.toEqual({ prompt: "a", seconds: 3 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertProductionSecrets, env, resetEnvCache, type Env } from "@/lib/env";
+import { missingProviderSettings } from "@/services/tasks/registry";
 
 const base = (over: Partial<Env>): Env => ({ ...env(), ...over });
 
@@ -21,7 +22,14 @@ describe("production secrets", () => {
       REPLICATE_API_TOKEN: undefined,
       REPLICATE_WEBHOOK_SECRET: undefined,
     });
-    expect(() => assertProductionSecrets(e)).toThrow(/STRIPE_WEBHOOK_SECRET, REPLICATE_API_TOKEN, REPLICATE_WEBHOOK_SECRET/);
+    expect(() => assertProductionSecrets(e, missingProviderSettings)).toThrow(/STRIPE_WEBHOOK_SECRET, REPLICATE_API_TOKEN, REPLICATE_WEBHOOK_SECRET/);
+  });
+
+  it("names what any type's selected provider needs, and an unknown provider name", () => {
+    const e = base({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s", TEXT2IMAGE_PROVIDER: "replicate", REPLICATE_API_TOKEN: undefined });
+    expect(() => assertProductionSecrets(e, missingProviderSettings)).toThrow(/REPLICATE_API_TOKEN/);
+    const unknown = base({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s", TEXT2IMAGE_PROVIDER: "acme" });
+    expect(() => assertProductionSecrets(unknown, missingProviderSettings)).toThrow(/TEXT2IMAGE_PROVIDER/);
   });
 
   it("a production build on PGlite (no DATABASE_URL) needs AUTH_SECRET too, and nothing else", () => {

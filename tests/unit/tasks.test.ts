@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { TEXT2VIDEO_COST, TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS, textToVideoCost } from "@/data/tasks";
+import { TEXT2VIDEO_COST, TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS, textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 import { parseInput } from "@/lib/api";
 import { BadRequestError, UnauthorizedError } from "@/lib/errors";
-import { createMockProvider, MOCK_FAIL_MARKER } from "@/services/ai/providers/mock";
-import { mapPrediction, replicateInput } from "@/services/ai/providers/replicate";
+import { MOCK_FAIL_MARKER } from "@/services/ai/providers/mock";
+import { replicateInput, textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
+import { mapPrediction } from "@/services/ai/providers/replicate";
 import { signStandardWebhook, verifyStandardWebhook } from "@/services/ai/standard-webhooks";
 import { textToVideoInput } from "@/services/tasks";
 
@@ -78,7 +79,7 @@ describe("text-to-video input", () => {
 describe("mock provider", () => {
   it("is asynchronous: progress grows with time, then the sample for the ratio", async () => {
     let now = 1_000_000;
-    const p = createMockProvider({ delayMs: 1000, now: () => now });
+    const p = textToVideoMock({ delayMs: 1000, now: () => now });
     const { jobId, status } = await p.submit({ prompt: "a cat", seconds: 3, aspectRatio: "portrait" }, { taskUuid: "t" });
     expect(status).toEqual({ state: "running", progress: 0 });
     now += 400;
@@ -91,8 +92,8 @@ describe("mock provider", () => {
 
   it("keeps the job's state in its id, so another instance (with other settings) answers the same", async () => {
     let now = 5_000;
-    const a = createMockProvider({ delayMs: 1000, now: () => now });
-    const b = createMockProvider({ delayMs: 60_000, now: () => now });
+    const a = textToVideoMock({ delayMs: 1000, now: () => now });
+    const b = textToVideoMock({ delayMs: 60_000, now: () => now });
     const { jobId } = await a.submit({ prompt: "x", seconds: 2, aspectRatio: "square" }, { taskUuid: "t" });
     now += 1000;
     expect((await b.fetchStatus(jobId)).outputUrl).toBe("/videos/sample-square.mp4");
@@ -101,7 +102,7 @@ describe("mock provider", () => {
 
   it(`fails when the prompt contains ${MOCK_FAIL_MARKER}, and uses TEXT2VIDEO_MOCK_URL when set`, async () => {
     let now = 0;
-    const p = createMockProvider({ delayMs: 1000, outputUrl: "https://cdn.example/v.mp4", now: () => now });
+    const p = textToVideoMock({ delayMs: 1000, outputUrl: "https://cdn.example/v.mp4", now: () => now });
     const bad = await p.submit({ prompt: `please ${MOCK_FAIL_MARKER}`, seconds: 2, aspectRatio: "square" }, { taskUuid: "t" });
     const good = await p.submit({ prompt: "fine", seconds: 2, aspectRatio: "square" }, { taskUuid: "u" });
     now = 1000;

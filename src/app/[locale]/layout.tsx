@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { connection } from "next/server";
 import { hasLocale, NextIntlClientProvider } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { SiteFooter } from "@/components/site-footer";
@@ -27,6 +28,9 @@ export default async function LocaleLayout({
   const { locale } = await params;
   if (!hasLocale(routing.locales, locale)) notFound();
   setRequestLocale(locale);
+  // Every page renders per request: Next.js can only put the proxy's per-request CSP
+  // nonce (src/proxy.ts) on its scripts in a dynamic render.
+  await connection();
   return (
     <html lang={locale}>
       <body className="flex min-h-screen flex-col">

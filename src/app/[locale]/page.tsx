@@ -4,11 +4,14 @@ import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
 import { WELCOME_CREDITS, findBundle } from "@/data/credits";
 import { Link } from "@/i18n/navigation";
+import { taskTypes } from "@/services/tasks/registry";
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
   setRequestLocale(locale);
   const t = await getTranslations("home");
+  const typeT = await getTranslations("taskTypes");
+  const [first, ...others] = taskTypes();
   const features = ["credits", "generate", "refund"] as const;
   return (
     <>
@@ -18,9 +21,14 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           <h1 className="mt-3 max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">{t("hero.title")}</h1>
           <p className="mt-4 max-w-2xl text-lg text-slate-600">{t("hero.subtitle")}</p>
           <div className="mt-8 flex flex-wrap gap-3">
-            <Link href="/tasks/text-to-video" className={buttonClass("primary", "px-6 py-3 text-base")}>
+            <Link href={`/tasks/${first.slug}`} className={buttonClass("primary", "px-6 py-3 text-base")}>
               {t("hero.cta")}
             </Link>
+            {others.map((d) => (
+              <Link key={d.type} href={`/tasks/${d.slug}`} className={buttonClass("secondary", "px-6 py-3 text-base")}>
+                {typeT(`${d.type}.name`)}
+              </Link>
+            ))}
             <a href="#pricing" className={buttonClass("secondary", "px-6 py-3 text-base")}>
               {t("hero.secondary")}
             </a>

@@ -42,6 +42,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       {banner && <Alert tone="error">{banner}</Alert>}
       <Field id="email" name="email" type="email" autoComplete="email" label={t("fields.email")} error={errors.email} />
       <Field id="password" name="password" type="password" autoComplete="current-password" label={t("fields.password")} error={errors.password} />
+      <p className="text-right text-sm">
+        <Link href="/auth/forgot-password" className="text-brand-700 underline" data-testid="signin-forgot">
+          {t("signIn.forgot")}
+        </Link>
+      </p>
       <Button type="submit" disabled={busy} className="w-full" data-testid="signin-submit">
         {busy ? t("signIn.submitting") : t("signIn.submit")}
       </Button>

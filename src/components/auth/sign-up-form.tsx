@@ -14,6 +14,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<string | null>(null);
+  const [created, setCreated] = useState(false);
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -48,9 +49,15 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
           name: t("validation.nameLong", { max: 100 }),
         };
         setErrors(field === "password" || field === "name" ? { [field]: messages[field] } : { email: messages.email });
-      } else if (res.ok && (await signInWithPassword(values.email, values.password)) === "ok") {
-        window.location.assign(callbackUrl);
-        return;
+      } else if (res.status === 429) {
+        setBanner(t("signUp.rateLimited"));
+      } else if (res.ok) {
+        if ((await signInWithPassword(values.email, values.password)) === "ok") {
+          window.location.assign(callbackUrl);
+          return;
+        }
+        // The account exists now even if signing in did not work (e.g. the sign-in limit): say so.
+        setCreated(true);
       } else {
         setBanner(t("error"));
       }
@@ -58,6 +65,17 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       setBanner(t("error"));
     }
     setBusy(false);
+  }
+
+  if (created) {
+    return (
+      <div className="space-y-4" data-testid="signup-created">
+        <Alert tone="success">{t("signUp.createdSignIn")}</Alert>
+        <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-brand-700 underline">
+          {t("signUp.toSignIn")}
+        </Link>
+      </div>
+    );
   }
 
   return (

@@ -8,20 +8,29 @@ import { MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS } from "@/data/credits";
 import { useRouter } from "@/i18n/navigation";
 
 type Purchase = { bundle: string } | { quantity: number };
-type Problem = "notConfigured" | "invalid" | "providerError" | "rateLimited" | "generic";
+export type Problem = "notConfigured" | "invalid" | "providerError" | "rateLimited" | "alreadySubscribed" | "noBillingAccount" | "generic";
 
 /**
  * Starts a Stripe Checkout for a bundle or a quantity and sends the browser to it.
  * `configured={false}` (known on dynamic pages) explains the setup without a request;
  * elsewhere the checkout route's 503 does the same.
  */
-export async function startCheckout(purchase: Purchase, locale: string): Promise<{ url: string } | { problem: Problem | "signIn" }> {
+export function startCheckout(purchase: Purchase, locale: string): Promise<{ url: string } | { problem: Problem | "signIn" }> {
+  return postForRedirect("/api/stripe/checkout/credits", { ...purchase, locale });
+}
+
+/** POSTs to a route that answers a Stripe URL (checkout, subscription, portal); a problem otherwise. */
+export async function postForRedirect(
+  endpoint: string,
+  payload: unknown,
+  badRequest: Problem = "invalid",
+): Promise<{ url: string } | { problem: Problem | "signIn" }> {
   let res: Response;
   try {
-    res = await fetch("/api/stripe/checkout/credits", {
+    res = await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...purchase, locale }),
+      body: JSON.stringify(payload),
       cache: "no-store",
     });
   } catch {
@@ -31,7 +40,8 @@ export async function startCheckout(purchase: Purchase, locale: string): Promise
   if (res.ok && body?.code === 0 && body.data?.url) return { url: body.data.url };
   if (res.status === 401) return { problem: "signIn" };
   if (res.status === 503 && body?.data?.reason === "stripe_not_configured") return { problem: "notConfigured" };
-  if (res.status === 400) return { problem: "invalid" };
+  if (res.status === 400) return { problem: badRequest };
+  if (res.status === 409) return { problem: "alreadySubscribed" };
   if (res.status === 429) return { problem: "rateLimited" };
   if (res.status === 502) return { problem: "providerError" };
   return { problem: "generic" };
@@ -44,11 +54,16 @@ export function useCheckout() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
 
-  async function buy(purchase: Purchase, configured = true) {
+  function buy(purchase: Purchase, configured = true) {
+    return redirectTo(() => startCheckout(purchase, locale), configured);
+  }
+
+  /** Runs `start` (a postForRedirect) and follows the URL, or shows the problem. */
+  async function redirectTo(start: () => Promise<{ url: string } | { problem: Problem | "signIn" }>, configured = true) {
     if (!configured) return setProblem("notConfigured");
     setBusy(true);
     setProblem(null);
-    const result = await startCheckout(purchase, locale);
+    const result = await start();
     if ("url" in result) {
       window.location.assign(result.url); // Stripe's hosted page: a full navigation
       return;
@@ -66,7 +81,7 @@ export function useCheckout() {
       </Alert>
     </div>
   );
-  return { buy, busy, message, t };
+  return { buy, redirectTo, busy, message, t, locale };
 }
 
 export function BuyButton({

@@ -7,6 +7,8 @@ const statusTone: Record<OrderDto["status"], string> = {
   failed: "bg-red-50 text-red-800",
   expired: "bg-slate-100 text-slate-600",
   refunded: "bg-slate-100 text-slate-700",
+  disputed: "bg-red-50 text-red-800",
+  needs_review: "bg-amber-50 text-amber-800",
 };
 
 /** The user's orders: a table on wide screens, stacked cards on a phone. */

@@ -1,11 +1,8 @@
-import type { AspectRatio } from "@/data/tasks";
-
-/** What a text-to-video provider is asked to make. */
-export interface TextToVideoOptions {
-  prompt: string;
-  seconds: number;
-  aspectRatio: AspectRatio;
-}
+/**
+ * The provider interface every task type's providers implement, generic over the
+ * type's input. A provider knows nothing about tasks, credits or the database: it
+ * starts a job, reports its state and (optionally) verifies webhooks and cancels.
+ */
 
 /**
  * A provider job's state, mapped onto the task lifecycle.
@@ -37,17 +34,20 @@ export interface WebhookRequest {
 }
 
 /**
- * The one interface every video provider implements. Adding a provider is one
- * file under providers/ plus one line in the registry in ../video.ts.
+ * The one interface every provider implements, for a task type whose (validated)
+ * input is `Input`. Adding a provider to a type is one file plus one entry in the
+ * type's `providers` (src/services/tasks/types/<type>/index.ts).
  */
-export interface VideoProvider {
+export interface TaskProvider<Input = unknown> {
   readonly name: string;
-  /** Starts a job and returns at once (never waits for the video). */
-  submit(options: TextToVideoOptions, context: SubmitContext): Promise<{ jobId: string; status: ProviderJobStatus }>;
+  /** Starts a job and returns at once (never waits for the output). */
+  submit(input: Input, context: SubmitContext): Promise<{ jobId: string; status: ProviderJobStatus }>;
   /** The job's current state. */
   fetchStatus(jobId: string): Promise<ProviderJobStatus>;
   /** Verifies and parses a webhook delivery; throws a 400/401 AppError when it is not authentic. Absent = no webhooks. */
   parseWebhook?(request: WebhookRequest): Promise<ProviderWebhookEvent>;
+  /** Asks the provider to stop the job. Absent = the provider cannot cancel. */
+  cancel?(jobId: string): Promise<void>;
 }
 
 /** A provider call failed (network, non-2xx, unexpected shape). The message is safe to show. */

@@ -1,16 +1,30 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CreditsPurchase } from "@/components/billing/credits-purchase";
+import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
+import { SubscriptionSection } from "@/components/billing/subscription-section";
 import { Link } from "@/i18n/navigation";
 import { requirePageUser } from "@/lib/page-auth";
 import { pageFromSearchParam } from "@/lib/pagination";
 import { getUserCredits, listCredits } from "@/services/credits";
+import { taskTypeByTransType } from "@/services/tasks/registry";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ page?: string | string[] }> };
 
-const KNOWN_TYPES = new Set(["new_user", "order_pay", "system_add", "task_text_to_video", "refund", "expire", "order_refund", "system_deduct"]);
+const KNOWN_TYPES = new Set([
+  "new_user",
+  "order_pay",
+  "system_add",
+  "refund",
+  "expire",
+  "order_refund",
+  "dispute",
+  "dispute_reversal",
+  "subscription_grant",
+  "system_deduct",
+]);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
@@ -22,17 +36,25 @@ export default async function CreditsPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const user = await requirePageUser(locale, "/credits");
   const page = pageFromSearchParam((await searchParams).page);
-  const [t, format, credits, history] = await Promise.all([
+  const [t, typeT, format, credits, history] = await Promise.all([
     getTranslations("credits"),
+    getTranslations("taskTypes"),
     getFormatter(),
     getUserCredits(user.uuid),
     listCredits(user.uuid, { page, pageSize: 20 }),
   ]);
+  // A task type's debits carry its own label (its definition's labels.<locale>.ledger).
+  const ledgerLabel = (transType: string) => {
+    const taskType = taskTypeByTransType(transType);
+    if (taskType) return typeT(`${taskType.type}.ledger`);
+    return t(`types.${KNOWN_TYPES.has(transType) ? transType : "other"}`);
+  };
   const date = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
 
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <LowBalanceBanner balance={credits.balance} />
       <div className="mt-6 rounded-xl border border-slate-200 p-6">
         <p className="text-sm text-slate-600">{t("balance")}</p>
         <p className="mt-1 text-4xl font-bold" data-testid="credits-balance" data-balance={credits.balance}>
@@ -44,6 +66,8 @@ export default async function CreditsPage({ params, searchParams }: Props) {
             : t("noExpiry")}
         </p>
       </div>
+
+      <SubscriptionSection userUuid={user.uuid} />
 
       <CreditsPurchase />
 
@@ -67,7 +91,7 @@ export default async function CreditsPage({ params, searchParams }: Props) {
                 <tr key={row.transNo} className="grid grid-cols-2 gap-x-4 border-b border-slate-100 py-3 sm:table-row sm:py-0">
                   <td className="order-3 text-slate-500 sm:py-2 sm:pr-4 sm:text-slate-900">{date(row.createdAt)}</td>
                   <td className="order-1 font-medium sm:py-2 sm:pr-4 sm:font-normal">
-                    {t(`types.${KNOWN_TYPES.has(row.transType) ? row.transType : "other"}`)}
+                    {ledgerLabel(row.transType)}
                   </td>
                   <td className={`order-2 text-right font-semibold sm:py-2 sm:pr-4 ${row.credits > 0 ? "text-green-700" : "text-slate-900"}`}>
                     {row.credits > 0 ? `+${row.credits}` : row.credits}

@@ -3,6 +3,7 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
+import { taskTypes } from "@/services/tasks/registry";
 import { getCurrentUser } from "@/lib/current-user";
 import { AppError } from "@/lib/errors";
 import { confirmCheckoutSession, type ConfirmedCheckout } from "@/services/payments";
@@ -110,7 +111,7 @@ export default async function SuccessPage({
       <h1 className="mb-6 text-3xl font-bold tracking-tight">{t("title")}</h1>
       {body}
       <div className="mt-8 flex flex-wrap gap-3">
-        <Link href="/tasks/text-to-video" className={buttonClass("primary")}>
+        <Link href={`/tasks/${taskTypes()[0].slug}`} className={buttonClass("primary")}>
           {t("generate")}
         </Link>
         <Link href="/credits" className={buttonClass("secondary")}>

@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
 import { buttonClass } from "@/components/ui/button";
-import { ASPECT_RATIOS } from "@/data/tasks";
 import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
 import { pageFromSearchParam } from "@/lib/pagination";
-import { isFinished, listTasks, toTaskDto, type TaskDto } from "@/services/tasks";
+import { getUserCredits } from "@/services/credits";
+import { isFinished, listTasks, taskTypes, toTaskDto, type TaskDto } from "@/services/tasks";
+import { TaskOutput } from "@/components/tasks/task-output";
 import { SignUpPrompt } from "./sign-up-prompt";
-import { TaskStatusBadge } from "./task-status";
+import { TaskStatusBadge } from "@/components/tasks/task-status";
 
 export const dynamic = "force-dynamic";
 const PAGE_SIZE = 10;
@@ -40,6 +42,9 @@ export default async function TasksPage({
   const page = pageFromSearchParam((await searchParams).page);
   const { items, hasMore } = await listTasks(user.uuid, { page, pageSize: PAGE_SIZE });
   const format = await getFormatter();
+  const typeT = await getTranslations("taskTypes");
+  const known = new Map(taskTypes().map((d) => [d.type, d]));
+  const { balance } = await getUserCredits(user.uuid);
 
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">
@@ -48,10 +53,15 @@ export default async function TasksPage({
           <h1 className="text-3xl font-bold tracking-tight">{t("list.title")}</h1>
           <p className="mt-2 text-slate-600">{t("list.subtitle")}</p>
         </div>
-        <Link href="/tasks/text-to-video" className={buttonClass("primary")}>
-          {t("list.create")}
-        </Link>
+        <div className="flex flex-wrap gap-2">
+          {taskTypes().map((d, i) => (
+            <Link key={d.type} href={`/tasks/${d.slug}`} className={buttonClass(i === 0 ? "primary" : "secondary")}>
+              {typeT(`${d.type}.name`)}
+            </Link>
+          ))}
+        </div>
       </div>
+      <LowBalanceBanner balance={balance} />
 
       {items.length === 0 ? (
         <p className="mt-10 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500" data-testid="tasks-list" data-count={0}>
@@ -61,8 +71,8 @@ export default async function TasksPage({
         <ul className="mt-8 grid gap-4 sm:grid-cols-2" data-testid="tasks-list" data-count={items.length}>
           {items.map((row) => {
             const task = toTaskDto(row);
-            const input = (task.userInput ?? {}) as { prompt?: string; seconds?: number; aspectRatio?: string };
-            const aspect = ASPECT_RATIOS.find((a) => a === input.aspectRatio);
+            const input = (task.userInput ?? {}) as Record<string, string | number> & { prompt?: string };
+            const type = known.get(task.type);
             return (
               <li key={task.uuid} className="flex flex-col gap-3 rounded-xl border border-slate-200 p-4" data-task={task.uuid} data-status={task.status}>
                 <div className="flex items-center justify-between gap-2">
@@ -73,11 +83,19 @@ export default async function TasksPage({
                 </div>
                 <p className="line-clamp-3 text-sm">{input.prompt}</p>
                 <p className="text-xs text-slate-500">
-                  {aspect && input.seconds ? `${t("list.details", { seconds: input.seconds, aspect: t(`t2v.aspects.${aspect}`) })} · ` : ""}
+                  {type && (
+                    <>
+                      <Link href={{ pathname: `/tasks/${type.slug}`, query: { task: task.uuid } }} className="font-medium text-brand-700 hover:underline">
+                        {typeT(`${type.type}.name`)}
+                      </Link>
+                      {" · "}
+                    </>
+                  )}
+                  {type?.labels.en.details ? `${typeT(`${type.type}.details`, input)} · ` : ""}
                   <span className={task.status === "failed" ? "line-through" : undefined}>{t("list.cost", { credits: task.creditsUsed })}</span>
                   {task.status === "failed" ? ` (${t("list.refunded")})` : ""}
                 </p>
-                <TaskOutcome task={task} />
+                <TaskOutcome task={task} slug={type?.slug} />
               </li>
             );
           })}
@@ -107,15 +125,13 @@ export default async function TasksPage({
   );
 }
 
-async function TaskOutcome({ task }: { task: TaskDto }) {
+async function TaskOutcome({ task, slug }: { task: TaskDto; slug?: string }) {
   const t = await getTranslations("tasks");
-  if (task.status === "succeeded" && task.outputUrl) {
-    return <video src={task.outputUrl} controls playsInline preload="metadata" className="max-h-80 w-full rounded-lg bg-black object-contain" />;
-  }
+  if (task.status === "succeeded" && task.outputUrl) return <TaskOutput task={task} />;
   if (task.status === "failed") return <p className="text-sm text-red-700">{task.errorMessage}</p>;
-  if (!isFinished(task)) {
+  if (!isFinished(task) && slug) {
     return (
-      <Link href={{ pathname: "/tasks/text-to-video", query: { task: task.uuid } }} className="text-sm font-medium text-brand-700 underline">
+      <Link href={{ pathname: `/tasks/${slug}`, query: { task: task.uuid } }} className="text-sm font-medium text-brand-700 underline">
         {t("list.view")}
       </Link>
     );

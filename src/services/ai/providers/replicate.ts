@@ -1,12 +1,6 @@
 import { BadRequestError, UnauthorizedError } from "@/lib/errors";
 import { verifyStandardWebhook } from "../standard-webhooks";
-import {
-  ProviderError,
-  clampProgress,
-  type ProviderJobStatus,
-  type TextToVideoOptions,
-  type VideoProvider,
-} from "../types";
+import { ProviderError, clampProgress, type ProviderJobStatus, type TaskProvider } from "../types";
 
 /**
  * Replicate's predictions HTTP API (https://replicate.com/docs/reference/http):
@@ -15,11 +9,16 @@ import {
  *   GET  {base}/v1/predictions/{id}
  * Webhooks are signed with Standard Webhooks headers (see ../standard-webhooks.ts).
  */
-export interface ReplicateConfig {
+export interface ReplicateConfig<Input> {
   apiBase: string;
   apiToken?: string;
   /** "owner/name" or "owner/name:version". */
   model: string;
+  /**
+   * The model's input for a task's input. Models name their inputs differently:
+   * each task type maps its own fields (see its folder under src/services/tasks/types/).
+   */
+  input: (input: Input) => Record<string, unknown>;
   /** Where Replicate should POST start/completed events; omitted = rely on polling. */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -34,16 +33,6 @@ export interface ReplicatePrediction {
   output?: unknown;
   error?: unknown;
   logs?: string | null;
-}
-
-const ASPECT: Record<TextToVideoOptions["aspectRatio"], string> = { landscape: "16:9", portrait: "9:16", square: "1:1" };
-
-/**
- * The model's input. Video models name their inputs differently; change this one
- * function when you point REPLICATE_MODEL at a model with other input names.
- */
-export function replicateInput(options: TextToVideoOptions): Record<string, unknown> {
-  return { prompt: options.prompt, duration: options.seconds, aspect_ratio: ASPECT[options.aspectRatio] };
 }
 
 /** The first URL in an output that may be a string, a list of strings, or an object of them. */
@@ -76,7 +65,7 @@ export function mapPrediction(p: ReplicatePrediction): ProviderJobStatus {
       return { state: "running", progress: Math.min(99, progressFromLogs(p.logs) ?? 10) };
     case "succeeded": {
       const outputUrl = firstUrl(p.output);
-      if (!outputUrl) return { state: "failed", progress: 0, error: "the provider returned no video", output: p };
+      if (!outputUrl) return { state: "failed", progress: 0, error: "the provider returned no output", output: p };
       return { state: "succeeded", progress: 100, outputUrl, output: { id: p.id, status: p.status, output: p.output } };
     }
     case "failed":
@@ -94,7 +83,7 @@ function isPrediction(value: unknown): value is ReplicatePrediction {
   return !!v && typeof v === "object" && typeof v.id === "string" && typeof v.status === "string";
 }
 
-export function createReplicateProvider(config: ReplicateConfig): VideoProvider {
+export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): TaskProvider<Input> {
   const doFetch = config.fetch ?? fetch;
   const base = config.apiBase.replace(/\/+$/, "");
 
@@ -133,7 +122,7 @@ export function createReplicateProvider(config: ReplicateConfig): VideoProvider 
     name: "replicate",
     async submit(options) {
       const [model, version] = config.model.split(":", 2);
-      const body: Record<string, unknown> = { input: replicateInput(options) };
+      const body: Record<string, unknown> = { input: config.input(options) };
       if (config.webhookUrl) {
         body.webhook = config.webhookUrl;
         body.webhook_events_filter = ["start", "completed"];
@@ -159,4 +148,9 @@ export function createReplicateProvider(config: ReplicateConfig): VideoProvider 
       return { jobId: prediction.id, status: mapPrediction(prediction) };
     },
   };
+}
+
+/** Where Replicate should send webhooks: only public HTTPS URLs work, so a local http:// run relies on polling. */
+export function replicateWebhookUrl(appUrl: string): string | undefined {
+  return appUrl.startsWith("https://") ? new URL("/api/webhooks/replicate", appUrl).toString() : undefined;
 }

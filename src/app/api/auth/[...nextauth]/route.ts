@@ -1,12 +1,20 @@
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { handlers } from "@/auth";
 import { route } from "@/lib/api";
+import { BODY_LIMITS, withBoundedBody } from "@/lib/body";
 import { runSignInAttempt } from "@/lib/sign-in-attempt";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handlers.GET;
+// Wrapped for the envelope on errors, the query check (a CR/LF callbackUrl is a 400, not
+// next-auth's 500) and the API headers; next-auth's own CSRF token guards its POSTs.
+export const GET = route((request) => handlers.GET(request as NextRequest), { allowCrossOrigin: true });
 
 // Credential sign-ins are rate-limited inside the Credentials provider's authorize (src/auth.config.ts);
-// a refused attempt answers with the 429 envelope and Retry-After.
-export const POST = route(async (request) => runSignInAttempt(() => handlers.POST(request as NextRequest)));
+// a refused attempt answers with the 429 envelope and Retry-After. next-auth reads the body
+// itself: it gets a copy read within BODY_LIMITS.authForm (413 beyond). Its POST endpoints
+// carry their own CSRF token, so the same-origin check is left to it.
+export const POST = route(async (original) => {
+  const request = await withBoundedBody(original, BODY_LIMITS.authForm, (url, init) => new NextRequest(url, init as never));
+  return runSignInAttempt(() => handlers.POST(request));
+}, { allowCrossOrigin: true });

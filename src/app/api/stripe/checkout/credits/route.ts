@@ -1,12 +1,14 @@
 import { getTranslations } from "next-intl/server";
 import { PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
-import { ok, parseJson, route } from "@/lib/api";
+import { parseJson, route } from "@/lib/api";
 import { requireUser } from "@/lib/current-user";
+import { okWithUrl } from "@/lib/redirect-envelope";
 import { checkoutRequestSchema, createCreditsCheckout } from "@/services/payments";
 
 export const dynamic = "force-dynamic";
 
-// { quantity } or { bundle } (+ optional locale) -> an order and a Stripe Checkout Session; answers its url.
+// { quantity } or { bundle } (+ optional locale) -> an order and a Stripe Checkout Session; answers its url
+// (in data and at the top level of the envelope).
 export const POST = route(async (request) => {
   const input = await parseJson(request, checkoutRequestSchema);
   const user = await requireUser();
@@ -21,5 +23,5 @@ export const POST = route(async (request) => {
       description: t("productDescription", { credits, days: PURCHASED_CREDITS_VALIDITY_DAYS }),
     }),
   });
-  return ok({ url: checkout.url, orderNo: checkout.orderNo, credits: checkout.credits, amount: checkout.amount, currency: checkout.currency });
+  return okWithUrl({ url: checkout.url, orderNo: checkout.orderNo, credits: checkout.credits, amount: checkout.amount, currency: checkout.currency });
 });

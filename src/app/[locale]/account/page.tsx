@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { AccountSettings } from "@/components/account/account-settings";
+import { requirePageUser } from "@/lib/page-auth";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { locale } = await params;
+  return { title: (await getTranslations({ locale, namespace: "account.meta" }))("title") };
+}
+
+export default async function AccountPage({ params }: Props) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  const user = await requirePageUser(locale, "/account");
+  const t = await getTranslations("account");
+  return (
+    <div className="mx-auto max-w-xl space-y-8 px-4 py-10">
+      <div>
+        <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
+        <p className="mt-2 text-sm text-slate-600">{t("email", { email: user.email })}</p>
+      </div>
+      <AccountSettings name={user.name ?? ""} afterSignOut={`/${locale}`} />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
+import { Link } from "@/i18n/navigation";
+import { RESET_TOKEN_TTL_MINUTES } from "@/services/password-reset";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ locale: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { locale } = await params;
+  return { title: (await getTranslations({ locale, namespace: "auth.forgot" }))("title") };
+}
+
+export default async function ForgotPasswordPage({ params }: Props) {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  const t = await getTranslations("auth.forgot");
+  return (
+    <div className="mx-auto max-w-md px-4 py-12">
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
+      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
+        <ForgotPasswordForm locale={locale} minutes={RESET_TOKEN_TTL_MINUTES} />
+        <Link href="/auth/signin" className="block text-center text-sm text-brand-700 underline">
+          {t("backToSignIn")}
+        </Link>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { getTranslations } from "next-intl/server";
+import { parseJson, route } from "@/lib/api";
+import { requireUser } from "@/lib/current-user";
+import { okWithUrl } from "@/lib/redirect-envelope";
+import { createSubscriptionCheckout, subscriptionCheckoutSchema } from "@/services/payments";
+
+export const dynamic = "force-dynamic";
+
+// { plan, interval: "month" | "year" } (+ optional locale) -> a subscription-mode Checkout Session;
+// 400 unknown plan/interval, 409 when the user already has a subscription. Answers its url.
+export const POST = route(async (request) => {
+  const input = await parseJson(request, subscriptionCheckoutSchema);
+  const user = await requireUser();
+  const t = await getTranslations({ locale: input.locale ?? "en", namespace: "billing.plans" });
+  const checkout = await createSubscriptionCheckout({
+    user,
+    request: input,
+    labels: (plan, interval) => ({ name: t("productName", { plan: t(`names.${plan.id}`), interval }) }),
+  });
+  return okWithUrl({ url: checkout.url, plan: checkout.plan, interval: checkout.interval });
+});

@@ -1,0 +1,33 @@
+import { after } from "next/server";
+import { ok, parseJson, route } from "@/lib/api";
+import { requireUser } from "@/lib/current-user";
+import { createTask, getTaskForUser, taskTypeBySlug, toTaskDto } from "@/services/tasks";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+// GET /api/tasks/<uuid>: the signed-in user's task, brought up to date.
+export const GET = route<Context>(async (_request, { params }) => {
+  const user = await requireUser();
+  const { id } = await params;
+  return ok({ task: toTaskDto(await getTaskForUser(id, user.uuid)) });
+});
+
+// POST /api/tasks/<type slug> (text-to-video, text-to-image, ...; unknown: 404): creates a task.
+// 201 with the new task; 200 with the first task when the Idempotency-Key was seen before
+// with the same body; 422 when it was used with a different one.
+export const POST = route<Context>(async (request, { params }) => {
+  const definition = taskTypeBySlug((await params).id);
+  const input = await parseJson(request, definition.input);
+  const user = await requireUser();
+  const { task, created } = await createTask(
+    definition,
+    { userUuid: user.uuid, input, idempotencyKey: request.headers.get("idempotency-key") },
+    { background: after },
+  );
+  return ok(
+    { task: toTaskDto(task) },
+    { status: created ? 201 : 200, headers: created ? undefined : { "Idempotent-Replayed": "true" } },
+  );
+});

@@ -1,0 +1,60 @@
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import { BadRequestError, UnauthorizedError } from "@/lib/errors";
+import { hashPassword, verifyPassword } from "@/lib/password";
+import { PASSWORD_MAX_LENGTH } from "@/lib/password-rules";
+import { forgetUserSessions } from "@/services/sessions";
+import { newPasswordRules, passwordSchema } from "@/services/users";
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string({ error: "must be a string" }).max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  newPassword: passwordSchema,
+});
+
+export const updateAccountInput = z.object({
+  name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters"),
+});
+
+/**
+ * Changes the password after checking the current one (accounts created through OAuth
+ * have none and set their first one with an empty currentPassword). Every session of the
+ * user ends; returns the new session version so the caller can keep the current session.
+ */
+export async function changePassword({
+  userUuid,
+  currentPassword,
+  newPassword,
+}: {
+  userUuid: string;
+  currentPassword: string;
+  newPassword: string;
+}): Promise<{ sessionVersion: number }> {
+  const [user] = await getDb().select().from(users).where(eq(users.id, userUuid));
+  if (!user) throw new UnauthorizedError();
+  if (user.passwordHash && !(await verifyPassword(currentPassword, user.passwordHash))) {
+    throw new BadRequestError("currentPassword: is not your current password", "currentPassword");
+  }
+  const parsed = z
+    .object({ email: z.string(), newPassword: z.string() })
+    .superRefine(newPasswordRules("newPassword"))
+    .safeParse({ email: user.email, newPassword });
+  if (!parsed.success) throw new BadRequestError(`newPassword: ${parsed.error.issues[0].message}`, "newPassword");
+  const [row] = await getDb()
+    .update(users)
+    .set({ passwordHash: await hashPassword(newPassword), sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, userUuid))
+    .returning({ sessionVersion: users.sessionVersion });
+  forgetUserSessions(userUuid);
+  return { sessionVersion: row.sessionVersion };
+}
+
+export async function updateAccount(userUuid: string, input: z.infer<typeof updateAccountInput>) {
+  const [row] = await getDb()
+    .update(users)
+    .set({ name: input.name || null, updatedAt: new Date() })
+    .where(eq(users.id, userUuid))
+    .returning({ name: users.name, email: users.email });
+  return row;
+}

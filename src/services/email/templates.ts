@@ -1,0 +1,26 @@
+import { createTranslator } from "next-intl";
+import { env } from "@/lib/env";
+import en from "../../../messages/en/email.json";
+import zh from "../../../messages/zh/email.json";
+
+// Plain-text mails, localized through the same catalogs as the pages (messages/<locale>/email.json).
+const CATALOGS = { en, zh } as const;
+export type MailLocale = keyof typeof CATALOGS;
+export type MailKind = "test" | "verifyEmail" | "passwordReset" | "magicLink";
+
+export function mailLocale(locale: string | null | undefined): MailLocale {
+  return locale === "zh" ? "zh" : "en";
+}
+
+/** Subject and body of a mail; `values` fills the template ({link}, {hours}, {minutes}). */
+export function renderMail(
+  kind: MailKind,
+  locale: string | null | undefined,
+  values: { link: string } & Record<string, string | number>,
+): { subject: string; text: string } {
+  const l = mailLocale(locale);
+  const t = createTranslator({ locale: l, messages: CATALOGS[l] });
+  const subject = t(`${kind}.subject`);
+  const body = t(`${kind}.body`, values);
+  return { subject, text: `${body}\n\n${t("footer", { appUrl: env().APP_URL })}\n` };
+}

@@ -1,0 +1,48 @@
+/**
+ * Operator alerts (orders needing review, disputes, provider failure spikes).
+ * ALERT_WEBHOOK_URL set: POSTed as Slack-compatible JSON `{ text }` (Slack, Mattermost,
+ * Discord's /slack endpoint, ...). Unset, or the post fails: written to the server log.
+ * Never throws: an alert must not fail the payment or task flow that raised it.
+ */
+import { env } from "@/lib/env";
+
+export type AlertKind = "order_needs_review" | "dispute_opened" | "dispute_closed" | "provider_failures" | "reconciliation";
+
+export interface Alert {
+  kind: AlertKind;
+  /** One line for humans. */
+  message: string;
+  /** Ids an operator needs (order, Stripe objects, user). */
+  details?: Record<string, string | number | null | undefined>;
+}
+
+const ALERT_TIMEOUT_MS = 5_000;
+
+/** The Slack-compatible body: a text line plus the details as a code block. */
+export function alertPayload(alert: Alert): { text: string } {
+  const details = Object.entries(alert.details ?? {})
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n");
+  return { text: `[${alert.kind}] ${alert.message}${details ? `\n\`\`\`\n${details}\n\`\`\`` : ""}` };
+}
+
+export async function sendAlert(alert: Alert): Promise<{ delivered: "webhook" | "log" }> {
+  const url = env().ALERT_WEBHOOK_URL;
+  if (url) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(alertPayload(alert)),
+        signal: AbortSignal.timeout(ALERT_TIMEOUT_MS),
+      });
+      if (res.ok) return { delivered: "webhook" };
+      console.error(`[alert] webhook answered ${res.status}; alert logged instead`);
+    } catch (error) {
+      console.error("[alert] webhook unreachable; alert logged instead", (error as Error).message);
+    }
+  }
+  console.warn(`[alert] ${alert.kind}: ${alert.message}`, alert.details ?? {});
+  return { delivered: "log" };
+}

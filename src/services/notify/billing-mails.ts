@@ -1,0 +1,85 @@
+/**
+ * Billing mails to users, localized (en, zh): a receipt after credits are granted for a
+ * payment, and a low-balance notice once per crossing of LOW_BALANCE_THRESHOLD.
+ */
+import { eq } from "drizzle-orm";
+import { createTranslator } from "next-intl";
+import { getDb, type Executor } from "@/db";
+import { userNotices, users } from "@/db/schema";
+import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
+import enBilling from "../../../messages/en/billing.json";
+import zhBilling from "../../../messages/zh/billing.json";
+import { getUserCredits } from "@/services/credits";
+import { sendMail } from "./mailer";
+
+const CATALOGS = { en: enBilling, zh: zhBilling } as const;
+
+async function recipient(userUuid: string, db: Executor) {
+  const [user] = await db.select({ email: users.email, locale: users.locale }).from(users).where(eq(users.id, userUuid));
+  if (!user) return null;
+  const locale = user.locale === "zh" ? "zh" : "en";
+  const t = createTranslator({ locale, messages: { billing: CATALOGS[locale] }, namespace: "billing.mail" });
+  return { email: user.email, locale, t };
+}
+
+const appUrl = () => (process.env.APP_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+
+export interface ReceiptInput {
+  userUuid: string;
+  credits: number;
+  /** Smallest currency unit. */
+  amount: number;
+  currency: string;
+  /** Our order number or Stripe's invoice id. */
+  reference: string;
+}
+
+/** A receipt for credits granted against a payment. Never throws into the payment flow. */
+export async function sendReceipt(input: ReceiptInput, db: Executor = getDb()): Promise<void> {
+  try {
+    const to = await recipient(input.userUuid, db);
+    if (!to) return;
+    const amount = new Intl.NumberFormat(to.locale, { style: "currency", currency: input.currency.toUpperCase() }).format(input.amount / 100);
+    await sendMail({
+      kind: "receipt",
+      to: to.email,
+      subject: to.t("receiptSubject", { credits: input.credits }),
+      text: to.t("receiptText", { credits: input.credits, amount, reference: input.reference, url: `${appUrl()}/${to.locale}/orders` }),
+    });
+  } catch (error) {
+    console.error("[mail] receipt failed", (error as Error).message);
+  }
+}
+
+/**
+ * Once per crossing: when the balance is below LOW_BALANCE_THRESHOLD and no notice is
+ * armed, one notice is sent (the `user_notices` row is the guard, so concurrent callers
+ * send one); when the balance is back at or above it, the guard is removed (re-armed).
+ */
+export async function checkLowBalance(userUuid: string, db: Executor = getDb()): Promise<{ balance: number; notified: boolean }> {
+  const { balance } = await getUserCredits(userUuid, db);
+  if (balance >= LOW_BALANCE_THRESHOLD) {
+    await db.delete(userNotices).where(eq(userNotices.userUuid, userUuid));
+    return { balance, notified: false };
+  }
+  const claimed = await db
+    .insert(userNotices)
+    .values({ userUuid, kind: "low_balance" })
+    .onConflictDoNothing()
+    .returning({ userUuid: userNotices.userUuid });
+  if (claimed.length === 0) return { balance, notified: false };
+  try {
+    const to = await recipient(userUuid, db);
+    if (to) {
+      await sendMail({
+        kind: "low_balance",
+        to: to.email,
+        subject: to.t("lowBalanceSubject"),
+        text: to.t("lowBalanceText", { balance, url: `${appUrl()}/${to.locale}/credits` }),
+      });
+    }
+  } catch (error) {
+    console.error("[mail] low-balance notice failed", (error as Error).message);
+  }
+  return { balance, notified: true };
+}

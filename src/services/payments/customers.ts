@@ -1,0 +1,39 @@
+/**
+ * One Stripe customer per user (`stripe_customers`): created on first need with an
+ * idempotency key derived from the user (concurrent callers get the same customer),
+ * then reused by every checkout and the billing portal.
+ */
+import { eq } from "drizzle-orm";
+import { getDb, type Executor } from "@/db";
+import { stripeCustomers } from "@/db/schema";
+import { Stripe, getStripe } from "@/lib/stripe";
+import { PaymentProviderError } from "./checkout";
+
+export async function findStripeCustomer(userUuid: string, db: Executor = getDb()): Promise<string | null> {
+  const [row] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.userUuid, userUuid));
+  return row?.customerId ?? null;
+}
+
+/** The user's Stripe customer, created once (idempotency key per user: concurrent callers get the same one). */
+export async function ensureStripeCustomer(user: { uuid: string; email: string }, db: Executor = getDb()): Promise<string> {
+  const existing = await findStripeCustomer(user.uuid, db);
+  if (existing) return existing;
+  let customer: Stripe.Customer;
+  try {
+    customer = await getStripe().customers.create(
+      { email: user.email, metadata: { user_uuid: user.uuid } },
+      { idempotencyKey: `customer:${user.uuid}` },
+    );
+  } catch (error) {
+    console.error("[payments] creating the Stripe customer failed", { user: user.uuid, error: (error as Error).message });
+    throw new PaymentProviderError();
+  }
+  await db.insert(stripeCustomers).values({ userUuid: user.uuid, customerId: customer.id }).onConflictDoNothing();
+  return (await findStripeCustomer(user.uuid, db)) ?? customer.id;
+}
+
+export async function userOfCustomer(customerId: string | null, db: Executor): Promise<string | null> {
+  if (!customerId) return null;
+  const [row] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.customerId, customerId));
+  return row?.userUuid ?? null;
+}

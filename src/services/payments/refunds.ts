@@ -1,0 +1,212 @@
+/**
+ * Refunds and disputes of credit orders, in proportion to the money that went back.
+ *
+ * - A refund (`charge.refunded`, partial or full) takes back
+ *   floor(order credits x amount refunded so far / amount paid) credits of the order's
+ *   grant in all, limited to what is unspent. Stripe reports the cumulative
+ *   `amount_refunded`, so replays, concurrent deliveries and out-of-order events
+ *   settle on the same total: each movement is keyed by the charge and that
+ *   cumulative amount (`order_refund:<charge>:<amount_refunded>`), and only the part
+ *   not yet taken is taken. Several partial refunds add up; never more than granted.
+ * - A dispute (`charge.dispute.created`) takes back what is left of the grant
+ *   (`dispute:<dispute id>`) and marks the order `disputed`; a dispute closed `won`
+ *   (or an inquiry closed, `warning_closed`) gives exactly that back
+ *   (`dispute_reversal:<dispute id>`) and the order is `paid` again. A lost dispute
+ *   keeps the credits taken.
+ * Every movement carries the Stripe object ids in its ledger metadata.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { getDb, type Executor, type Tx } from "@/db";
+import { orders, type Order } from "@/db/schema";
+import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits, type LedgerMetadata } from "@/services/credits";
+import { sendAlert } from "@/services/notify/alerts";
+import { orderGrantKey } from "./fulfilment";
+
+/** An order that was paid has a grant to take from. */
+const GRANTED: Order["status"][] = ["paid", "refunded", "disputed"];
+
+async function lockOrder(tx: Tx, by: { paymentIntentId?: string | null; orderNo?: string | null }): Promise<Order | null> {
+  if (by.paymentIntentId) {
+    const [order] = await tx.select().from(orders).where(eq(orders.stripePaymentIntentId, by.paymentIntentId)).limit(1).for("update");
+    if (order) return order;
+  }
+  if (by.orderNo) {
+    const [order] = await tx.select().from(orders).where(eq(orders.orderNo, by.orderNo)).for("update");
+    if (order) return order;
+  }
+  return null;
+}
+
+const compact = (m: Record<string, string | null | undefined>): LedgerMetadata =>
+  Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+
+// ---------------------------------------------------------------------------
+// Refunds
+// ---------------------------------------------------------------------------
+
+export interface RefundInput {
+  chargeId: string;
+  paymentIntentId: string | null;
+  /** From the charge's metadata, when Stripe copied it there. */
+  orderNo?: string | null;
+  /** What the charge was for (charge.amount) and what is refunded of it so far (cumulative). */
+  amount: number;
+  amountRefunded: number;
+  /** The newest refund's id, when the charge carries its refunds (audit only). */
+  refundId?: string | null;
+}
+
+export interface RefundResult {
+  handled: boolean;
+  action: "refunded" | "partially_refunded" | "unchanged";
+  order: Order | null;
+  revokedCredits: number;
+}
+
+/** Credits a refund of `refunded` out of `paid` takes back of `credits`, in all. */
+export function creditsForRefund(credits: number, refunded: number, paid: number): number {
+  if (paid <= 0) return credits;
+  return Math.min(credits, Math.floor((credits * Math.min(refunded, paid)) / paid));
+}
+
+export async function refundOrder(input: RefundInput, db: Executor = getDb()): Promise<RefundResult> {
+  // A charge we know nothing about: acknowledged, nothing to do ("unchanged").
+  if (!input.paymentIntentId && !input.orderNo) return { handled: false, action: "unchanged", order: null, revokedCredits: 0 };
+  return db.transaction(async (tx) => {
+    const order = await lockOrder(tx, input);
+    if (!order) return { handled: false, action: "unchanged", order: null, revokedCredits: 0 };
+    const full = input.amountRefunded >= input.amount;
+    const amountRefunded = Math.max(order.amountRefunded, input.amountRefunded);
+    // A full refund seen before the payment event (order still `created`) also closes
+    // the order, so the late payment event finds nothing to grant.
+    const becomesRefunded = full && ["paid", "created", "disputed", "needs_review"].includes(order.status);
+    const [updated] = await tx
+      .update(orders)
+      .set({
+        amountRefunded,
+        updatedAt: sql`now()`,
+        ...(becomesRefunded ? { status: "refunded" as const, refundedAt: sql`now()` } : {}),
+      })
+      .where(eq(orders.orderNo, order.orderNo))
+      .returning();
+    let revoked = 0;
+    if (GRANTED.includes(order.status)) {
+      const result = await revokeGrantCredits(
+        {
+          grantTransNo: orderGrantKey(order.orderNo),
+          transType: TRANS_TYPES.orderRefund,
+          key: `${TRANS_TYPES.orderRefund}:${input.chargeId}:${input.amountRefunded}`,
+          total: creditsForRefund(order.credits, input.amountRefunded, input.amount),
+          reason: full ? "Stripe refund" : `Stripe partial refund (${input.amountRefunded} of ${input.amount})`,
+          metadata: compact({ charge: input.chargeId, payment_intent: input.paymentIntentId, refund: input.refundId, amount_refunded: String(input.amountRefunded) }),
+        },
+        tx,
+      );
+      revoked = result.revoked ? result.credits : 0;
+    }
+    const changed = becomesRefunded || amountRefunded !== order.amountRefunded || revoked > 0;
+    return {
+      handled: changed,
+      action: changed ? (full ? "refunded" : "partially_refunded") : "unchanged",
+      order: updated,
+      revokedCredits: revoked,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Disputes
+// ---------------------------------------------------------------------------
+
+export interface DisputeInput {
+  disputeId: string;
+  chargeId: string | null;
+  paymentIntentId: string | null;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+}
+
+export interface DisputeResult {
+  handled: boolean;
+  action: "disputed" | "dispute_won" | "dispute_lost" | "unchanged" | "unknown_order";
+  order: Order | null;
+  credits: number;
+}
+
+const disputeKey = (id: string) => `${TRANS_TYPES.dispute}:${id}`;
+const disputeMetadata = (d: DisputeInput) =>
+  compact({ dispute: d.disputeId, charge: d.chargeId, payment_intent: d.paymentIntentId, dispute_status: d.status, dispute_reason: d.reason });
+
+/** charge.dispute.created: the order becomes `disputed`, its unspent credits are taken back (once). */
+export async function openDispute(input: DisputeInput, db: Executor = getDb()): Promise<DisputeResult> {
+  const result = await db.transaction(async (tx): Promise<DisputeResult> => {
+    const order = await lockOrder(tx, { paymentIntentId: input.paymentIntentId });
+    if (!order) return { handled: false, action: "unknown_order", order: null, credits: 0 };
+    const [updated] = await tx
+      .update(orders)
+      .set({ status: "disputed", updatedAt: sql`now()` })
+      .where(and(eq(orders.orderNo, order.orderNo), inArray(orders.status, ["paid"])))
+      .returning();
+    const revoked = GRANTED.includes(order.status)
+      ? await revokeGrantCredits(
+          {
+            grantTransNo: orderGrantKey(order.orderNo),
+            transType: TRANS_TYPES.dispute,
+            key: disputeKey(input.disputeId),
+            reason: `Stripe dispute (${input.reason ?? "unknown reason"})`,
+            metadata: disputeMetadata(input),
+          },
+          tx,
+        )
+      : { revoked: false, credits: 0 };
+    const handled = !!updated || revoked.revoked;
+    return { handled, action: handled ? "disputed" : "unchanged", order: updated ?? order, credits: revoked.revoked ? revoked.credits : 0 };
+  });
+  if (result.handled && result.order) {
+    await sendAlert({
+      kind: "dispute_opened",
+      message: `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"}); ${result.credits} unspent credits taken back.`,
+      details: { order: result.order.orderNo, user: result.order.userUuid, dispute: input.disputeId, charge: input.chargeId, amount: `${input.amount} ${input.currency}` },
+    });
+  }
+  return result;
+}
+
+/** Dispute statuses that end in the merchant's favour: the credits come back. */
+const DISPUTE_WON = new Set(["won", "warning_closed"]);
+
+/** charge.dispute.closed: won -> credits restored (once), order `paid` again; lost -> stays `disputed`. */
+export async function closeDispute(input: DisputeInput, db: Executor = getDb()): Promise<DisputeResult> {
+  const won = DISPUTE_WON.has(input.status);
+  const result = await db.transaction(async (tx): Promise<DisputeResult> => {
+    const order = await lockOrder(tx, { paymentIntentId: input.paymentIntentId });
+    if (!order) return { handled: false, action: "unknown_order", order: null, credits: 0 };
+    if (!won) return { handled: false, action: "dispute_lost", order, credits: 0 };
+    const reversal = await reverseDisputeCredits(
+      {
+        disputeTransNo: disputeKey(input.disputeId),
+        key: `${TRANS_TYPES.disputeReversal}:${input.disputeId}`,
+        reason: "Stripe dispute won",
+        metadata: disputeMetadata(input),
+      },
+      tx,
+    );
+    const [updated] = await tx
+      .update(orders)
+      .set({ status: "paid", updatedAt: sql`now()` })
+      .where(and(eq(orders.orderNo, order.orderNo), eq(orders.status, "disputed")))
+      .returning();
+    const handled = !!updated || reversal.reversed;
+    return { handled, action: handled ? "dispute_won" : "unchanged", order: updated ?? order, credits: reversal.reversed ? reversal.credits : 0 };
+  });
+  if (result.order && (result.handled || result.action === "dispute_lost")) {
+    await sendAlert({
+      kind: "dispute_closed",
+      message: `Dispute ${input.disputeId} on order ${result.order.orderNo} closed: ${input.status}${won ? `; ${result.credits} credits restored` : ""}.`,
+      details: { order: result.order.orderNo, dispute: input.disputeId, charge: input.chargeId },
+    });
+  }
+  return result;
+}

@@ -1,0 +1,394 @@
+/**
+ * Subscription plans that grant credits (src/data/plans.ts), Stripe customers and the
+ * billing portal.
+ *
+ * - One Stripe customer per user (`stripe_customers`), created on first need with an
+ *   idempotency key derived from the user, reused by every checkout and the portal.
+ * - `POST /api/stripe/checkout/subscription` opens Checkout in subscription mode; a
+ *   user with a live subscription gets 409 (changes go through the portal).
+ * - Credits come from `invoice.paid` (billing_reason subscription_create / subscription_cycle),
+ *   keyed by the invoice id (`invoice:<id>`), so replays grant nothing. A month's
+ *   grant expires at the month's end + PLAN_CREDITS_GRACE_DAYS unless the plan rolls
+ *   over. Yearly plans are billed yearly but granted monthly: month 0 at invoice.paid,
+ *   months 1..11 by `grantDueSubscriptionCredits` (sweeper / cron), keyed
+ *   `invoice:<id>:month:<n>`.
+ * - `customer.subscription.created/updated/deleted` keep `subscriptions` in step.
+ * - Burn-down: plan credits expire before purchased ones (365 days), so spends use them
+ *   first with the ledger's existing expiry order; no grant priority was needed.
+ */
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb, rowsOf, type Executor } from "@/db";
+import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
+import { CREDIT_CURRENCY } from "@/data/credits";
+import {
+  PLAN_CREDITS_GRACE_DAYS,
+  PLAN_INTERVALS,
+  ROLLOVER_CREDITS_VALIDITY_DAYS,
+  SUBSCRIPTION_PLANS,
+  addMonths,
+  findPlan,
+  type PlanInterval,
+  type SubscriptionPlan,
+} from "@/data/plans";
+import { parseInput } from "@/lib/api";
+import { env } from "@/lib/env";
+import { BadRequestError, ConflictError } from "@/lib/errors";
+import { Stripe, getStripe } from "@/lib/stripe";
+import { grantCredits } from "@/services/credits";
+import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
+import { hitRateLimit } from "@/services/rate-limit";
+import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
+import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
+import { idOf } from "./fulfilment";
+
+export const SUBSCRIPTION_GRANT_TYPE = "subscription_grant";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------------------
+// Prices
+// ---------------------------------------------------------------------------
+
+/** Configured Stripe Price ids (STRIPE_PLAN_PRICES), by `plan:interval`. */
+export function planPriceIds(raw = env().STRIPE_PLAN_PRICES): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const part of (raw ?? "").split(",")) {
+    const m = /^\s*([a-z0-9_-]+:(?:month|year))=([A-Za-z0-9_]+)\s*$/.exec(part);
+    if (m) map.set(m[1], m[2]);
+  }
+  return map;
+}
+
+/** The plan a Stripe Price id belongs to (subscriptions changed in the portal carry no metadata of ours). */
+function planOfPrice(priceId: string | null | undefined): { plan: SubscriptionPlan; interval: PlanInterval } | null {
+  if (!priceId) return null;
+  for (const [key, id] of planPriceIds()) {
+    if (id !== priceId) continue;
+    const [planId, interval] = key.split(":");
+    const plan = findPlan(planId);
+    if (plan) return { plan, interval: interval as PlanInterval };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Checkout and portal
+// ---------------------------------------------------------------------------
+
+export const subscriptionCheckoutSchema = z.strictObject(
+  {
+    plan: z
+      .string({ error: "must be a plan id" })
+      .max(64, { error: "unknown plan" })
+      .refine((id) => findPlan(id) !== undefined, { error: `unknown plan (${SUBSCRIPTION_PLANS.map((p) => p.id).join(", ")})` }),
+    interval: z.enum(PLAN_INTERVALS, { error: `must be one of ${PLAN_INTERVALS.join(", ")}` }),
+    locale: z.enum(CHECKOUT_LOCALES, { error: `must be one of ${CHECKOUT_LOCALES.join(", ")}` }).optional(),
+  },
+  { error: "unknown field" },
+);
+export type SubscriptionCheckoutRequest = z.infer<typeof subscriptionCheckoutSchema>;
+
+export async function liveSubscription(userUuid: string, db: Executor = getDb()): Promise<Subscription | null> {
+  const [row] = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userUuid, userUuid), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
+    .orderBy(sql`${subscriptions.updatedAt} DESC`)
+    .limit(1);
+  return row ?? null;
+}
+
+export async function createSubscriptionCheckout(
+  input: { user: { uuid: string; email: string }; request: unknown; labels?: (plan: SubscriptionPlan, interval: PlanInterval) => { name: string } },
+  db: Executor = getDb(),
+): Promise<{ url: string; sessionId: string; plan: string; interval: PlanInterval }> {
+  const request = parseInput(subscriptionCheckoutSchema, input.request);
+  const plan = findPlan(request.plan)!;
+  const stripe = getStripe();
+  if (await liveSubscription(input.user.uuid, db)) {
+    throw new ConflictError("you already have a subscription: change or cancel it in the billing portal");
+  }
+  await hitRateLimit(`checkout:${input.user.uuid}`, CHECKOUT_RATE_LIMIT.perUser, CHECKOUT_RATE_LIMIT.windowSeconds, db);
+  const locale: CheckoutLocale = request.locale ?? "en";
+  const customer = await ensureStripeCustomer(input.user, db);
+  const priceId = planPriceIds().get(`${plan.id}:${request.interval}`);
+  const name = input.labels?.(plan, request.interval).name ?? `${plan.id} plan (${request.interval}ly)`;
+  const appUrl = env().APP_URL.replace(/\/+$/, "");
+  const metadata = { user_uuid: input.user.uuid, plan: plan.id, interval: request.interval };
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer,
+      line_items: [
+        priceId
+          ? { price: priceId, quantity: 1 }
+          : {
+              quantity: 1,
+              price_data: {
+                currency: CREDIT_CURRENCY,
+                unit_amount: plan.priceCents[request.interval],
+                recurring: { interval: request.interval },
+                product_data: { name },
+              },
+            },
+      ],
+      metadata: { ...metadata, kind: "subscription" },
+      subscription_data: { metadata },
+      client_reference_id: input.user.uuid,
+      locale,
+      success_url: `${appUrl}/${locale}/credits?subscribed=1`,
+      cancel_url: `${appUrl}/${locale}/credits`,
+    });
+    if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+  } catch (error) {
+    console.error("[payments] creating the subscription Checkout Session failed", { user: input.user.uuid, error: (error as Error).message });
+    throw new PaymentProviderError();
+  }
+  return { url: session.url, sessionId: session.id, plan: plan.id, interval: request.interval };
+}
+
+/** A Billing Portal session for the user's Stripe customer; 400 when there is none yet. */
+export async function createPortalSession(input: { userUuid: string; locale?: string }, db: Executor = getDb()): Promise<{ url: string }> {
+  const stripe = getStripe();
+  const customer = await findStripeCustomer(input.userUuid, db);
+  if (!customer) throw new BadRequestError("customer: no billing account yet, subscribe or buy credits first", "customer");
+  const locale = CHECKOUT_LOCALES.find((l) => l === input.locale) ?? "en";
+  try {
+    const session = await stripe.billingPortal.sessions.create({ customer, return_url: `${env().APP_URL.replace(/\/+$/, "")}/${locale}/credits` });
+    return { url: session.url };
+  } catch (error) {
+    console.error("[payments] creating the billing portal session failed", { customer, error: (error as Error).message });
+    throw new PaymentProviderError("could not open the billing portal, try again shortly");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Events: subscriptions and invoices
+// ---------------------------------------------------------------------------
+
+export interface SubscriptionOutcome {
+  handled: boolean;
+  action: string;
+}
+
+const toDate = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
+
+/** Unknown customers and plans are acknowledged and logged (once per object id per process). */
+const loggedUnknown = new Set<string>();
+function ignoreUnknown(kind: string, id: string, details: Record<string, unknown>): SubscriptionOutcome {
+  if (!loggedUnknown.has(id)) {
+    loggedUnknown.add(id);
+    if (loggedUnknown.size > 10_000) loggedUnknown.clear();
+    console.warn(`[payments] ${kind} for an unknown customer or plan: ignored`, { id, ...details });
+  }
+  return { handled: false, action: `unknown_${kind}` };
+}
+
+/** customer.subscription.created / updated / deleted: the row follows Stripe. */
+export async function syncSubscription(sub: Stripe.Subscription, deleted: boolean, db: Executor = getDb()): Promise<SubscriptionOutcome> {
+  const customerId = idOf(sub.customer);
+  const userUuid = (await userOfCustomer(customerId, db)) ?? null;
+  const item = sub.items?.data?.[0];
+  const resolved = findPlan(sub.metadata?.plan)
+    ? { plan: findPlan(sub.metadata.plan)!, interval: (sub.metadata.interval === "year" ? "year" : "month") as PlanInterval }
+    : planOfPrice(item?.price?.id);
+  if (!userUuid || !customerId || !resolved) return ignoreUnknown("subscription", sub.id, { customer: customerId });
+  const values = {
+    userUuid,
+    customerId,
+    plan: resolved.plan.id,
+    interval: item?.price?.recurring?.interval === "year" ? ("year" as const) : item?.price?.recurring?.interval === "month" ? ("month" as const) : resolved.interval,
+    status: deleted ? "canceled" : sub.status,
+    currentPeriodStart: toDate(item?.current_period_start),
+    currentPeriodEnd: toDate(item?.current_period_end),
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    canceledAt: toDate(sub.canceled_at) ?? (deleted ? new Date() : null),
+  };
+  await db
+    .insert(subscriptions)
+    .values({ id: sub.id, ...values })
+    .onConflictDoUpdate({ target: subscriptions.id, set: { ...values, updatedAt: sql`now()` } });
+  return { handled: true, action: deleted ? "subscription_deleted" : "subscription_synced" };
+}
+
+/** When the `month`-th month (0-based) of a period's credits expires, or null when they roll over. */
+function monthExpiry(plan: SubscriptionPlan, periodStart: Date, periodEnd: Date, month: number): Date | null {
+  if (plan.unused === "rollover") return null;
+  const end = new Date(Math.min(addMonths(periodStart, month + 1).getTime(), periodEnd.getTime()));
+  return new Date(end.getTime() + PLAN_CREDITS_GRACE_DAYS * DAY_MS);
+}
+
+async function grantMonth(
+  tx: Executor,
+  sub: Pick<Subscription, "id" | "userUuid" | "plan" | "interval">,
+  invoice: { id: string; periodStart: Date; periodEnd: Date; trial: boolean },
+  month: number,
+): Promise<boolean> {
+  const plan = findPlan(sub.plan);
+  if (!plan) return false;
+  const expiresAt = monthExpiry(plan, invoice.periodStart, invoice.periodEnd, month);
+  if (expiresAt && expiresAt.getTime() <= Date.now()) return false; // that month is long over
+  const credits = month === 0 && invoice.trial && plan.trialCredits ? plan.trialCredits : plan.creditsPerMonth;
+  const { granted } = await grantCredits(
+    {
+      userUuid: sub.userUuid,
+      credits,
+      transType: SUBSCRIPTION_GRANT_TYPE,
+      ...(expiresAt ? { expiresAt } : { validityDays: ROLLOVER_CREDITS_VALIDITY_DAYS }),
+      reason: `${plan.id} plan (${sub.interval}ly)${month > 0 ? `, month ${month + 1}` : ""}${invoice.trial ? ", trial" : ""}`,
+      key: month === 0 ? `invoice:${invoice.id}` : `invoice:${invoice.id}:month:${month}`,
+      metadata: { invoice: invoice.id, subscription: sub.id, plan: plan.id, interval: sub.interval, month: String(month) },
+    },
+    tx,
+  );
+  return granted;
+}
+
+const GRANTING_REASONS = new Set(["subscription_create", "subscription_cycle"]);
+
+/** invoice.paid: the period's first month of credits, once per invoice. */
+export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = getDb()): Promise<SubscriptionOutcome> {
+  const details = invoice.parent?.subscription_details;
+  if (!details) return { handled: false, action: "not_a_subscription_invoice" };
+  if (!GRANTING_REASONS.has(invoice.billing_reason ?? "")) return { handled: false, action: "no_grant_for_billing_reason" };
+  const subscriptionId = idOf(details.subscription as string | { id: string });
+  const customerId = idOf(invoice.customer as string | { id: string } | null);
+  const userUuid = await userOfCustomer(customerId, db);
+  const line = invoice.lines?.data?.[0];
+  const resolved = findPlan(details.metadata?.plan)
+    ? { plan: findPlan(details.metadata?.plan)!, interval: (details.metadata?.interval === "year" ? "year" : "month") as PlanInterval }
+    : planOfPrice(line?.pricing?.price_details?.price as string | undefined);
+  if (!userUuid || !customerId || !subscriptionId || !resolved || !line) {
+    return ignoreUnknown("invoice", invoice.id ?? "?", { customer: customerId, subscription: subscriptionId });
+  }
+  const periodStart = new Date(line.period.start * 1000);
+  const periodEnd = new Date(line.period.end * 1000);
+  const invoiceId = invoice.id!;
+  const outcome = await db.transaction(async (tx) => {
+    const values = {
+      userUuid,
+      customerId,
+      plan: resolved.plan.id,
+      interval: resolved.interval,
+      latestInvoiceId: invoiceId,
+      latestInvoicePeriodStart: periodStart,
+      latestInvoicePeriodEnd: periodEnd,
+      monthsGranted: 1,
+    };
+    // Insert or move to this invoice; a replay of an older invoice does not move the row back.
+    await tx
+      .insert(subscriptions)
+      .values({ id: subscriptionId, status: "active", currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, ...values })
+      .onConflictDoUpdate({
+        target: subscriptions.id,
+        set: { ...values, updatedAt: sql`now()` },
+        setWhere: sql`${subscriptions.latestInvoicePeriodStart} IS NULL OR ${subscriptions.latestInvoicePeriodStart} < ${periodStart.toISOString()}`,
+      });
+    const granted = await grantMonth(
+      tx,
+      { id: subscriptionId, userUuid, plan: resolved.plan.id, interval: resolved.interval },
+      { id: invoiceId, periodStart, periodEnd, trial: invoice.billing_reason === "subscription_create" && invoice.amount_paid === 0 },
+      0,
+    );
+    return { handled: granted, action: granted ? "subscription_credits_granted" : "already_granted" };
+  });
+  if (outcome.handled) {
+    const trial = invoice.billing_reason === "subscription_create" && invoice.amount_paid === 0 && resolved.plan.trialCredits;
+    const credits = trial ? resolved.plan.trialCredits! : resolved.plan.creditsPerMonth;
+    await sendReceipt({ userUuid, credits, amount: invoice.amount_paid, currency: invoice.currency, reference: invoiceId }, db);
+    await checkLowBalance(userUuid, db);
+  }
+  return outcome;
+}
+
+/**
+ * The billing part of the background round (src/services/task-sweeper.ts): monthly
+ * grants of yearly plans, and low-balance notices for users who spent recently.
+ */
+export async function runBillingRound(db: Executor = getDb()): Promise<{ grants: number; lowBalanceNotices: number }> {
+  const { grants } = await grantDueSubscriptionCredits({}, db);
+  // The users behind the most recent debits (a bounded backward scan of the primary key,
+  // not a scan of the whole ledger); a user missed here is checked at their next spend.
+  const spenders = await db.execute(sql`
+    SELECT DISTINCT user_uuid FROM (SELECT user_uuid, credits, created_at FROM credits ORDER BY id DESC LIMIT 5000) recent
+    WHERE credits < 0 AND created_at > now() - interval '10 minutes'`);
+  let lowBalanceNotices = 0;
+  for (const row of rowsOf<{ user_uuid: string }>(spenders)) {
+    if ((await checkLowBalance(row.user_uuid, db)).notified) lowBalanceNotices++;
+  }
+  return { grants, lowBalanceNotices };
+}
+
+/**
+ * Yearly plans: grants every month of the paid period that has begun (months 1..11),
+ * once each. Called by the background round (src/services/task-sweeper.ts) and the cron route.
+ */
+export async function grantDueSubscriptionCredits(options: { now?: Date } = {}, db: Executor = getDb()): Promise<{ grants: number }> {
+  const now = options.now ?? new Date();
+  const due = await db
+    .select()
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.interval, "year"),
+        lt(subscriptions.monthsGranted, 12),
+        inArray(subscriptions.status, ["active", "trialing"]),
+        lt(subscriptions.latestInvoicePeriodStart, now),
+      ),
+    )
+    .limit(500);
+  let grants = 0;
+  for (const sub of due) {
+    if (!sub.latestInvoiceId || !sub.latestInvoicePeriodStart || !sub.latestInvoicePeriodEnd) continue;
+    const invoice = { id: sub.latestInvoiceId, periodStart: sub.latestInvoicePeriodStart, periodEnd: sub.latestInvoicePeriodEnd, trial: false };
+    let month = Math.max(1, sub.monthsGranted);
+    for (; month < 12; month++) {
+      const begins = addMonths(invoice.periodStart, month);
+      if (begins > now || begins >= invoice.periodEnd) break;
+      if (await grantMonth(db, sub, invoice, month)) grants++;
+    }
+    await db
+      .update(subscriptions)
+      .set({ monthsGranted: sql`greatest(${subscriptions.monthsGranted}, ${month})` })
+      .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.latestInvoiceId, invoice.id)));
+  }
+  return { grants };
+}
+
+// ---------------------------------------------------------------------------
+// The credits page
+// ---------------------------------------------------------------------------
+
+export interface BillingSummary {
+  subscription: {
+    plan: string;
+    interval: PlanInterval;
+    status: string;
+    creditsPerMonth: number;
+    unused: "expire" | "rollover";
+    renewsAt: string | null;
+    cancelAtPeriodEnd: boolean;
+  } | null;
+  hasCustomer: boolean;
+}
+
+export async function getBillingSummary(userUuid: string, db: Executor = getDb()): Promise<BillingSummary> {
+  const sub = await liveSubscription(userUuid, db);
+  const plan = sub ? findPlan(sub.plan) : undefined;
+  return {
+    subscription:
+      sub && plan
+        ? {
+            plan: plan.id,
+            interval: sub.interval,
+            status: sub.status,
+            creditsPerMonth: plan.creditsPerMonth,
+            unused: plan.unused,
+            renewsAt: sub.currentPeriodEnd?.toISOString() ?? null,
+            cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+          }
+        : null,
+    hasCustomer: (await findStripeCustomer(userUuid, db)) !== null,
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * The task lifecycle, shared by every task type: submit to the type's provider,
+ * advance, finish, refund on failure, webhooks, the sweeper's scan.
+ * (docs/architecture.md "Tasks")
+ *
+ * Invariants this file keeps:
+ * 1. A task row and its debit commit together (one statement, ./create.ts) or not at all.
+ * 2. Every status change is a conditional UPDATE ... WHERE status IN (<expected>)
+ *    RETURNING: of two finishers racing (webhook, poll, sweeper), one applies it.
+ * 3. A failure (provider error, timeout) refunds in the same transaction as the
+ *    transition to `failed`, so credits come back exactly once.
+ * 4. The provider is called after commit; a request never waits for the output.
+ * 5. A task's provider is looked up in its own type's registry (tasks.type, tasks.provider).
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { getDb, rowsOf, type Executor } from "@/db";
+import { tasks, type Task } from "@/db/schema";
+import { env } from "@/lib/env";
+import { NotFoundError } from "@/lib/errors";
+import { refundCredits } from "@/services/credits";
+import type { ProviderJobStatus, ProviderWebhookEvent, TaskProvider, WebhookRequest } from "@/services/ai/types";
+import type { AnyTaskType } from "./define";
+import { getOwnedTask, getNewestTask, getTask, isFinished, UNFINISHED } from "./queries";
+import { taskTypeOf, taskTypes } from "./registry";
+
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 500) || "provider error";
+}
+
+/** The provider a stored task runs on: its type's provider of that name. */
+function providerOf(task: Task): TaskProvider<unknown> {
+  return taskTypeOf(task.type).providers.get(task.provider);
+}
+
+/** Hands a new (queued) task to its provider: queued -> running with the job id, or failed + refunded. */
+export async function submitTask(task: Task, definition: AnyTaskType, input: unknown, db: Executor): Promise<void> {
+  let result;
+  try {
+    result = await definition.providers.get(task.provider).submit(input, { taskUuid: task.uuid });
+  } catch (error) {
+    console.error(`[tasks] submit failed for ${task.uuid}`, errorText(error));
+    await failTask(task.uuid, `could not start the job: ${errorText(error)}`, db);
+    return;
+  }
+  // queued -> running with the job id and the first progress reading.
+  const progress = result.status.state === "running" ? Math.min(99, Math.max(0, result.status.progress)) : 0;
+  const started = await markStarted(db, { uuid: task.uuid, jobId: result.jobId, progress });
+  // Not queued any more: the sweeper timed it out meanwhile; leave it as it is.
+  if (started && result.status.state !== "running") await applyProviderStatus(task, result.status, db);
+}
+
+interface Start {
+  uuid: string;
+  jobId: string;
+  progress: number;
+  done: (started: boolean) => void;
+  fail: (error: unknown) => void;
+}
+
+/**
+ * How long the first start of a batch waits for others. Jobs run for seconds to
+ * minutes, so 10 ms on the way to `running` costs nothing a user can see, and under
+ * load it lets dozens of starts share one UPDATE.
+ */
+const START_LINGER_MS = 10;
+
+/** Starts waiting to be written, per database handle, and whether a write is pending or in flight. */
+const startQueues = new WeakMap<Executor, { pending: Start[]; writing: boolean }>();
+
+/**
+ * Records that a provider accepted a task's job: queued -> running with the job id.
+ * Group commit: starts that arrive within START_LINGER_MS of each other, or while a
+ * write is in flight, go out together in one UPDATE, so under load many tasks share
+ * a round trip and a commit. Resolves to false when the task was no longer queued
+ * (the sweeper timed it out meanwhile).
+ */
+function markStarted(db: Executor, start: Omit<Start, "done" | "fail">): Promise<boolean> {
+  let queue = startQueues.get(db);
+  if (!queue) startQueues.set(db, (queue = { pending: [], writing: false }));
+  const q = queue;
+  return new Promise<boolean>((done, fail) => {
+    q.pending.push({ ...start, done, fail });
+    if (!q.writing) {
+      q.writing = true;
+      setTimeout(() => void writeStarts(db, q), START_LINGER_MS);
+    }
+  });
+}
+
+async function writeStarts(db: Executor, queue: { pending: Start[]; writing: boolean }) {
+  while (queue.pending.length > 0) {
+    const batch = queue.pending.splice(0, 500);
+    try {
+      const rows = batch.map((s) => ({ uuid: s.uuid, job_id: s.jobId, progress: s.progress }));
+      const started = rowsOf<{ uuid: string }>(
+        await db.execute(sql`
+          UPDATE tasks SET status = 'running', provider_job_id = s.job_id, progress = s.progress,
+                           started_at = now(), updated_at = now()
+          FROM json_to_recordset(${JSON.stringify(rows)}::json) AS s(uuid text, job_id text, progress int)
+          WHERE tasks.uuid = s.uuid AND tasks.status = 'queued'
+          RETURNING tasks.uuid`),
+      );
+      const uuids = new Set(started.map((r) => r.uuid));
+      for (const s of batch) s.done(uuids.has(s.uuid));
+    } catch (error) {
+      for (const s of batch) s.fail(error);
+    }
+  }
+  queue.writing = false;
+}
+
+// ---------------------------------------------------------------------------
+// Transitions
+// ---------------------------------------------------------------------------
+
+/**
+ * queued|running -> failed, and the refund, in one transaction. Returns the
+ * failed task, or null when the task was not unfinished (someone else finished it).
+ */
+export async function failTask(
+  taskUuid: string,
+  reason: string,
+  db: Executor = getDb(),
+  extra: { outputJson?: unknown } = {},
+): Promise<Task | null> {
+  return db.transaction(async (tx) => {
+    const [failed] = await tx
+      .update(tasks)
+      .set({
+        status: "failed",
+        errorMessage: reason.slice(0, 1000),
+        completedAt: sql`now()`,
+        updatedAt: sql`now()`,
+        ...(extra.outputJson !== undefined ? { outputJson: JSON.stringify(extra.outputJson) } : {}),
+      })
+      .where(and(eq(tasks.uuid, taskUuid), inArray(tasks.status, UNFINISHED)))
+      .returning();
+    if (!failed) return null;
+    if (!failed.creditsTransNo) return failed;
+    const refund = await refundCredits({ transNo: failed.creditsTransNo, reason: `task ${taskUuid} failed` }, tx);
+    const [refunded] = await tx.update(tasks).set({ refundTransNo: refund.transNo }).where(eq(tasks.uuid, taskUuid)).returning();
+    return refunded;
+  });
+}
+
+/** queued|running -> succeeded with the output. Null when the task was already finished. */
+async function succeedTask(taskUuid: string, outputUrl: string, output: unknown, db: Executor): Promise<Task | null> {
+  const [row] = await db
+    .update(tasks)
+    .set({
+      status: "succeeded",
+      progress: 100,
+      outputUrl,
+      outputJson: output === undefined ? null : JSON.stringify(output),
+      completedAt: sql`now()`,
+      startedAt: sql`coalesce(${tasks.startedAt}, now())`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(tasks.uuid, taskUuid), inArray(tasks.status, UNFINISHED)))
+    .returning();
+  return row ?? null;
+}
+
+/** Records progress on an unfinished task (never moves backwards). */
+async function markRunning(taskUuid: string, progress: number, db: Executor): Promise<Task | null> {
+  const [row] = await db
+    .update(tasks)
+    .set({
+      status: "running",
+      progress: sql`greatest(${tasks.progress}, ${Math.min(99, progress)})`,
+      startedAt: sql`coalesce(${tasks.startedAt}, now())`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(tasks.uuid, taskUuid), inArray(tasks.status, UNFINISHED)))
+    .returning();
+  return row ?? null;
+}
+
+/** Applies what the provider says about a task's job. Returns the task as it now stands. */
+export async function applyProviderStatus(task: Task, status: ProviderJobStatus, db: Executor = getDb()): Promise<Task> {
+  let row: Task | null = null;
+  if (status.state === "running") row = await markRunning(task.uuid, status.progress, db);
+  else if (status.state === "succeeded") {
+    row = status.outputUrl
+      ? await succeedTask(task.uuid, status.outputUrl, status.output, db)
+      : await failTask(task.uuid, "the provider returned no output", db, { outputJson: status.output });
+  } else row = await failTask(task.uuid, status.error || "the provider failed", db, { outputJson: status.output });
+  return row ?? (await getTask(task.uuid, db)) ?? task;
+}
+
+/**
+ * Brings an unfinished task up to date: polls its provider job, then fails (and
+ * refunds) it if it is still unfinished after the timeout. Provider errors while
+ * polling are logged and leave the task as it is (the timeout is the backstop).
+ */
+export async function refreshTask(task: Task, options: { db?: Executor; timeoutMs?: number } = {}): Promise<Task> {
+  const db = options.db ?? getDb();
+  if (isFinished(task)) return task;
+  let current = task;
+  if (task.providerJobId) {
+    try {
+      const status = await providerOf(task).fetchStatus(task.providerJobId);
+      current = await applyProviderStatus(task, status, db);
+    } catch (error) {
+      console.error(`[tasks] polling ${task.provider} for ${task.uuid} failed`, errorText(error));
+    }
+  }
+  const timeoutMs = options.timeoutMs ?? env().TASK_TIMEOUT_MS;
+  if (!isFinished(current) && Date.now() - current.createdAt.getTime() > timeoutMs) {
+    current = (await failTask(task.uuid, `timed out after ${Math.round(timeoutMs / 1000)} seconds`, db)) ?? (await getTask(task.uuid, db)) ?? current;
+  }
+  return current;
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks and the sweeper
+// ---------------------------------------------------------------------------
+
+/**
+ * A provider's webhook: verified by the provider (400/401 when not authentic, nothing
+ * changed), then applied to the task that owns the job. Several types may use the same
+ * provider (e.g. replicate): any of them verifies the delivery, and the task's own
+ * type's provider reads it. A job we do not know (yet) is acknowledged and ignored;
+ * polling picks it up.
+ */
+export async function handleProviderWebhook(
+  providerName: string,
+  request: WebhookRequest,
+  db: Executor = getDb(),
+): Promise<{ handled: boolean; task: Task | null }> {
+  const receivers = [
+    ...new Set(
+      taskTypes()
+        .filter((d) => d.providers.has(providerName))
+        .map((d) => d.providers.get(providerName))
+        .filter((p) => p.parseWebhook),
+    ),
+  ];
+  if (receivers.length === 0) throw new NotFoundError(`provider ${providerName} has no webhooks`);
+  // The first receiver that accepts the delivery as authentic reads it; none = its error (400/401).
+  let event: ProviderWebhookEvent | undefined;
+  let refusal: unknown;
+  for (const receiver of receivers) {
+    try {
+      event = await receiver.parseWebhook!(request);
+      break;
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  if (!event) throw refusal;
+  const [task] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.provider, providerName), eq(tasks.providerJobId, event.jobId)));
+  if (!task) return { handled: false, task: null };
+  // The task's own type reads the delivery (its output mapping), verifying it again.
+  const own = providerOf(task);
+  const status = own.parseWebhook ? (await own.parseWebhook(request)).status : event.status;
+  return { handled: true, task: await applyProviderStatus(task, status, db) };
+}
+
+// ---------------------------------------------------------------------------
+// Reads that bring a task up to date
+// ---------------------------------------------------------------------------
+
+/** The task if `userUuid` owns it (404 missing, 403 someone else's), refreshed from the provider while unfinished. */
+export async function getTaskForUser(
+  taskUuid: string,
+  userUuid: string,
+  options: { refresh?: boolean; db?: Executor } = {},
+): Promise<Task> {
+  const db = options.db ?? getDb();
+  const task = await getOwnedTask(taskUuid, userUuid, db);
+  return options.refresh === false ? task : refreshTask(task, { db });
+}
+
+/** The user's newest task (refreshed while unfinished), or null. */
+export async function getLatestTask(userUuid: string, db: Executor = getDb()): Promise<Task | null> {
+  const row = await getNewestTask(userUuid, db);
+  return row ? refreshTask(row, { db }) : null;
+}

@@ -1,0 +1,48 @@
+// Text-to-image in a real browser: the header link, the size's price, the task id in
+// the URL (a reload resumes the progress view), the image once done, a refund on failure,
+// and the history showing an <img>.
+import { expect, test, uniqueEmail } from "./fixtures";
+import { balanceOnCreditsPage, signUp } from "./helpers";
+import { WELCOME_CREDITS } from "@/data/credits";
+import { TEXT2IMAGE_COST } from "@/services/tasks/types/text-to-image/input";
+
+test("generate an image: price by size, ?task= survives a reload, the image shows, a failure is refunded", async ({ page }) => {
+  await signUp(page, uniqueEmail("image"));
+  await page.getByTestId("nav-text-to-image").click();
+  await expect(page).toHaveURL(/\/en\/tasks\/text-to-image$/);
+  await expect(page.getByTestId("t2i-balance")).toHaveAttribute("data-credits", String(WELCOME_CREDITS));
+
+  await page.getByTestId("t2i-size-512x512").check();
+  await expect(page.getByTestId("t2i-cost")).toHaveAttribute("data-credits", String(TEXT2IMAGE_COST["512x512"]));
+  await page.getByTestId("t2i-size-1024x1024").check();
+  await expect(page.getByTestId("t2i-cost")).toHaveAttribute("data-credits", String(TEXT2IMAGE_COST["1024x1024"]));
+
+  const prompt = `A lighthouse on a cliff at dawn ${Date.now()}`;
+  await page.getByTestId("t2i-prompt").fill(prompt);
+  await page.getByTestId("t2i-submit").click();
+  await expect(page).toHaveURL(/\?task=[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("t2i-progress")).toBeVisible();
+
+  // A reload resumes following the same task.
+  const url = page.url();
+  await page.reload();
+  expect(page.url()).toBe(url);
+  const image = page.getByTestId("t2i-image");
+  await expect(image).toBeVisible({ timeout: 30_000 });
+  await expect(image).toHaveAttribute("src", "/images/sample-1024x1024.png");
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1024);
+  await expect(page.getByTestId("t2i-balance")).toHaveAttribute("data-credits", String(WELCOME_CREDITS - TEXT2IMAGE_COST["1024x1024"]));
+
+  // mock:fail: the failure is shown and the credits come back.
+  await page.getByTestId("t2i-size-512x512").check();
+  await page.getByTestId("t2i-prompt").fill("mock:fail this one");
+  await page.getByTestId("t2i-submit").click();
+  await expect(page.getByTestId("t2i-task")).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+  expect(await balanceOnCreditsPage(page)).toBe(WELCOME_CREDITS - TEXT2IMAGE_COST["1024x1024"]);
+
+  // History: the image as an <img>, the failed one with its reason.
+  await page.goto("/en/tasks");
+  const row = page.locator("[data-task]").filter({ hasText: prompt });
+  await expect(row.locator("img")).toHaveAttribute("src", "/images/sample-1024x1024.png");
+  await expect(page.locator('[data-task][data-status="failed"]')).toContainText("mock:fail");
+});

@@ -1,0 +1,102 @@
+// Issue 14 (b): forgot password -> mail -> one-click reset -> the old session cookie is dead.
+// A server of its own, sending mail over SMTP to a real local SMTP server.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { HTTP_TEST_ENV } from "../support/http-setup";
+import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
+import { startSmtp, tokenFromMail, waitForMail } from "../support/smtp";
+import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
+
+const NEW = "a-brand-new-secret-9";
+
+describe("password reset over HTTP", () => {
+  let server: AppServer;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    cleanups.push(smtp.close);
+    const env: Record<string, string> = { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0", SMTP_URL: smtp.url };
+    if (testDatabaseUrl()) {
+      const db = await createPostgresDatabase("http_reset");
+      env.DATABASE_URL = db.url;
+      cleanups.push(db.drop);
+    } else {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-reset-"));
+      env.DATABASE_URL = "";
+      env.PGLITE_DATA_DIR = path.join(dir, "db");
+      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    }
+    server = await startAppServer({ env });
+  }, 180_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it("forgot -> mailed link -> the page changes nothing until submitted -> new password; the old cookie gets 401", async () => {
+    const { client, email, password } = await signedInClient(server.url);
+    const stolen = client.cookieHeader();
+    const anon = new TestClient(server.url);
+    const asked = await anon.postJson("/api/auth/password/forgot", { email: `  ${email.toUpperCase()} `, locale: "en" });
+    expect(asked.status).toBe(200);
+    const unknown = await anon.postJson("/api/auth/password/forgot", { email: uniqueEmail("nobody"), locale: "en" });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body).toEqual(asked.body); // the same answer: nothing tells whether the account exists
+
+    const { link, token } = tokenFromMail(await waitForMail(smtp.received, email));
+    expect(link.startsWith(`${server.url}/en/auth/reset-password?token=`)).toBe(true);
+    const page = await anon.fetch(new URL(link).pathname + new URL(link).search);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('data-testid="reset-form"');
+    // Opening the link (as a mail scanner does) changed nothing: the old password still works.
+    const still = new TestClient(server.url);
+    await still.signIn(email, password);
+    expect(still.hasSession()).toBe(true);
+
+    const reset = await anon.postJson("/api/auth/password/reset", { token, password: NEW });
+    expect(reset.status).toBe(200);
+    for (const c of [client, still]) expect((await c.json("/api/credits")).status).toBe(401);
+    expect((await new TestClient(server.url).json("/api/credits", { headers: { cookie: stolen } })).status).toBe(401);
+    const fresh = new TestClient(server.url);
+    await fresh.signIn(email, NEW);
+    expect((await fresh.json("/api/credits")).status).toBe(200);
+
+    const again = await anon.postJson("/api/auth/password/reset", { token, password: "yet-another-secret-7" });
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({ code: 400, data: { field: "token" } });
+  });
+
+  it.each([
+    [{ email: "not-an-email" }, "/api/auth/password/forgot", "email"],
+    [{ token: "x".repeat(201), password: NEW }, "/api/auth/password/reset", "token"],
+    [{ token: "whatever", password: "password1" }, "/api/auth/password/reset", "password"],
+    [{ token: "whatever", password: "x".repeat(10_000) }, "/api/auth/password/reset", "password"],
+  ])("bad input %j to %s: 400 naming %s", async (body, route, field) => {
+    const res = await new TestClient(server.url).postJson(route, body);
+    expect(res.status).toBe(400);
+    expect(res.body.message.startsWith(`${field}:`)).toBe(true);
+  });
+
+  it.each([
+    ["/en/auth/forgot-password", 'data-testid="forgot-form"', "Forgot your password?"],
+    ["/zh/auth/forgot-password", 'data-testid="forgot-form"', "忘记密码了？"],
+    ["/en/auth/signin", 'data-testid="signin-forgot"', "Forgot password?"],
+  ])("%s renders, translated", async (pathname, marker, text) => {
+    const res = await new TestClient(server.url).fetch(pathname);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain(marker);
+    expect(html).toContain(text);
+  });
+
+  it("the dev outbox does not exist in a production build", async () => {
+    const res = await new TestClient(server.url).fetch("/en/dev/outbox");
+    expect(res.status).toBe(404);
+  });
+});

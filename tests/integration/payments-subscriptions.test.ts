@@ -1,0 +1,221 @@
+// Subscription plans that grant credits: checkout in subscription mode with one Stripe
+// customer per user, invoice.paid grants keyed by invoice, renewals, cancellation,
+// yearly plans granted monthly, the billing portal, and reconciliation of invoices —
+// against the fake Stripe server, events signed by the Stripe SDK.
+import { and, eq, like, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { creditGrants, credits, subscriptions } from "@/db/schema";
+import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
+import { BadRequestError, ConflictError } from "@/lib/errors";
+import { expireCredits } from "@/services/credits";
+import {
+  createPortalSession,
+  createSubscriptionCheckout,
+  getBillingSummary,
+  grantDueSubscriptionCredits,
+  reconcileStripe,
+} from "@/services/payments";
+import { stripeScenario } from "../support/stripe-scenario";
+
+const s = stripeScenario();
+const DAY = 86_400_000;
+
+const grantsOf = (userUuid: string) =>
+  getDb().select().from(credits).where(and(eq(credits.userUuid, userUuid), eq(credits.transType, "subscription_grant"))).orderBy(credits.id);
+const subscriptionRow = async (id: string) => (await getDb().select().from(subscriptions).where(eq(subscriptions.id, id)))[0];
+const requestsOf = (path: string) => s.stripe.requests.filter((r) => r.method === "POST" && r.path === path);
+
+/** A user subscribed at Stripe, with the subscription's created event and first invoice delivered. */
+async function subscribed(plan: string, interval: "month" | "year") {
+  const user = await s.newBuyer();
+  const checkout = await createSubscriptionCheckout({ user, request: { plan, interval } });
+  const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
+  await s.deliver("customer.subscription.created", subscription);
+  const first = await s.deliver("invoice.paid", invoice);
+  return { user, checkout, subscription, invoice, first };
+}
+
+describe("subscription checkout", () => {
+  it("bad input is a 400 naming the field, and nothing is written at Stripe", async () => {
+    const user = await s.newBuyer();
+    const before = s.stripe.requests.length;
+    for (const [request, field] of [
+      [{ plan: "gold", interval: "month" }, "plan"],
+      [{ plan: "pro", interval: "week" }, "interval"],
+      [{ plan: "pro" }, "interval"],
+      [{ plan: "pro", interval: "month", coupon: "x" }, "body: unknown field"],
+      ["pro", "body"],
+    ] as const) {
+      const error = await createSubscriptionCheckout({ user, request }).catch((e) => e);
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.message, error.message).toMatch(new RegExp(`^${field}`));
+    }
+    expect(s.stripe.requests.length).toBe(before);
+  });
+
+  it("creates the user's Stripe customer once and opens Checkout in subscription mode with it", async () => {
+    const user = await s.newBuyer();
+    const a = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month", locale: "zh" } });
+    await createSubscriptionCheckout({ user, request: { plan: "pro", interval: "year" } });
+    const customers = requestsOf("/v1/customers").filter((r) => r.params.email === user.email);
+    expect(customers).toHaveLength(1);
+    expect(customers[0].idempotencyKey).toBe(`customer:${user.uuid}`);
+    const customerId = [...s.stripe.customers.values()].find((c) => c.email === user.email)!.id;
+    const [first, second] = requestsOf("/v1/checkout/sessions").filter((r) => r.params.customer === customerId);
+    expect(first.params).toMatchObject({
+      mode: "subscription",
+      customer: customerId,
+      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "1900", recurring: { interval: "month" } } }],
+      subscription_data: { metadata: { user_uuid: user.uuid, plan: "basic", interval: "month" } },
+      success_url: "https://app.example.com/zh/credits?subscribed=1",
+    });
+    expect(second.params).toMatchObject({ line_items: [{ price_data: { unit_amount: "49000", recurring: { interval: "year" } } }] });
+    expect(a.url).toContain(a.sessionId);
+  });
+
+  it("a credit purchase by a user with a Stripe customer reuses it", async () => {
+    const user = await s.newBuyer();
+    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const customerId = [...s.stripe.customers.values()].find((c) => c.email === user.email)!.id;
+    await s.checkout(user, { quantity: 100 });
+    const sent = requestsOf("/v1/checkout/sessions").at(-1)!;
+    expect(sent.params).toMatchObject({ mode: "payment", customer: customerId });
+    expect(sent.params.customer_email).toBeUndefined();
+    expect(requestsOf("/v1/customers").filter((r) => r.params.email === user.email)).toHaveLength(1);
+  });
+
+  it("a configured Stripe Price id is used instead of price_data", async () => {
+    s.setEnv({ STRIPE_PLAN_PRICES: "basic:month=price_basic_m,pro:year=price_pro_y" });
+    const user = await s.newBuyer();
+    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    expect(requestsOf("/v1/checkout/sessions").at(-1)!.params.line_items).toEqual([{ price: "price_basic_m", quantity: "1" }]);
+  });
+});
+
+describe("invoice.paid grants the plan's credits", () => {
+  it("once per invoice: 20 replays and 10 concurrent deliveries; expires at period end + grace", async () => {
+    const { user, invoice, subscription, first } = await subscribed("basic", "month");
+    expect(first).toMatchObject({ handled: true, action: "subscription_credits_granted" });
+    for (let i = 0; i < 20; i++) expect((await s.deliver("invoice.paid", invoice)).handled).toBe(false);
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => s.deliver("invoice.paid", invoice)));
+    expect(concurrent.filter((o) => o.handled)).toHaveLength(0);
+    expect(await s.balanceOf(user.uuid)).toBe(300);
+    const [grant] = await grantsOf(user.uuid);
+    expect(grant).toMatchObject({ transNo: `invoice:${invoice.id}`, credits: 300 });
+    expect(grant.metadata).toMatchObject({ invoice: invoice.id, subscription: subscription.id, plan: "basic" });
+    const periodEnd = subscription.items.data[0].current_period_end * 1000;
+    expect(grant.expiredAt!.getTime()).toBe(periodEnd + PLAN_CREDITS_GRACE_DAYS * DAY);
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ userUuid: user.uuid, plan: "basic", interval: "month", status: "active" });
+    expect(await getBillingSummary(user.uuid)).toMatchObject({
+      subscription: { plan: "basic", interval: "month", creditsPerMonth: 300, cancelAtPeriodEnd: false, renewsAt: new Date(periodEnd).toISOString() },
+      hasCustomer: true,
+    });
+    // One live subscription per user.
+    await expect(createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } })).rejects.toBeInstanceOf(ConflictError);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("renewal grants the next period; an `expire` plan's last period lapses, a `rollover` plan's stays", async () => {
+    const basic = await subscribed("basic", "month");
+    const pro = await subscribed("pro", "month");
+    for (const sub of [basic, pro]) {
+      const { invoice } = s.stripe.renew(sub.subscription.id);
+      expect(await s.deliver("invoice.paid", invoice)).toMatchObject({ handled: true });
+      expect((await s.deliver("invoice.paid", invoice)).handled).toBe(false);
+      // Time passes beyond the first period's end (+ grace).
+      await getDb().update(creditGrants).set({ expiredAt: sql`now() - interval '1 second'` }).where(
+        and(eq(creditGrants.transNo, `invoice:${sub.invoice.id}`), sql`${creditGrants.expiredAt} < now() + interval '40 days'`),
+      );
+    }
+    await expireCredits();
+    expect(await s.balanceOf(basic.user.uuid)).toBe(300); // only the new period's
+    expect(await s.balanceOf(pro.user.uuid)).toBe(2000); // rolled over (valid 365 days)
+    const row = await subscriptionRow(basic.subscription.id);
+    expect(row.latestInvoiceId).toBe(s.stripe.subscriptions.get(basic.subscription.id)!.latest_invoice);
+    // A late replay of the first invoice neither grants nor moves the subscription back.
+    expect((await s.deliver("invoice.paid", basic.invoice)).handled).toBe(false);
+    expect((await subscriptionRow(basic.subscription.id)).latestInvoiceId).toBe(row.latestInvoiceId);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("cancel at period end is mirrored; deletion ends it and a new subscription may start", async () => {
+    const { user, subscription } = await subscribed("basic", "month");
+    const updated = s.stripe.updateSubscription(subscription.id, { cancel_at_period_end: true });
+    expect(await s.deliver("customer.subscription.updated", updated)).toMatchObject({ handled: true, action: "subscription_synced" });
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ cancelAtPeriodEnd: true, status: "active" });
+    expect((await getBillingSummary(user.uuid)).subscription).toMatchObject({ cancelAtPeriodEnd: true });
+    const ended = s.stripe.cancelSubscription(subscription.id);
+    expect(await s.deliver("customer.subscription.deleted", ended)).toMatchObject({ handled: true, action: "subscription_deleted" });
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ status: "canceled" });
+    expect((await getBillingSummary(user.uuid)).subscription).toBeNull();
+    await expect(createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } })).resolves.toMatchObject({ plan: "pro" });
+    expect(await s.balanceOf(user.uuid)).toBe(300); // the paid period's credits stay
+  });
+
+  it("a free first invoice (trial) grants the plan's trial credits", async () => {
+    const user = await s.newBuyer();
+    const checkout = await createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } });
+    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId, { trial: true });
+    await s.deliver("customer.subscription.created", subscription);
+    await s.deliver("invoice.paid", invoice);
+    expect(await s.balanceOf(user.uuid)).toBe(100);
+  });
+
+  it("customers and subscriptions the app does not know: 200, ignored", async () => {
+    const stranger = { ...s.stripe.renew((await subscribed("basic", "month")).subscription.id).invoice, customer: "cus_unknown" };
+    expect(await s.deliver("invoice.paid", stranger)).toMatchObject({ handled: false, action: "unknown_invoice" });
+    expect(await s.deliver("customer.subscription.updated", { id: "sub_x", object: "subscription", customer: "cus_unknown", metadata: {}, items: { data: [] } })).toMatchObject({
+      handled: false,
+      action: "unknown_subscription",
+    });
+  });
+});
+
+describe("yearly plans grant monthly", () => {
+  it("month 1 at invoice.paid, then one grant per month begun, once, until the subscription ends", async () => {
+    const { user, subscription, invoice } = await subscribed("pro", "year");
+    expect(await s.balanceOf(user.uuid)).toBe(1000);
+    const start = subscription.items.data[0].current_period_start * 1000;
+    expect(await grantDueSubscriptionCredits({ now: new Date(start + 10 * DAY) })).toEqual({ grants: 0 });
+    const [a, b] = await Promise.all([
+      grantDueSubscriptionCredits({ now: new Date(start + 40 * DAY) }),
+      grantDueSubscriptionCredits({ now: new Date(start + 40 * DAY) }),
+    ]);
+    expect(a.grants + b.grants).toBe(1);
+    expect((await grantDueSubscriptionCredits({ now: new Date(start + 100 * DAY) })).grants).toBe(2);
+    expect(await s.balanceOf(user.uuid)).toBe(4000);
+    expect((await getDb().select().from(credits).where(like(credits.transNo, `invoice:${invoice.id}%`))).map((r) => r.transNo).sort()).toEqual(
+      [`invoice:${invoice.id}`, `invoice:${invoice.id}:month:1`, `invoice:${invoice.id}:month:2`, `invoice:${invoice.id}:month:3`].sort(),
+    );
+    await s.deliver("customer.subscription.deleted", s.stripe.cancelSubscription(subscription.id));
+    expect((await grantDueSubscriptionCredits({ now: new Date(start + 200 * DAY) })).grants).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+});
+
+describe("billing portal", () => {
+  it("400 without a Stripe customer (nothing sent to Stripe); the customer's portal url otherwise", async () => {
+    const user = await s.newBuyer();
+    const before = requestsOf("/v1/billing_portal/sessions").length;
+    await expect(createPortalSession({ userUuid: user.uuid })).rejects.toBeInstanceOf(BadRequestError);
+    expect(requestsOf("/v1/billing_portal/sessions")).toHaveLength(before);
+    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const portal = await createPortalSession({ userUuid: user.uuid, locale: "zh" });
+    expect(portal.url).toMatch(/\/_fake\/portal\/bps_/);
+    expect(requestsOf("/v1/billing_portal/sessions").at(-1)!.params).toMatchObject({ return_url: "https://app.example.com/zh/credits" });
+  });
+});
+
+describe("reconciliation", () => {
+  it("grants a paid invoice whose webhook was missed, once", async () => {
+    const user = await s.newBuyer();
+    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const { invoice } = s.stripe.subscribe(checkout.sessionId); // no events delivered
+    const first = await reconcileStripe({ days: 3 });
+    expect(first.invoicesGranted).toContain(invoice.id);
+    expect((await reconcileStripe({ days: 3 })).invoicesGranted).not.toContain(invoice.id);
+    expect(await s.balanceOf(user.uuid)).toBe(300);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+});

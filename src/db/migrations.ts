@@ -158,9 +158,12 @@ export async function migrateDatabase(database: Database, folder: string, option
     await adoptPushedDatabase(database.db, folder);
   }
   await database.migrate();
-  const after = await migrationStatus(database.db, folder);
-  if (after.missingFunctions.length > 0) await restoreFunctions(database.db, folder, after.missingFunctions);
-  assertDatabaseReady(await migrationStatus(database.db, folder));
+  let after = await migrationStatus(database.db, folder);
+  if (after.missingFunctions.length > 0) {
+    await restoreFunctions(database.db, folder, after.missingFunctions);
+    after = await migrationStatus(database.db, folder);
+  }
+  assertDatabaseReady(after);
 }
 
 /** The check at start when DB_MIGRATE_ON_START=false: nothing is changed. */

@@ -69,7 +69,6 @@ export async function submitTask(task: Task, definition: AnyTaskType, input: unk
   // queued -> running with the job id and the first progress reading.
   const progress = result.status.state === "running" ? Math.min(99, Math.max(0, result.status.progress)) : 0;
   const started = await markStarted(db, { uuid: task.uuid, jobId: result.jobId, progress });
-  // Not queued any more: the sweeper timed it out meanwhile; leave it as it is.
   if (started && result.status.state !== "running") await applyProviderStatus(task, result.status, db);
   // Finished meanwhile (timed out by the sweeper before the start was recorded): stop the paid job.
   if (!started) await cancelJob({ ...task, providerJobId: result.jobId });

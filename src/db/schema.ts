@@ -302,9 +302,16 @@ export const tasks = pgTable(
     creditsTransNo: text("credits_trans_no"),
     refundTransNo: text("refund_trans_no"),
     userInput: text("user_input").notNull(), // JSON string
+    /** Legacy: the provider's URL of tasks finished before outputs were copied to storage. */
     outputUrl: text("output_url"),
+    /** The output's storage key (src/services/storage); read through a short-lived signed URL, owner only. */
+    outputKey: text("output_key"),
+    /** Operators only: the provider's raw answer (and its output URL). */
     outputJson: text("output_json"),
+    /** Operators only: why the task failed, raw (never shown to users; they see error_code's message). */
     errorMessage: text("error_message"),
+    /** A failed task's stable code (src/lib/provider-errors.ts): provider_unavailable, content_rejected, timed_out, invalid_output, internal. */
+    errorCode: text("error_code"),
     provider: text("provider").notNull(),
     providerJobId: text("provider_job_id"),
     progress: integer("progress").notNull().default(0),

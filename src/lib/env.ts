@@ -63,7 +63,8 @@ const schema = z.object({
   TEXT2VIDEO_MOCK_URL: optionalString,
   REPLICATE_API_TOKEN: optionalString,
   REPLICATE_API_BASE: z.string().url().default("https://api.replicate.com"),
-  REPLICATE_MODEL: z.string().default("minimax/video-01"),
+  // bytedance/seedance-1-lite pinned (src/services/tasks/types/text-to-video/providers.ts maps its inputs).
+  REPLICATE_MODEL: z.string().default("bytedance/seedance-1-lite:f22bbc7d965c70af30ba3b157e3bb05d232136555885e934b92878ad773f48c1"),
   REPLICATE_WEBHOOK_SECRET: optionalString,
   TEXT2IMAGE_PROVIDER: z.string().default("mock"),
   TEXT2IMAGE_MOCK_DELAY_MS: int(4000),

@@ -29,7 +29,8 @@ test("generate an image: price by size, ?task= survives a reload, the image show
   expect(page.url()).toBe(url);
   const image = page.getByTestId("t2i-image");
   await expect(image).toBeVisible({ timeout: 30_000 });
-  await expect(image).toHaveAttribute("src", "/images/sample-1024x1024.png");
+  // The stored copy, through a signed storage URL.
+  await expect(image).toHaveAttribute("src", /\/api\/storage\/tasks\/[0-9a-f-]+\/output\?exp=\d+&sig=/);
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1024);
   await expect(page.getByTestId("t2i-balance")).toHaveAttribute("data-credits", String(WELCOME_CREDITS - TEXT2IMAGE_COST["1024x1024"]));
 
@@ -40,9 +41,11 @@ test("generate an image: price by size, ?task= survives a reload, the image show
   await expect(page.getByTestId("t2i-task")).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
   expect(await balanceOnCreditsPage(page)).toBe(WELCOME_CREDITS - TEXT2IMAGE_COST["1024x1024"]);
 
-  // History: the image as an <img>, the failed one with its reason.
+  // History: the image as an <img>, the failed one with its code's message (never the provider's text).
   await page.goto("/en/tasks");
   const row = page.locator("[data-task]").filter({ hasText: prompt });
-  await expect(row.locator("img")).toHaveAttribute("src", "/images/sample-1024x1024.png");
-  await expect(page.locator('[data-task][data-status="failed"]')).toContainText("mock:fail");
+  await expect(row.locator("img")).toHaveAttribute("src", /\/api\/storage\/tasks\/[0-9a-f-]+\/output\?exp=\d+&sig=/);
+  const failed = page.locator('[data-task][data-status="failed"]');
+  await expect(failed.locator("[data-error-code]")).toHaveAttribute("data-error-code", "internal");
+  await expect(failed.locator("[data-error-code]")).not.toContainText("asked the mock provider");
 });

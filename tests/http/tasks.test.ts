@@ -1,4 +1,5 @@
 // The task routes over HTTP as a signed-in user: the same requests a script or the page makes.
+import fs from "node:fs";
 import { describe, expect, inject, it } from "vitest";
 import { MIN_PURCHASE_CREDITS, WELCOME_CREDITS } from "@/data/credits";
 import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
@@ -17,6 +18,7 @@ interface TaskJson {
   userInput: Record<string, unknown>;
   outputUrl: string | null;
   progress: number;
+  errorCode: string | null;
   errorMessage: string | null;
   createdAt: string;
 }
@@ -64,17 +66,37 @@ describe("POST /api/tasks/text-to-video", () => {
       userInput: good,
       outputUrl: null,
       progress: 0,
+      errorCode: null,
       errorMessage: null,
     });
     expect(Object.keys(task).sort()).toEqual(
-      ["completedAt", "createdAt", "creditsUsed", "errorMessage", "outputKind", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
+      ["completedAt", "createdAt", "creditsUsed", "errorCode", "errorMessage", "outputKind", "outputUrl", "progress", "startedAt", "status", "type", "updatedAt", "userInput", "uuid"].sort(),
     );
     expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - task.creditsUsed);
 
     const done = await waitFor(client, task.uuid, ["succeeded"]);
-    expect(done).toMatchObject({ progress: 100, outputUrl: "/videos/sample-landscape.mp4" });
-    const video = await fetch(`${base}${done.outputUrl}`);
+    // The sample was copied into storage: outputUrl is a fresh signed URL of the stored copy.
+    expect(done.progress).toBe(100);
+    const signed = new URL(done.outputUrl!);
+    expect(signed.pathname).toBe(`/api/storage/tasks/${task.uuid}/output`);
+    expect(signed.searchParams.get("sig")).toBeTruthy();
+    const video = await fetch(`${base}${signed.pathname}${signed.search}`);
+    expect(video.status).toBe(200);
     expect(video.headers.get("content-type")).toBe("video/mp4");
+    expect(Buffer.from(await video.arrayBuffer()).equals(fs.readFileSync("public/videos/sample-landscape.mp4"))).toBe(true);
+    // Tampered or expired: 403, no bytes.
+    const tampered = `${base}${signed.pathname}?exp=${signed.searchParams.get("exp")}&sig=${"0".repeat(signed.searchParams.get("sig")!.length)}`;
+    const expired = `${base}${signed.pathname}?exp=${Math.floor(Date.now() / 1000) - 1}&sig=${signed.searchParams.get("sig")}`;
+    for (const url of [tampered, expired, `${base}${signed.pathname}`]) {
+      const refused = await fetch(url);
+      expect(refused.status, url).toBe(403);
+      expect(refused.headers.get("content-type")).toContain("application/json");
+    }
+    // Another user: 403, and nothing signed for them.
+    const { client: stranger } = await signedInClient(base);
+    const theirs = await stranger.json<{ task: TaskJson }>(`/api/tasks/${task.uuid}`);
+    expect(theirs.status).toBe(403);
+    expect(JSON.stringify(theirs.body)).not.toContain("sig=");
 
     const latest = await client.json<{ task: TaskJson }>("/api/tasks/latest");
     expect(latest.body.data.task.uuid).toBe(task.uuid);
@@ -136,7 +158,13 @@ describe("POST /api/tasks/text-to-video", () => {
     const res = await create(client, { ...good, prompt: "please mock:fail" });
     expect(res.status).toBe(201);
     const failed = await waitFor(client, res.body.data.task.uuid, ["failed"]);
-    expect(failed.errorMessage).toContain("mock:fail");
+    // Users read the code's message; the provider's text stays for operators.
+    expect(failed.errorCode).toBe("internal");
+    expect(failed.errorMessage).not.toContain("mock:fail");
+    expect(failed.errorMessage).toBeTruthy();
+    const zhHistory = await (await client.fetch("/zh/tasks")).text();
+    expect(zhHistory).toContain('data-error-code="internal"');
+    expect(zhHistory).not.toContain("asked the mock provider to fail");
     expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS);
   });
 

@@ -16,6 +16,7 @@ interface TaskJson {
   creditsUsed: number;
   userInput: Record<string, unknown>;
   outputUrl: string | null;
+  errorCode: string | null;
   errorMessage: string | null;
 }
 
@@ -76,14 +77,16 @@ describe("POST /api/tasks/text-to-image", () => {
     expect(await balance(client)).toBe(WELCOME_CREDITS - 7);
 
     const done = await waitFor(client, res.body.data.task.uuid, ["succeeded"]);
-    expect(done.outputUrl).toBe("/images/sample-1024x1024.png");
-    const image = await fetch(`${base}${done.outputUrl}`);
+    // The sample went through storage: a signed URL of the stored copy.
+    const signed = new URL(done.outputUrl!);
+    expect(signed.pathname).toBe(`/api/storage/tasks/${done.uuid}/output`);
+    const image = await fetch(`${base}${signed.pathname}${signed.search}`);
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
 
-    // History shows an <img> for the image (and links the generator pages).
+    // History shows an <img> for the image, signed (and links the generator pages).
     const history = await (await client.fetch("/en/tasks")).text();
-    expect(history).toMatch(/<img[^>]+src="\/images\/sample-1024x1024\.png"/);
+    expect(history).toMatch(new RegExp(`<img[^>]+src="[^"]*/api/storage/tasks/${done.uuid}/output\\?exp=\\d+&amp;sig=`));
     expect(history).toContain('href="/en/tasks/text-to-image"');
     expect(history).toContain("Text-to-image");
     // The credits page labels the debit with the type's ledger label, in both languages.
@@ -115,7 +118,8 @@ describe("POST /api/tasks/text-to-image", () => {
     const res = await create(client, { ...good, prompt: "mock:fail please" });
     expect(res.status).toBe(201);
     const failed = await waitFor(client, res.body.data.task.uuid, ["failed"]);
-    expect(failed.errorMessage).toContain("mock:fail");
+    expect(failed.errorCode).toBe("internal");
+    expect(failed.errorMessage).not.toContain("mock:fail");
     expect(await balance(client)).toBe(WELCOME_CREDITS);
   });
 

@@ -56,7 +56,7 @@ describe("a task type defined outside the shared code", () => {
     clock.now += 2_000;
     await sweepTasks({ idleMs: 0 });
     const done = await getTaskForUser(task.uuid, u, { refresh: false });
-    expect(toTaskDto(done)).toMatchObject({ status: "succeeded", outputKind: "text", outputUrl: "/echo/sample.txt", progress: 100 });
+    expect(await toTaskDto(done, u)).toMatchObject({ status: "succeeded", outputKind: "text", outputUrl: "/echo/sample.txt", progress: 100 });
     expect(await balanceOf(u)).toBe(4);
   });
 

@@ -23,6 +23,9 @@ import {
 import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
 import { balanceOf, collector, ledgerCount, refundsOf, taskCount, userWith } from "../support/task-helpers";
 import { testDb } from "../support/setup-db";
+import fs from "node:fs";
+import { storage } from "@/services/storage";
+import { toTaskDto } from "@/services/tasks";
 
 const isPostgres = process.env.TEST_DB_KIND === "postgres";
 const input = { prompt: "Astronaut surfing", seconds: 8, aspectRatio: "landscape" as const }; // costs 16
@@ -40,7 +43,7 @@ beforeAll(async () => {
     textToVideoReplicate({
       apiBase: fake.url,
       apiToken: fake.token,
-      model: "minimax/video-01",
+      model: "bytedance/seedance-1-lite",
       webhookUrl: "https://app.example/api/webhooks/replicate",
       webhookSecret: fake.webhookSecret,
     }),
@@ -205,9 +208,13 @@ describe("lifecycle with the mock provider", () => {
     expect(mid.progress).toBe(40);
     clock.now += MOCK_DELAY;
     const done = await getTaskForUser(task.uuid, u);
-    expect(done).toMatchObject({ status: "succeeded", progress: 100, outputUrl: "/videos/sample-square.mp4", errorMessage: null });
+    // The sample went through storage like any output: the task keeps the key, never the sample's path.
+    expect(done).toMatchObject({ status: "succeeded", progress: 100, outputKey: `tasks/${task.uuid}/output`, outputUrl: null, errorMessage: null, errorCode: null });
+    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "video/mp4", bytes: fs.statSync("public/videos/sample-square.mp4").size });
+    expect(JSON.parse(done.outputJson!)).toMatchObject({ outputUrl: "/videos/sample-square.mp4" });
+    expect((await toTaskDto(done, u)).outputUrl).toMatch(new RegExp(`/api/storage/tasks/${task.uuid}/output\\?exp=\\d+&sig=`));
     expect(done.completedAt).toBeInstanceOf(Date);
-    expect(JSON.parse(done.outputJson!)).toMatchObject({ provider: "mock" });
+    expect(JSON.parse(done.outputJson!)).toMatchObject({ providerOutput: { provider: "mock" } });
     expect(await balanceOf(u)).toBe(100 - 16);
     expect(await refundsOf(task.uuid)).toBe(0);
     // Finished tasks stay finished: a late failure changes nothing.
@@ -265,10 +272,10 @@ describe("the Replicate adapter against a fake Replicate", () => {
     const { task } = await createTextToVideoTask({ userUuid: u, ...input, aspectRatio: "portrait" }, { background: bg.background, provider: "replicate" });
     await bg.settle();
     const create = fake.requests.find((r) => r.method === "POST")!;
-    expect(create.path).toBe("/v1/models/minimax/video-01/predictions");
+    expect(create.path).toBe("/v1/models/bytedance/seedance-1-lite/predictions");
     expect(create.authorization).toBe(`Bearer ${fake.token}`);
     expect(create.body).toEqual({
-      input: { prompt: "Astronaut surfing", duration: 8, aspect_ratio: "9:16" },
+      input: { prompt: "Astronaut surfing", duration: 8, aspect_ratio: "9:16", resolution: "720p" },
       webhook: "https://app.example/api/webhooks/replicate",
       webhook_events_filter: ["start", "completed"],
     });
@@ -279,9 +286,13 @@ describe("the Replicate adapter against a fake Replicate", () => {
 
     fake.update(predictionId, { status: "processing", logs: "37%|███" });
     expect((await getTaskForUser(task.uuid, u)).progress).toBe(37);
-    fake.update(predictionId, { status: "succeeded", output: "https://replicate.delivery/x/out.mp4" });
+    const delivered = fake.serveFile(`${predictionId}.mp4`, fs.readFileSync("public/videos/sample-portrait.mp4"), "video/mp4");
+    fake.update(predictionId, { status: "succeeded", output: delivered });
     const done = await getTaskForUser(task.uuid, u);
-    expect(done).toMatchObject({ status: "succeeded", outputUrl: "https://replicate.delivery/x/out.mp4", progress: 100 });
+    expect(done).toMatchObject({ status: "succeeded", outputKey: `tasks/${task.uuid}/output`, outputUrl: null, progress: 100 });
+    // The provider's URL stays for operators only.
+    expect(JSON.parse(done.outputJson!)).toMatchObject({ outputUrl: delivered });
+    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "video/mp4" });
     expect(fake.requests.some((r) => r.method === "GET" && r.path === `/v1/predictions/${predictionId}`)).toBe(true);
   });
 
@@ -310,6 +321,7 @@ describe("the Replicate adapter against a fake Replicate", () => {
     const failed = await getTaskForUser(task.uuid, u);
     expect(failed.status).toBe("failed");
     expect(failed.errorMessage).toContain("Invalid input: duration");
+    expect(failed.errorCode).toBe("internal");
     expect(await balanceOf(u)).toBe(100);
     expect(await refundsOf(task.uuid)).toBe(1);
   });
@@ -337,7 +349,9 @@ describe("the Replicate adapter against a fake Replicate", () => {
 
     const result = await handleProviderWebhook("replicate", fake.signedWebhook(jobId));
     expect(result.handled).toBe(true);
-    expect(result.task).toMatchObject({ status: "failed", errorMessage: "model crashed" });
+    expect(result.task).toMatchObject({ status: "failed", errorMessage: "model crashed", errorCode: "internal" });
+    // Users read the code's message, never the provider's text.
+    expect(await toTaskDto(result.task!, u, { locale: "zh" })).toMatchObject({ errorCode: "internal", errorMessage: expect.not.stringContaining("crashed") });
     expect(await balanceOf(u)).toBe(100);
     // Replicate retries deliveries: a replay refunds nothing more.
     await handleProviderWebhook("replicate", fake.signedWebhook(jobId));

@@ -10,6 +10,8 @@ import { verifyLedger } from "@/services/credits-verify";
 import { IdempotencyKeyReusedError, createTask, getTaskForUser, handleProviderWebhook, sweepTasks } from "@/services/tasks";
 import { textToImage } from "@/services/tasks/types/text-to-image";
 import { textToImageMock, textToImageReplicate } from "@/services/tasks/types/text-to-image/providers";
+import fs from "node:fs";
+import { storage } from "@/services/storage";
 import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
 import { balanceOf, collector, ledgerCount, refundsOf, taskCount, userWith } from "../support/task-helpers";
 
@@ -60,7 +62,8 @@ describe("text-to-image tasks", () => {
     expect((await getTaskForUser(task.uuid, u)).status).toBe("running");
     clock.now += DELAY;
     const done = await getTaskForUser(task.uuid, u);
-    expect(done).toMatchObject({ status: "succeeded", progress: 100, outputUrl: "/images/sample-1024x1024.png" });
+    expect(done).toMatchObject({ status: "succeeded", progress: 100, outputKey: `tasks/${task.uuid}/output`, outputUrl: null });
+    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "image/png", bytes: fs.statSync("public/images/sample-1024x1024.png").size });
     expect((await create(u, { ...input, size: "512x512" })).task.creditsUsed).toBe(2);
     expect((await verifyLedger()).offences).toEqual([]);
   });
@@ -135,10 +138,12 @@ describe("text-to-image tasks", () => {
       webhook: "https://app.example/api/webhooks/replicate",
     });
     const jobId = (await getTaskForUser(task.uuid, u, { refresh: false })).providerJobId!;
-    fake.update(jobId, { status: "succeeded", output: ["https://replicate.delivery/x/out-0.png"] });
+    const delivered = fake.serveFile(`${jobId}-0.png`, fs.readFileSync("public/images/sample-512x512.png"), "image/png");
+    fake.update(jobId, { status: "succeeded", output: [delivered] });
     const result = await handleProviderWebhook("replicate", fake.signedWebhook(jobId));
     expect(result.handled).toBe(true);
-    expect(result.task).toMatchObject({ status: "succeeded", outputUrl: "https://replicate.delivery/x/out-0.png" });
+    expect(result.task).toMatchObject({ status: "succeeded", outputKey: `tasks/${task.uuid}/output`, outputUrl: null });
+    expect(await storage().head(`tasks/${task.uuid}/output`)).toMatchObject({ contentType: "image/png" });
     expect(await balanceOf(u)).toBe(18);
   });
 });

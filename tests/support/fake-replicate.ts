@@ -38,8 +38,14 @@ export interface FakeReplicate {
   webhookSecret: string;
   predictions: Map<string, FakePrediction>;
   requests: RecordedRequest[];
-  /** Next create answers this HTTP status with a problem+json body. */
-  failNextCreate(status: number, detail: string): void;
+  /** Next create answers this HTTP status with a problem+json body (and a Retry-After header, in seconds, if given). */
+  failNextCreate(status: number, detail: string, options?: { retryAfter?: number }): void;
+  /** Serves `body` at `${url}/files/<name>` (like replicate.delivery) and returns that URL. */
+  serveFile(name: string, body: Buffer, contentType: string): string;
+  /** Stops serving a file: its URL answers 404 from now on (Replicate deletes outputs after an hour). */
+  dropFile(name: string): void;
+  /** Cancel requests received (POST /v1/predictions/{id}/cancel), by prediction id. */
+  cancels: string[];
   /** Changes a prediction as Replicate would while it runs. */
   update(id: string, patch: Partial<Pick<FakePrediction, "status" | "output" | "error" | "logs">>): FakePrediction;
   /** A webhook delivery for the prediction, signed with the secret (or `secret` to forge one). */
@@ -54,7 +60,9 @@ export async function startFakeReplicate(options: { token?: string; webhookSecre
   const webhookSecret = options.webhookSecret ?? FAKE_WEBHOOK_SECRET;
   const predictions = new Map<string, FakePrediction>();
   const requests: RecordedRequest[] = [];
-  let nextCreateFailure: { status: number; detail: string } | null = null;
+  let nextCreateFailure: { status: number; detail: string; retryAfter?: number } | null = null;
+  const files = new Map<string, { body: Buffer; contentType: string }>();
+  const cancels: string[] = [];
   let base = "";
 
   const send = (res: http.ServerResponse, status: number, body: unknown, type = "application/json") => {
@@ -92,6 +100,14 @@ export async function startFakeReplicate(options: { token?: string; webhookSecre
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
       const path = (req.url ?? "/").split("?")[0];
+      // Output files, unauthenticated like replicate.delivery.
+      const file = /^\/files\/([^/]+)$/.exec(path);
+      if (req.method === "GET" && file) {
+        const f = files.get(file[1]);
+        if (!f) return problem(res, 404, "Not found.");
+        res.writeHead(200, { "Content-Type": f.contentType, "Content-Length": String(f.body.length) });
+        return res.end(f.body);
+      }
       let body: Record<string, unknown> = {};
       if (raw) {
         try {
@@ -108,12 +124,24 @@ export async function startFakeReplicate(options: { token?: string; webhookSecre
         if (nextCreateFailure) {
           const f = nextCreateFailure;
           nextCreateFailure = null;
+          if (f.retryAfter !== undefined) res.setHeader("Retry-After", String(f.retryAfter));
           return problem(res, f.status, f.detail);
         }
         if (typeof body.input !== "object" || body.input === null) return problem(res, 422, "input is required");
         if (!modelCreate && typeof body.version !== "string") return problem(res, 422, "version is required");
         const model = modelCreate ? `${modelCreate[1]}/${modelCreate[2]}` : "unknown";
         return send(res, 201, create(model, (body.version as string) ?? null, body));
+      }
+      const cancel = /^\/v1\/predictions\/([^/]+)\/cancel$/.exec(path);
+      if (req.method === "POST" && cancel) {
+        const p = predictions.get(cancel[1]);
+        if (!p) return problem(res, 404, "Not found.");
+        cancels.push(p.id);
+        if (!["succeeded", "failed", "canceled"].includes(p.status)) {
+          p.status = "canceled";
+          p.completed_at = new Date().toISOString();
+        }
+        return send(res, 200, p);
       }
       const get = /^\/v1\/predictions\/([^/]+)$/.exec(path);
       if (req.method === "GET" && get) {
@@ -132,8 +160,16 @@ export async function startFakeReplicate(options: { token?: string; webhookSecre
     webhookSecret,
     predictions,
     requests,
-    failNextCreate(status, detail) {
-      nextCreateFailure = { status, detail };
+    cancels,
+    failNextCreate(status, detail, opts = {}) {
+      nextCreateFailure = { status, detail, retryAfter: opts.retryAfter };
+    },
+    serveFile(name, body, contentType) {
+      files.set(name, { body, contentType });
+      return `${base}/files/${name}`;
+    },
+    dropFile(name) {
+      files.delete(name);
     },
     update(id, patch) {
       const p = predictions.get(id);

@@ -1,9 +1,16 @@
 // Vitest setup for integration tests: each test file gets its own fresh, migrated
 // database (PGlite in memory, or a new PostgreSQL database), installed as the
 // app's database so services are called exactly as the app calls them.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { setDatabase } from "@/db";
 import { createTestDatabase, type TestDatabase, type TestDbKind } from "./test-database";
+
+// Task outputs are copied into storage: each test file gets its own local storage folder.
+const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "storage-it-"));
+process.env.STORAGE_LOCAL_DIR = storageDir;
 
 const kind = (process.env.TEST_DB_KIND ?? "pglite") as TestDbKind;
 let current: TestDatabase | undefined;
@@ -16,6 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   setDatabase(undefined);
   await current?.drop();
+  fs.rmSync(storageDir, { recursive: true, force: true });
 });
 
 /** The test file's database (kind, handle, and URL on PostgreSQL). */

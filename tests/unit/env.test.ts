@@ -16,6 +16,7 @@ describe("production secrets", () => {
       NODE_ENV: "production",
       DATABASE_URL: "postgres://x/y",
       AUTH_SECRET: "s",
+      STORAGE_SIGNING_SECRET: "k",
       STRIPE_SECRET_KEY: "sk_live_x",
       STRIPE_WEBHOOK_SECRET: undefined,
       TEXT2VIDEO_PROVIDER: "replicate",

@@ -125,8 +125,11 @@ describe("Replicate mapping", () => {
     expect(mapPrediction({ id: "p", status: "canceled" })).toMatchObject({ state: "failed" });
   });
 
-  it("sends the prompt, duration and aspect ratio", () => {
-    expect(replicateInput({ prompt: "p", seconds: 6, aspectRatio: "portrait" })).toEqual({ prompt: "p", duration: 6, aspect_ratio: "9:16" });
+  it("sends Seedance 1 Lite's inputs: prompt, duration (at least its 2 s), aspect ratio, a fixed 720p", () => {
+    expect(replicateInput({ prompt: "p", seconds: 6, aspectRatio: "portrait" })).toEqual({ prompt: "p", duration: 6, aspect_ratio: "9:16", resolution: "720p" });
+    expect(replicateInput({ prompt: "p", seconds: 1, aspectRatio: "square" })).toMatchObject({ duration: 2, aspect_ratio: "1:1" });
+    // A 1-second request makes a 2-second video and pays the 2-second price (the minimum).
+    expect(textToVideoCost(1, "square")).toBe(textToVideoCost(2, "square"));
   });
 });
 

@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
+import { providerErrorMessageKey } from "@/lib/provider-errors";
 import type { TaskDto } from "@/services/tasks/queries";
 import { isRunning, type TaskErrorState } from "./task-api";
 import { TaskOutput } from "./task-output";
@@ -37,6 +38,7 @@ export interface TaskRunnerProps {
  */
 export function TaskRunner(props: TaskRunnerProps) {
   const t = useTranslations("tasks.runner");
+  const errorsT = useTranslations("errors");
   const { task, error, submitting, refreshing, submit, refresh } = useTaskRunner({ slug: props.slug, initialTask: props.initialTask });
   const id = (name: string) => `${props.testIdPrefix}-${name}`;
   const { cost, balance } = props;
@@ -101,7 +103,7 @@ export function TaskRunner(props: TaskRunnerProps) {
               <TaskOutput task={task} testId={id(task.outputKind ?? "output")} large />
             </div>
           )}
-          {task.status === "failed" && <Alert tone="error">{t("failed", { reason: task.errorMessage ?? "", credits: task.creditsUsed })}</Alert>}
+          {task.status === "failed" && <Alert tone="error">{t("failed", { reason: errorsT(providerErrorMessageKey(task.errorCode)), credits: task.creditsUsed })}</Alert>}
           <div className="flex flex-wrap gap-3">
             <Button type="button" variant="secondary" data-testid={id("refresh")} onClick={() => void refresh()} disabled={refreshing}>
               {refreshing ? t("refreshing") : t("refresh")}

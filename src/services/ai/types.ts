@@ -1,3 +1,5 @@
+import type { ProviderErrorCode } from "@/lib/provider-errors";
+
 /**
  * The provider interface every task type's providers implement, generic over the
  * type's input. A provider knows nothing about tasks, credits or the database: it
@@ -15,6 +17,8 @@ export interface ProviderJobStatus {
   /** The provider's raw answer, stored as the task's output_json. */
   output?: unknown;
   error?: string | null;
+  /** The stable code of a failure, when the provider knows it (else the lifecycle classifies `error`). */
+  errorCode?: ProviderErrorCode;
 }
 
 export interface SubmitContext {
@@ -52,7 +56,12 @@ export interface TaskProvider<Input = unknown> {
 
 /** A provider call failed (network, non-2xx, unexpected shape). The message is safe to show. */
 export class ProviderError extends Error {
-  constructor(message: string, readonly httpStatus?: number) {
+  constructor(
+    message: string,
+    readonly httpStatus?: number,
+    /** The stable code, when the call knows it (e.g. a network failure: provider_unavailable); else classified. */
+    readonly code?: ProviderErrorCode,
+  ) {
     super(message);
     this.name = "ProviderError";
   }

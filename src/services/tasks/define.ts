@@ -48,6 +48,8 @@ export interface TaskTypeConfig<Schema extends z.ZodType> {
   /** The ledger trans_type of its debits, e.g. "task_text_to_image". */
   transType: string;
   outputKind: OutputKind;
+  /** Size cap of a stored output (default: the kind's, src/services/storage/copy.ts OUTPUT_KINDS). */
+  maxOutputBytes?: number;
   /** The POST body. Unknown fields are stripped; the parsed value is stored as the task's user_input. */
   input: Schema;
   /** Credits a task with this (validated) input costs: a whole number > 0. */

@@ -15,9 +15,19 @@ import { textToVideo, type TextToVideoInput } from "./types/text-to-video";
 export { defineTaskType, type AnyTaskType, type OutputKind, type TaskType } from "./define";
 export { registerTaskType, taskTypeBySlug, taskTypeOf, taskTypes } from "./registry";
 export { createTask, parseIdempotencyKey, IdempotencyKeyReusedError, type Background, type CreateTaskOptions } from "./create";
-export { applyProviderStatus, failTask, getLatestTask, getTaskForUser, handleProviderWebhook, refreshTask } from "./lifecycle";
+export {
+  applyProviderStatus,
+  cancelJob,
+  deleteTaskOutputs,
+  errorCodeOf,
+  failTask,
+  getLatestTask,
+  getTaskForUser,
+  handleProviderWebhook,
+  refreshTask,
+} from "./lifecycle";
 export { sweepTasks, type SweepResult } from "./sweeper";
-export { getTask, isFinished, listTasks, toTaskDto, type TaskDto, type TaskStatus } from "./queries";
+export { getTask, isFinished, listTasks, taskErrorCode, taskOutputUrl, toTaskDto, type TaskDto, type TaskStatus } from "./queries";
 export { textToVideoInput, type TextToVideoInput } from "./types/text-to-video";
 
 export type CreateTextToVideoTaskInput = TextToVideoInput & { userUuid: string; idempotencyKey?: string | null };

@@ -11,14 +11,26 @@
  *    transition to `failed`, so credits come back exactly once.
  * 4. The provider is called after commit; a request never waits for the output.
  * 5. A task's provider is looked up in its own type's registry (tasks.type, tasks.provider).
+ * 6. A succeeded job's output is copied into storage (outputKey(uuid)) BEFORE the
+ *    conditional transition to `succeeded`: two finishers may both copy (same key,
+ *    same bytes), only one succeeds. A copy that fails (after its own bounded
+ *    retries) fails the task with its code and refunds, once (invariant 3).
+ * 7. A failed task carries a stable error_code (src/lib/provider-errors.ts); the raw
+ *    reason stays in error_message/output_json for operators.
+ * 8. A job given up on (timeout, or a task finished before its start was recorded) is
+ *    cancelled at the provider where it can be; a late success of a failed task changes nothing.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { tasks, type Task } from "@/db/schema";
 import { env } from "@/lib/env";
 import { NotFoundError } from "@/lib/errors";
+import { classifyProviderFailure, providerErrorCodeOf, type ProviderErrorCode } from "@/lib/provider-errors";
 import { refundCredits } from "@/services/credits";
+import { ProviderError as ProviderCallError } from "@/services/ai/types";
 import type { ProviderJobStatus, ProviderWebhookEvent, TaskProvider, WebhookRequest } from "@/services/ai/types";
+import { storage } from "@/services/storage";
+import { copyOutputToStorage, OUTPUT_KINDS, OutputCopyError, outputKey, type OutputKind as CopyKind } from "@/services/storage/copy";
 import type { AnyTaskType } from "./define";
 import { getOwnedTask, getNewestTask, getTask, isFinished, UNFINISHED } from "./queries";
 import { taskTypeOf, taskTypes } from "./registry";
@@ -26,6 +38,17 @@ import { taskTypeOf, taskTypes } from "./registry";
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.slice(0, 500) || "provider error";
+}
+
+/** The stable code of an error a provider call threw. */
+export function errorCodeOf(error: unknown): ProviderErrorCode {
+  if (error instanceof ProviderCallError) return error.code ?? classifyProviderFailure({ status: error.httpStatus, message: error.message });
+  return providerErrorCodeOf(error);
+}
+
+/** The stable code of a job the provider reports failed. */
+function statusErrorCode(status: ProviderJobStatus): ProviderErrorCode {
+  return status.errorCode ?? classifyProviderFailure({ message: status.error });
 }
 
 /** The provider a stored task runs on: its type's provider of that name. */
@@ -40,14 +63,28 @@ export async function submitTask(task: Task, definition: AnyTaskType, input: unk
     result = await definition.providers.get(task.provider).submit(input, { taskUuid: task.uuid });
   } catch (error) {
     console.error(`[tasks] submit failed for ${task.uuid}`, errorText(error));
-    await failTask(task.uuid, `could not start the job: ${errorText(error)}`, db);
+    await failTask(task.uuid, `could not start the job: ${errorText(error)}`, db, { errorCode: errorCodeOf(error) });
     return;
   }
   // queued -> running with the job id and the first progress reading.
   const progress = result.status.state === "running" ? Math.min(99, Math.max(0, result.status.progress)) : 0;
   const started = await markStarted(db, { uuid: task.uuid, jobId: result.jobId, progress });
-  // Not queued any more: the sweeper timed it out meanwhile; leave it as it is.
   if (started && result.status.state !== "running") await applyProviderStatus(task, result.status, db);
+  // Finished meanwhile (timed out by the sweeper before the start was recorded): stop the paid job.
+  if (!started) await cancelJob({ ...task, providerJobId: result.jobId });
+}
+
+/** Asks the task's provider to stop its job, where the provider can; failures are logged, never thrown. */
+export async function cancelJob(task: Pick<Task, "uuid" | "type" | "provider" | "providerJobId">): Promise<void> {
+  if (!task.providerJobId) return;
+  try {
+    const provider = providerOf(task as Task);
+    if (!provider.cancel) return;
+    await provider.cancel(task.providerJobId);
+    console.info(`[tasks] cancelled ${task.provider} job ${task.providerJobId} of ${task.uuid}`);
+  } catch (error) {
+    console.error(`[tasks] cancelling ${task.provider} job ${task.providerJobId} of ${task.uuid} failed`, errorText(error));
+  }
 }
 
 interface Start {
@@ -122,7 +159,7 @@ export async function failTask(
   taskUuid: string,
   reason: string,
   db: Executor = getDb(),
-  extra: { outputJson?: unknown } = {},
+  extra: { outputJson?: unknown; errorCode?: ProviderErrorCode } = {},
 ): Promise<Task | null> {
   return db.transaction(async (tx) => {
     const [failed] = await tx
@@ -130,6 +167,7 @@ export async function failTask(
       .set({
         status: "failed",
         errorMessage: reason.slice(0, 1000),
+        errorCode: extra.errorCode ?? "internal",
         completedAt: sql`now()`,
         updatedAt: sql`now()`,
         ...(extra.outputJson !== undefined ? { outputJson: JSON.stringify(extra.outputJson) } : {}),
@@ -144,14 +182,19 @@ export async function failTask(
   });
 }
 
-/** queued|running -> succeeded with the output. Null when the task was already finished. */
-async function succeedTask(taskUuid: string, outputUrl: string, output: unknown, db: Executor): Promise<Task | null> {
+/** queued|running -> succeeded with the stored output. Null when the task was already finished. */
+async function succeedTask(
+  taskUuid: string,
+  stored: { outputKey: string } | { outputUrl: string },
+  output: unknown,
+  db: Executor,
+): Promise<Task | null> {
   const [row] = await db
     .update(tasks)
     .set({
       status: "succeeded",
       progress: 100,
-      outputUrl,
+      ...stored,
       outputJson: output === undefined ? null : JSON.stringify(output),
       completedAt: sql`now()`,
       startedAt: sql`coalesce(${tasks.startedAt}, now())`,
@@ -177,15 +220,66 @@ async function markRunning(taskUuid: string, progress: number, db: Executor): Pr
   return row ?? null;
 }
 
+/** Copies in flight in this process, per task: concurrent finishers of one task share one copy. */
+const finishing = new Map<string, Promise<Task | null>>();
+
+/**
+ * A job succeeded: copy its output into storage, then succeed the task (conditional).
+ * The provider's URL is kept only in output_json, for operators.
+ */
+function finishWithOutput(task: Task, outputUrl: string, output: unknown, db: Executor): Promise<Task | null> {
+  const inFlight = finishing.get(task.uuid);
+  if (inFlight) return inFlight;
+  const run = (async () => {
+    const operatorOutput = { providerOutput: output ?? null, outputUrl };
+    const { outputKind: kind, maxOutputBytes } = taskTypeOf(task.type);
+    // Kinds storage has no rule for (none registered today) keep the provider's URL.
+    if (!Object.hasOwn(OUTPUT_KINDS, kind)) return succeedTask(task.uuid, { outputUrl }, operatorOutput, db);
+    const key = outputKey(task.uuid);
+    try {
+      await copyOutputToStorage({ url: outputUrl, key, kind: kind as CopyKind, maxBytes: maxOutputBytes });
+    } catch (error) {
+      const code: ProviderErrorCode = error instanceof OutputCopyError ? error.providerCode : "internal";
+      const detail = errorText(error);
+      console.error(`[tasks] storing the output of ${task.uuid} failed (${code})`, detail);
+      return failTask(task.uuid, `could not store the output: ${detail}`, db, {
+        errorCode: code,
+        outputJson: { ...operatorOutput, copyError: { code: error instanceof OutputCopyError ? error.code : null, detail } },
+      });
+    }
+    const row = await succeedTask(task.uuid, { outputKey: key }, operatorOutput, db);
+    if (!row) {
+      const now = await getTask(task.uuid, db);
+      if (now?.status !== "succeeded") {
+        console.warn(`[tasks] late success of ${task.uuid} (now ${now?.status}) ignored; its copy is deleted`);
+        await storage().delete(key).catch(() => {});
+      }
+    }
+    return row;
+  })();
+  finishing.set(task.uuid, run);
+  return run.finally(() => finishing.delete(task.uuid));
+}
+
 /** Applies what the provider says about a task's job. Returns the task as it now stands. */
 export async function applyProviderStatus(task: Task, status: ProviderJobStatus, db: Executor = getDb()): Promise<Task> {
+  if (isFinished(task)) {
+    if (status.state === "succeeded" && task.status === "failed") console.warn(`[tasks] late success of failed task ${task.uuid} ignored`);
+    return task;
+  }
   let row: Task | null = null;
   if (status.state === "running") row = await markRunning(task.uuid, status.progress, db);
   else if (status.state === "succeeded") {
     row = status.outputUrl
-      ? await succeedTask(task.uuid, status.outputUrl, status.output, db)
-      : await failTask(task.uuid, "the provider returned no output", db, { outputJson: status.output });
-  } else row = await failTask(task.uuid, status.error || "the provider failed", db, { outputJson: status.output });
+      ? await finishWithOutput(task, status.outputUrl, status.output, db)
+      : await failTask(task.uuid, "the provider returned no output", db, { outputJson: status.output, errorCode: "invalid_output" });
+  } else {
+    const reason = status.error || "the provider failed";
+    row = await failTask(task.uuid, reason, db, {
+      outputJson: { providerOutput: status.output ?? null, error: reason },
+      errorCode: statusErrorCode(status),
+    });
+  }
   return row ?? (await getTask(task.uuid, db)) ?? task;
 }
 
@@ -208,7 +302,10 @@ export async function refreshTask(task: Task, options: { db?: Executor; timeoutM
   }
   const timeoutMs = options.timeoutMs ?? env().TASK_TIMEOUT_MS;
   if (!isFinished(current) && Date.now() - current.createdAt.getTime() > timeoutMs) {
-    current = (await failTask(task.uuid, `timed out after ${Math.round(timeoutMs / 1000)} seconds`, db)) ?? (await getTask(task.uuid, db)) ?? current;
+    const failed = await failTask(task.uuid, `timed out after ${Math.round(timeoutMs / 1000)} seconds`, db, { errorCode: "timed_out" });
+    // Only the finisher that timed it out cancels: the job is stopped once, not billed on.
+    if (failed) await cancelJob(failed);
+    current = failed ?? (await getTask(task.uuid, db)) ?? current;
   }
   return current;
 }
@@ -280,4 +377,24 @@ export async function getTaskForUser(
 export async function getLatestTask(userUuid: string, db: Executor = getDb()): Promise<Task | null> {
   const row = await getNewestTask(userUuid, db);
   return row ? refreshTask(row, { db }) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Deleting outputs
+// ---------------------------------------------------------------------------
+
+/**
+ * Deletes every stored output of the user's tasks (for account deletion to call
+ * before it removes the user) and forgets their keys. Returns how many objects were deleted.
+ */
+export async function deleteTaskOutputs(userUuid: string, db: Executor = getDb()): Promise<number> {
+  const rows = await db
+    .select({ uuid: tasks.uuid, key: tasks.outputKey })
+    .from(tasks)
+    .where(and(eq(tasks.userUuid, userUuid), isNotNull(tasks.outputKey)));
+  for (const row of rows) {
+    await storage().delete(row.key!);
+    await db.update(tasks).set({ outputKey: null }).where(eq(tasks.uuid, row.uuid));
+  }
+  return rows.length;
 }

@@ -4,6 +4,10 @@ import { getDb, type Executor } from "@/db";
 import { tasks, type Task } from "@/db/schema";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
+import { isProviderErrorCode, type ProviderErrorCode } from "@/lib/provider-errors";
+import { storage } from "@/services/storage";
+import enErrors from "../../../messages/en/errors.json";
+import zhErrors from "../../../messages/zh/errors.json";
 import type { OutputKind } from "./define";
 import { taskTypes } from "./registry";
 
@@ -18,8 +22,12 @@ export interface TaskDto {
   status: TaskStatus;
   creditsUsed: number;
   userInput: unknown;
+  /** A fresh signed URL of the stored output (STORAGE_URL_TTL_SECONDS), for the owner only; else null. */
   outputUrl: string | null;
   progress: number;
+  /** A failed task's stable code (provider_unavailable, content_rejected, timed_out, invalid_output, internal). */
+  errorCode: ProviderErrorCode | null;
+  /** The code's user-facing message (never the provider's raw text). */
   errorMessage: string | null;
   createdAt: string;
   updatedAt: string;
@@ -35,8 +43,33 @@ function parseUserInput(text: string): unknown {
   }
 }
 
-/** The one shape a task has in API responses and pages. */
-export function toTaskDto(t: Task): TaskDto {
+const ERROR_MESSAGES: Record<string, Record<ProviderErrorCode, string>> = { en: enErrors.provider, zh: zhErrors.provider };
+
+/** A failed task's code (rows failed before codes existed read as `internal`). */
+export function taskErrorCode(t: Pick<Task, "status" | "errorCode">): ProviderErrorCode | null {
+  if (t.status !== "failed") return null;
+  return isProviderErrorCode(t.errorCode) ? t.errorCode : "internal";
+}
+
+/**
+ * Where the viewer reads a task's output: a fresh signed URL of its stored copy, and
+ * only for its owner (nothing is signed for anyone else). Tasks finished before
+ * outputs were stored keep their recorded URL.
+ */
+export async function taskOutputUrl(t: Task, viewerUuid: string | null): Promise<string | null> {
+  if (!viewerUuid || t.userUuid !== viewerUuid || t.status !== "succeeded") return null;
+  if (t.outputKey) return storage().signedUrl(t.outputKey);
+  return t.outputUrl;
+}
+
+/**
+ * The one shape a task has in API responses and pages, for `viewerUuid` (the
+ * signed-in user): the output URL is signed for its owner only; a failure reads as
+ * its code's message in `locale` (en by default).
+ */
+export async function toTaskDto(t: Task, viewerUuid: string | null, options: { locale?: string } = {}): Promise<TaskDto> {
+  const errorCode = taskErrorCode(t);
+  const messages = ERROR_MESSAGES[options.locale ?? "en"] ?? ERROR_MESSAGES.en;
   return {
     uuid: t.uuid,
     type: t.type,
@@ -44,9 +77,10 @@ export function toTaskDto(t: Task): TaskDto {
     status: t.status,
     creditsUsed: t.creditsUsed,
     userInput: parseUserInput(t.userInput),
-    outputUrl: t.outputUrl,
+    outputUrl: await taskOutputUrl(t, viewerUuid),
     progress: t.progress,
-    errorMessage: t.errorMessage,
+    errorCode,
+    errorMessage: errorCode ? messages[errorCode] : null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     startedAt: t.startedAt?.toISOString() ?? null,

@@ -6,6 +6,7 @@ import { Link } from "@/i18n/navigation";
 import { getCurrentUser } from "@/lib/current-user";
 import { pageFromSearchParam } from "@/lib/pagination";
 import { getUserCredits } from "@/services/credits";
+import { providerErrorMessageKey } from "@/lib/provider-errors";
 import { isFinished, listTasks, taskTypes, toTaskDto, type TaskDto } from "@/services/tasks";
 import { TaskOutput } from "@/components/tasks/task-output";
 import { SignUpPrompt } from "./sign-up-prompt";
@@ -40,7 +41,8 @@ export default async function TasksPage({
     );
   }
   const page = pageFromSearchParam((await searchParams).page);
-  const { items, hasMore } = await listTasks(user.uuid, { page, pageSize: PAGE_SIZE });
+  const { items: rows, hasMore } = await listTasks(user.uuid, { page, pageSize: PAGE_SIZE });
+  const items = await Promise.all(rows.map((row) => toTaskDto(row, user.uuid, { locale })));
   const format = await getFormatter();
   const typeT = await getTranslations("taskTypes");
   const known = new Map(taskTypes().map((d) => [d.type, d]));
@@ -69,8 +71,7 @@ export default async function TasksPage({
         </p>
       ) : (
         <ul className="mt-8 grid gap-4 sm:grid-cols-2" data-testid="tasks-list" data-count={items.length}>
-          {items.map((row) => {
-            const task = toTaskDto(row);
+          {items.map((task) => {
             const input = (task.userInput ?? {}) as Record<string, string | number> & { prompt?: string };
             const type = known.get(task.type);
             return (
@@ -127,8 +128,9 @@ export default async function TasksPage({
 
 async function TaskOutcome({ task, slug }: { task: TaskDto; slug?: string }) {
   const t = await getTranslations("tasks");
+  const errorsT = await getTranslations("errors");
   if (task.status === "succeeded" && task.outputUrl) return <TaskOutput task={task} />;
-  if (task.status === "failed") return <p className="text-sm text-red-700">{task.errorMessage}</p>;
+  if (task.status === "failed") return <p className="text-sm text-red-700" data-error-code={task.errorCode ?? undefined}>{errorsT(providerErrorMessageKey(task.errorCode))}</p>;
   if (!isFinished(task) && slug) {
     return (
       <Link href={{ pathname: `/tasks/${slug}`, query: { task: task.uuid } }} className="text-sm font-medium text-brand-700 underline">

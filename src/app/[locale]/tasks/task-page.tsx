@@ -38,7 +38,7 @@ export function taskPage(messages: string, Form: ComponentType<TaskFormProps>) {
       // ?task=<uuid> (set on submit, or from the tasks list) resumes following that task.
       const { task } = await searchParams;
       if (typeof task === "string" && task) {
-        initialTask = await getTaskForUser(task, user.uuid, { refresh: false }).then(toTaskDto, () => null);
+        initialTask = await getTaskForUser(task, user.uuid, { refresh: false }).then((row) => toTaskDto(row, user.uuid, { locale }), () => null);
       }
     }
 

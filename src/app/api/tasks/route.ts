@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request) => {
   const user = await requireUser();
   const list = await listTasks(user.uuid, pageQuery(request));
-  return ok({ ...list, items: list.items.map(toTaskDto) });
+  return ok({ ...list, items: await Promise.all(list.items.map((t) => toTaskDto(t, user.uuid))) });
 });

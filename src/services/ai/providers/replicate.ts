@@ -1,4 +1,5 @@
 import { BadRequestError, UnauthorizedError } from "@/lib/errors";
+import { fetchWithRetry, type BackoffOptions } from "@/lib/http-retry";
 import { verifyStandardWebhook } from "../standard-webhooks";
 import { ProviderError, clampProgress, type ProviderJobStatus, type TaskProvider } from "../types";
 
@@ -7,6 +8,10 @@ import { ProviderError, clampProgress, type ProviderJobStatus, type TaskProvider
  *   POST {base}/v1/models/{owner}/{name}/predictions   (official models, "owner/name")
  *   POST {base}/v1/predictions with { version }         ("owner/name:version")
  *   GET  {base}/v1/predictions/{id}
+ *   POST {base}/v1/predictions/{id}/cancel
+ * Creating a prediction retries 429/5xx (and failures to connect) with backoff,
+ * honouring Retry-After, within a bounded time (src/lib/http-retry.ts); a timeout
+ * after the request was sent is not retried, as the prediction may exist (docs/tasks.md).
  * Webhooks are signed with Standard Webhooks headers (see ../standard-webhooks.ts).
  */
 export interface ReplicateConfig<Input> {
@@ -24,6 +29,8 @@ export interface ReplicateConfig<Input> {
   webhookSecret?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Retries of "create a prediction" (default: src/lib/http-retry.ts DEFAULT_BACKOFF). */
+  submitRetry?: BackoffOptions;
 }
 
 /** The documented prediction object (only the fields we read). */
@@ -87,21 +94,30 @@ export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): 
   const doFetch = config.fetch ?? fetch;
   const base = config.apiBase.replace(/\/+$/, "");
 
-  async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<ReplicatePrediction> {
-    if (!config.apiToken) throw new ProviderError("replicate: REPLICATE_API_TOKEN is not set");
+  async function call(method: "GET" | "POST", path: string, body?: unknown, options: { retry?: boolean } = {}): Promise<ReplicatePrediction> {
+    if (!config.apiToken) throw new ProviderError("replicate: REPLICATE_API_TOKEN is not set", undefined, "provider_unavailable");
     let res: Response;
+    const init: RequestInit = {
+      method,
+      headers: {
+        Authorization: `Bearer ${config.apiToken}`,
+        ...(body ? { "Content-Type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    };
+    const timeoutMs = config.timeoutMs ?? 15_000;
     try {
-      res = await doFetch(`${base}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${config.apiToken}`,
-          ...(body ? { "Content-Type": "application/json" } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(config.timeoutMs ?? 15_000),
-      });
+      res = options.retry
+        ? await fetchWithRetry(`${base}${path}`, init, {
+            ...config.submitRetry,
+            fetch: doFetch,
+            attemptTimeoutMs: timeoutMs,
+            onRetry: ({ attempt, delayMs, reason }) => console.warn(`[replicate] ${method} ${path}: ${reason}; retry ${attempt} in ${delayMs} ms`),
+          })
+        : await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      throw new ProviderError(`replicate: request failed (${(error as Error).message})`);
+      const timedOut = (error as Error)?.name === "TimeoutError";
+      throw new ProviderError(`replicate: request failed (${(error as Error).message})`, undefined, timedOut ? "timed_out" : "provider_unavailable");
     }
     const text = await res.text();
     let json: unknown = null;
@@ -128,12 +144,15 @@ export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): 
         body.webhook_events_filter = ["start", "completed"];
       }
       const prediction = version
-        ? await call("POST", "/v1/predictions", { version, ...body })
-        : await call("POST", `/v1/models/${model}/predictions`, body);
+        ? await call("POST", "/v1/predictions", { version, ...body }, { retry: true })
+        : await call("POST", `/v1/models/${model}/predictions`, body, { retry: true });
       return { jobId: prediction.id, status: mapPrediction(prediction) };
     },
     async fetchStatus(jobId) {
       return mapPrediction(await call("GET", `/v1/predictions/${encodeURIComponent(jobId)}`));
+    },
+    async cancel(jobId) {
+      await call("POST", `/v1/predictions/${encodeURIComponent(jobId)}/cancel`);
     },
     async parseWebhook({ headers, body }) {
       if (!config.webhookSecret) throw new UnauthorizedError("webhook secret not configured");

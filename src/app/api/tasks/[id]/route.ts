@@ -11,7 +11,7 @@ type Context = { params: Promise<{ id: string }> };
 export const GET = route<Context>(async (_request, { params }) => {
   const user = await requireUser();
   const { id } = await params;
-  return ok({ task: toTaskDto(await getTaskForUser(id, user.uuid)) });
+  return ok({ task: await toTaskDto(await getTaskForUser(id, user.uuid), user.uuid) });
 });
 
 // POST /api/tasks/<type slug> (text-to-video, text-to-image, ...; unknown: 404): creates a task.
@@ -27,7 +27,7 @@ export const POST = route<Context>(async (request, { params }) => {
     { background: after },
   );
   return ok(
-    { task: toTaskDto(task) },
+    { task: await toTaskDto(task, user.uuid) },
     { status: created ? 201 : 200, headers: created ? undefined : { "Idempotent-Replayed": "true" } },
   );
 });

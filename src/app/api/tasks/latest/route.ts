@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => {
   const user = await requireUser();
   const task = await getLatestTask(user.uuid);
-  return ok({ task: task ? toTaskDto(task) : null });
+  return ok({ task: task ? await toTaskDto(task, user.uuid) : null });
 });

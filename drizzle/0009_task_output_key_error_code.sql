@@ -1,0 +1,2 @@
+ALTER TABLE "tasks" ADD COLUMN "output_key" text;--> statement-breakpoint
+ALTER TABLE "tasks" ADD COLUMN "error_code" text;

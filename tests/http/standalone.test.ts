@@ -48,6 +48,7 @@ async function startStandalone(dir: string, env: Record<string, string>): Promis
       HOSTNAME: "127.0.0.1",
       APP_URL: url,
       AUTH_SECRET: "standalone-test-secret-standalone-test-secret",
+      STORAGE_SIGNING_SECRET: "standalone-test-storage-secret-0123456789",
       TEXT2VIDEO_MOCK_DELAY_MS: "300",
       TASK_SWEEP_INTERVAL_MS: "300",
       ...env,

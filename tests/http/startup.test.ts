@@ -32,7 +32,10 @@ async function startExpectingExit(overrides: Record<string, string>, drop: strin
   return { code, output };
 }
 
-const SECRET = { AUTH_SECRET: "startup-test-secret-startup-test-secret-0123" };
+const SECRET = {
+  AUTH_SECRET: "startup-test-secret-startup-test-secret-0123",
+  STORAGE_SIGNING_SECRET: "startup-test-storage-secret-0123456789",
+};
 
 // The build exists: the http project's globalSetup made it.
 // Generous timeouts: several servers start one after another, on a loaded machine.

@@ -6,12 +6,15 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (p: string) => fs.readFileSync(path.join(ROOT, p), "utf8");
 
 describe("deploy files", () => {
-  it("vercel.json's cron calls a route that answers GET (what Vercel Cron sends, with Authorization: Bearer $CRON_SECRET)", () => {
+  it("vercel.json's crons call routes that answer GET (what Vercel Cron sends, with Authorization: Bearer $CRON_SECRET)", () => {
     const { crons } = JSON.parse(read("vercel.json")) as { crons: Array<{ path: string; schedule: string }> };
-    expect(crons).toEqual([{ path: "/api/cron/tasks", schedule: expect.any(String) }]);
-    const route = read(`src/app${crons[0].path}/route.ts`);
-    expect(route).toMatch(/export \{[^}]*\bas GET\b/);
-    expect(route).toContain("Bearer ${secret}");
+    expect(crons.map((c) => c.path).sort()).toEqual(["/api/cron/stripe-reconcile", "/api/cron/tasks"]);
+    for (const cron of crons) {
+      const route = read(`src/app${cron.path}/route.ts`);
+      expect(route).toMatch(/export \{[^}]*\bas GET\b/);
+      expect(route).toContain("cronRoute(");
+    }
+    expect(read("src/lib/cron.ts")).toContain("Bearer ${secret}");
   });
 
   it("the image runs as a non-root user and builds the standalone output", () => {

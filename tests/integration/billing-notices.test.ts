@@ -7,12 +7,12 @@ import { users } from "@/db/schema";
 import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
 import { decreaseCredits } from "@/services/credits";
 import { checkLowBalance } from "@/services/notify/billing-mails";
-import { recentMails } from "@/services/notify/mailer";
+import { outbox } from "@/services/email";
 import { createSubscriptionCheckout, runBillingRound } from "@/services/payments";
 import { stripeScenario } from "../support/stripe-scenario";
 
 const s = stripeScenario();
-const mailsTo = (email: string, kind: string) => recentMails().filter((m) => m.to === email && m.kind === kind);
+const mailsTo = (email: string, kind: string) => outbox().filter((m) => m.to === email && m.kind === kind);
 
 describe("receipts", () => {
   it("one localized receipt per fulfilled order, however often the payment is reported", async () => {

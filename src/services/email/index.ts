@@ -10,7 +10,7 @@ import { renderMail, type MailKind } from "./templates";
  */
 export interface SentMail {
   id: number;
-  kind: MailKind;
+  kind: string;
   to: string;
   subject: string;
   text: string;
@@ -35,7 +35,18 @@ async function smtpTransport(url: string) {
   return state.__mailer.transport as import("nodemailer").Transporter;
 }
 
-/** Renders and sends one mail; the link is the one thing the recipient needs. */
+/** A mail ready to leave: rendered by a template here, or by the feature that sends it (receipts). */
+export interface OutgoingMail {
+  /** What the mail is about, for logs, the outbox and tests: "passwordReset", "receipt", ... */
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** The one link the recipient needs, if any (logged and shown in the dev outbox). */
+  link?: string;
+}
+
+/** Renders a templated mail and sends it; the link is the one thing the recipient needs. */
 export async function sendMail({
   kind,
   to,
@@ -49,8 +60,13 @@ export async function sendMail({
   link: string;
   values?: Record<string, string | number>;
 }): Promise<SentMail> {
-  const e = env();
   const { subject, text } = renderMail(kind, locale, { ...values, link });
+  return deliverMail({ kind, to, subject, text, link });
+}
+
+/** Sends a rendered mail: through SMTP when SMTP_URL is set, else to the log and the dev outbox. */
+export async function deliverMail({ kind, to, subject, text, link = "" }: OutgoingMail): Promise<SentMail> {
+  const e = env();
   const mail: SentMail = {
     id: (state.__outboxSeq = (state.__outboxSeq ?? 0) + 1),
     kind,
@@ -68,7 +84,7 @@ export async function sendMail({
     return mail;
   }
   // No transport: the log and the dev outbox are the mailbox.
-  console.log(`[email] ${kind} to ${to} (no SMTP_URL, not sent): ${link}`);
+  console.log(`[email] ${kind} to ${to} (no SMTP_URL, not sent): ${link || subject}`);
   const box = (state.__outbox ??= []);
   box.push(mail);
   if (box.length > OUTBOX_MAX) box.splice(0, box.length - OUTBOX_MAX);

@@ -5,6 +5,7 @@
  * Never throws: an alert must not fail the payment or task flow that raised it.
  */
 import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
 
 export type AlertKind = "order_needs_review" | "dispute_opened" | "dispute_closed" | "provider_failures" | "reconciliation";
 
@@ -38,11 +39,11 @@ export async function sendAlert(alert: Alert): Promise<{ delivered: "webhook" | 
         signal: AbortSignal.timeout(ALERT_TIMEOUT_MS),
       });
       if (res.ok) return { delivered: "webhook" };
-      console.error(`[alert] webhook answered ${res.status}; alert logged instead`);
+      logger.error({ status: res.status }, "[alert] webhook answered an error; alert logged instead");
     } catch (error) {
-      console.error("[alert] webhook unreachable; alert logged instead", (error as Error).message);
+      logger.error({ error: (error as Error).message }, "[alert] webhook unreachable; alert logged instead");
     }
   }
-  console.warn(`[alert] ${alert.kind}: ${alert.message}`, alert.details ?? {});
+  logger.warn({ alert: alert.kind, details: alert.details ?? {} }, `[alert] ${alert.kind}: ${alert.message}`);
   return { delivered: "log" };
 }

@@ -10,7 +10,8 @@ import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
 import enBilling from "../../../messages/en/billing.json";
 import zhBilling from "../../../messages/zh/billing.json";
 import { getUserCredits } from "@/services/credits";
-import { sendMail } from "./mailer";
+import { deliverMail } from "@/services/email";
+import { logger } from "@/lib/logger";
 
 const CATALOGS = { en: enBilling, zh: zhBilling } as const;
 
@@ -40,14 +41,14 @@ export async function sendReceipt(input: ReceiptInput, db: Executor = getDb()): 
     const to = await recipient(input.userUuid, db);
     if (!to) return;
     const amount = new Intl.NumberFormat(to.locale, { style: "currency", currency: input.currency.toUpperCase() }).format(input.amount / 100);
-    await sendMail({
+    await deliverMail({
       kind: "receipt",
       to: to.email,
       subject: to.t("receiptSubject", { credits: input.credits }),
       text: to.t("receiptText", { credits: input.credits, amount, reference: input.reference, url: `${appUrl()}/${to.locale}/orders` }),
     });
   } catch (error) {
-    console.error("[mail] receipt failed", (error as Error).message);
+    logger.error({ error: (error as Error).message }, "[mail] receipt failed");
   }
 }
 
@@ -71,7 +72,7 @@ export async function checkLowBalance(userUuid: string, db: Executor = getDb()):
   try {
     const to = await recipient(userUuid, db);
     if (to) {
-      await sendMail({
+      await deliverMail({
         kind: "low_balance",
         to: to.email,
         subject: to.t("lowBalanceSubject"),
@@ -79,7 +80,7 @@ export async function checkLowBalance(userUuid: string, db: Executor = getDb()):
       });
     }
   } catch (error) {
-    console.error("[mail] low-balance notice failed", (error as Error).message);
+    logger.error({ error: (error as Error).message }, "[mail] low-balance notice failed");
   }
   return { balance, notified: true };
 }

@@ -18,6 +18,7 @@ import { signInRefused } from "@/lib/sign-in-attempt";
 import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/sessions";
 import { signInWithPassword } from "@/services/sign-in-limits";
 import { grantWelcomeCredits } from "@/services/users";
+import { logger } from "@/lib/logger";
 
 declare module "next-auth" {
   interface Session {
@@ -91,10 +92,10 @@ export function authConfig(): NextAuthConfig {
     logger: {
       error(error) {
         if ((error as { type?: string }).type === "CredentialsSignin") return;
-        console.error(`[auth] ${describeError(error)}`);
+        logger.error({ error: describeError(error) }, "[auth] next-auth error");
       },
       warn(code) {
-        console.warn(`[auth] warning: ${code}`);
+        logger.warn({ code }, "[auth] next-auth warning");
       },
       debug() {},
     },

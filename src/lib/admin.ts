@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "./current-user";
 import { isAdminEmail } from "./admin-email";
 import { ForbiddenError, UnauthorizedError } from "./errors";
+import { logger } from "./logger";
 
 export { isAdminEmail };
 
@@ -15,7 +16,7 @@ export { isAdminEmail };
 export async function requireAdmin(mode: "api" | "page" = "api"): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (user && isAdminEmail(user.email)) return user;
-  if (user) console.warn(`[admin] refused non-admin user ${user.uuid}`);
+  if (user) logger.warn({ user: user.uuid }, "[admin] refused non-admin user");
   if (mode === "page") notFound();
   throw user ? new ForbiddenError("admins only") : new UnauthorizedError();
 }

@@ -14,6 +14,7 @@ import { mailLocale } from "@/services/email/templates";
 import { hitRateLimit } from "@/services/rate-limit";
 import { forgetUserSessions } from "@/services/sessions";
 import { emailSchema, findUserByEmail, passwordSchema } from "@/services/users";
+import { logger } from "@/lib/logger";
 
 export const RESET_TOKEN_TTL_MINUTES = 60;
 // Reset mails per email and per client address, per hour (the same for unknown emails).
@@ -51,7 +52,7 @@ export async function requestPasswordReset({ email, locale, ip }: { email: strin
       link: `${env().APP_URL}/${l}/auth/reset-password?token=${token}`,
       values: { minutes: RESET_TOKEN_TTL_MINUTES },
     });
-  })().catch((error) => console.error(`[auth] password reset mail failed\n${describeError(error)}`));
+  })().catch((error) => logger.error({ error: describeError(error) }, "[auth] password reset mail failed"));
 }
 
 /**

@@ -5,6 +5,7 @@ import { maskEmail } from "@/lib/log-safe";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-rules";
 import { hitRateLimit } from "@/services/rate-limit";
 import { authenticate } from "@/services/users";
+import { logger } from "@/lib/logger";
 
 /**
  * Sign-in attempts, in fixed windows of SIGNIN_RATE_LIMIT_WINDOW_SECONDS:
@@ -44,17 +45,17 @@ export async function signInWithPassword({
 }): Promise<User | null> {
   const from = ip ?? "an unknown address";
   if (typeof email !== "string" || typeof password !== "string" || email.length > 254) {
-    console.warn(`[auth] sign-in refused: malformed credentials from ${from}`);
+    logger.warn(`[auth] sign-in refused: malformed credentials from ${from}`);
     return null;
   }
   const normalized = normalizeEmail(email);
   try {
     await checkSignInRateLimit({ email: normalized, ip });
   } catch (error) {
-    console.warn(`[auth] sign-in rate-limited for ${maskEmail(normalized)} from ${from}`);
+    logger.warn(`[auth] sign-in rate-limited for ${maskEmail(normalized)} from ${from}`);
     throw error;
   }
   const user = password.length > PASSWORD_MAX_LENGTH ? null : await authenticate(normalized, password);
-  if (!user) console.warn(`[auth] failed sign-in for ${maskEmail(normalized)} from ${from}`);
+  if (!user) logger.warn(`[auth] failed sign-in for ${maskEmail(normalized)} from ${from}`);
   return user;
 }

@@ -21,6 +21,7 @@ import { AppError, BadRequestError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { hitRateLimit } from "@/services/rate-limit";
 import { findStripeCustomer } from "./customers";
+import { logger } from "@/lib/logger";
 
 export const CHECKOUT_LOCALES = ["en", "zh"] as const;
 export type CheckoutLocale = (typeof CHECKOUT_LOCALES)[number];
@@ -179,7 +180,7 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
       .update(orders)
       .set({ status: "failed", updatedAt: sql`now()` })
       .where(and(eq(orders.orderNo, orderNo), eq(orders.status, "created")));
-    console.error("[payments] creating the Checkout Session failed", { orderNo, error: (error as Error).message });
+    logger.error({ orderNo, error: (error as Error).message }, "[payments] creating the Checkout Session failed");
     throw new PaymentProviderError();
   }
 

@@ -8,6 +8,7 @@ import { getDb, type Executor } from "@/db";
 import { stripeCustomers } from "@/db/schema";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { PaymentProviderError } from "./checkout";
+import { logger } from "@/lib/logger";
 
 export async function findStripeCustomer(userUuid: string, db: Executor = getDb()): Promise<string | null> {
   const [row] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.userUuid, userUuid));
@@ -25,7 +26,7 @@ export async function ensureStripeCustomer(user: { uuid: string; email: string }
       { idempotencyKey: `customer:${user.uuid}` },
     );
   } catch (error) {
-    console.error("[payments] creating the Stripe customer failed", { user: user.uuid, error: (error as Error).message });
+    logger.error({ user: user.uuid, error: (error as Error).message }, "[payments] creating the Stripe customer failed");
     throw new PaymentProviderError();
   }
   await db.insert(stripeCustomers).values({ userUuid: user.uuid, customerId: customer.id }).onConflictDoNothing();

@@ -18,6 +18,7 @@ import { TRANS_TYPES, getUserCredits, grantCredits } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { PaymentProviderError } from "./checkout";
+import { logger } from "@/lib/logger";
 
 /** What a completed Checkout Session says, as plain values. */
 export interface PaidSession {
@@ -155,7 +156,7 @@ export async function fulfilOrder(paid: PaidSession, db: Executor = getDb()): Pr
   }
   if (flagged) {
     const { order, problem } = flagged as { order: Order; problem: string };
-    console.error(`[payments] paid session does not match its order (${problem}); order needs review`, { orderNo: order.orderNo });
+    logger.error({ orderNo: order.orderNo, problem }, "[payments] paid session does not match its order; order needs review");
     await sendAlert({
       kind: "order_needs_review",
       message: `Order ${order.orderNo} was paid but does not match its Checkout Session (${problem}); nothing granted. Review with npm run orders:review.`,
@@ -248,7 +249,7 @@ export async function confirmCheckoutSession(
     if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
       throw new NotFoundError("unknown checkout session");
     }
-    console.error("[payments] retrieving the Checkout Session failed", { sessionId, error: (error as Error).message });
+    logger.error({ sessionId, error: (error as Error).message }, "[payments] retrieving the Checkout Session failed");
     throw new PaymentProviderError("could not reach Stripe, try again shortly");
   }
   const orderNo = orderNoOfSession(session);

@@ -41,6 +41,7 @@ import { hitRateLimit } from "@/services/rate-limit";
 import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
+import { logger } from "@/lib/logger";
 
 export const SUBSCRIPTION_GRANT_TYPE = "subscription_grant";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -142,7 +143,7 @@ export async function createSubscriptionCheckout(
     });
     if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
   } catch (error) {
-    console.error("[payments] creating the subscription Checkout Session failed", { user: input.user.uuid, error: (error as Error).message });
+    logger.error({ user: input.user.uuid, error: (error as Error).message }, "[payments] creating the subscription Checkout Session failed");
     throw new PaymentProviderError();
   }
   return { url: session.url, sessionId: session.id, plan: plan.id, interval: request.interval };
@@ -158,7 +159,7 @@ export async function createPortalSession(input: { userUuid: string; locale?: st
     const session = await stripe.billingPortal.sessions.create({ customer, return_url: `${env().APP_URL.replace(/\/+$/, "")}/${locale}/credits` });
     return { url: session.url };
   } catch (error) {
-    console.error("[payments] creating the billing portal session failed", { customer, error: (error as Error).message });
+    logger.error({ customer, error: (error as Error).message }, "[payments] creating the billing portal session failed");
     throw new PaymentProviderError("could not open the billing portal, try again shortly");
   }
 }
@@ -180,7 +181,7 @@ function ignoreUnknown(kind: string, id: string, details: Record<string, unknown
   if (!loggedUnknown.has(id)) {
     loggedUnknown.add(id);
     if (loggedUnknown.size > 10_000) loggedUnknown.clear();
-    console.warn(`[payments] ${kind} for an unknown customer or plan: ignored`, { id, ...details });
+    logger.warn({ id, ...details }, `[payments] ${kind} for an unknown customer or plan: ignored`);
   }
   return { handled: false, action: `unknown_${kind}` };
 }

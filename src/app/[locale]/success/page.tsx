@@ -7,6 +7,8 @@ import { taskTypes } from "@/services/tasks/registry";
 import { getCurrentUser } from "@/lib/current-user";
 import { AppError } from "@/lib/errors";
 import { confirmCheckoutSession, type ConfirmedCheckout } from "@/services/payments";
+import { describeError } from "@/lib/log-safe";
+import { logger } from "@/lib/logger";
 
 export const dynamic = "force-dynamic";
 
@@ -71,7 +73,7 @@ export default async function SuccessPage({
     try {
       confirmed = await confirmCheckoutSession({ sessionId, userUuid: user.uuid });
     } catch (error) {
-      if (!(error instanceof AppError)) console.error("[success page] confirming the checkout failed", error);
+      if (!(error instanceof AppError)) logger.error({ error: describeError(error) }, "[success page] confirming the checkout failed");
       problem = problemKey(error);
     }
     if (!confirmed) {

@@ -2,6 +2,7 @@ import { BadRequestError, UnauthorizedError } from "@/lib/errors";
 import { fetchWithRetry, type BackoffOptions } from "@/lib/http-retry";
 import { verifyStandardWebhook } from "../standard-webhooks";
 import { ProviderError, clampProgress, type ProviderJobStatus, type TaskProvider } from "../types";
+import { logger } from "@/lib/logger";
 
 /**
  * Replicate's predictions HTTP API (https://replicate.com/docs/reference/http):
@@ -112,7 +113,7 @@ export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): 
             ...config.submitRetry,
             fetch: doFetch,
             attemptTimeoutMs: timeoutMs,
-            onRetry: ({ attempt, delayMs, reason }) => console.warn(`[replicate] ${method} ${path}: ${reason}; retry ${attempt} in ${delayMs} ms`),
+            onRetry: ({ attempt, delayMs, reason }) => logger.warn({ method, path, attempt, delayMs }, `[replicate] ${reason}; retrying`),
           })
         : await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {

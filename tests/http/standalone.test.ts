@@ -121,7 +121,15 @@ describe("the standalone server, with exactly the files the Dockerfile copies", 
       await new Promise((r) => setTimeout(r, 200));
       task = (await client.json(`/api/tasks/${uuid}`)).body.data.task;
     }
-    expect(task).toMatchObject({ status: "succeeded", outputUrl: "/videos/sample-landscape.mp4" });
+    expect(task.status).toBe("succeeded");
+    // The output was copied into the image's private storage and is served by a signed URL.
+    const output = new URL(task.outputUrl as string);
+    expect(output.pathname).toBe(`/api/storage/tasks/${uuid}/output`);
+    const video = await client.fetch(output.pathname + output.search);
+    expect(video.status).toBe(200);
+    expect(video.headers.get("content-type")).toBe("video/mp4");
+    const sample = fs.readFileSync(path.join(dir, "public/videos/sample-landscape.mp4"));
+    expect(Buffer.from(await video.arrayBuffer()).equals(sample)).toBe(true);
     return { app, dir };
   }
 

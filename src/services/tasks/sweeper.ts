@@ -32,7 +32,7 @@ export interface SweepOptions {
   limit?: number;
   /** Most tasks one sweep handles (TASK_SWEEP_MAX_PER_TICK). */
   maxTasks?: number;
-  /** No new batch is claimed after this many ms (default 80% of the interval, at least 1 s). */
+  /** No new batch is claimed after this many ms (default 80% of the interval, at least 1 s; 8 s with the in-process sweeper off). */
   budgetMs?: number;
   /** Provider polls / refunds at once (TASK_SWEEP_CONCURRENCY). */
   concurrency?: number;
@@ -68,7 +68,9 @@ export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResul
   const db = options.db ?? getDb();
   const limit = options.limit ?? e.TASK_SWEEP_BATCH;
   const maxTasks = options.maxTasks ?? e.TASK_SWEEP_MAX_PER_TICK;
-  const deadline = Date.now() + (options.budgetMs ?? Math.max(1000, e.TASK_SWEEP_INTERVAL_MS * 0.8));
+  // In-process: 80% of the interval (at least 1 s). Cron only (interval 0): 8 s, inside a serverless function's time limit.
+  const budgetMs = options.budgetMs ?? (e.TASK_SWEEP_INTERVAL_MS > 0 ? Math.max(1000, e.TASK_SWEEP_INTERVAL_MS * 0.8) : 8000);
+  const deadline = Date.now() + budgetMs;
   const concurrency = options.concurrency ?? e.TASK_SWEEP_CONCURRENCY;
   const idleSeconds = (options.idleMs ?? 1000) / 1000;
   const timeoutMs = options.timeoutMs ?? e.TASK_TIMEOUT_MS;

@@ -6,7 +6,10 @@
  *    interval (goal: p99 <= 2 x the interval).
  * 2. 10,000 timed-out tasks: the time until all are failed and refunded, against the old
  *    sweeper's ceiling (25 tasks per tick, one tick per interval) in the same interval.
+ * Alone: `npx tsx bench/sweeper.ts` (TASK_SWEEP_INTERVAL_MS picks the interval, default 5000).
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { count, inArray, sql } from "drizzle-orm";
 import { openPostgres, rowsOf, setDatabase, type Database } from "@/db";
 import { tasks, users } from "@/db/schema";
@@ -174,4 +177,14 @@ export async function runSweeperBench() {
 function restore(name: string, value: string | undefined) {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runSweeperBench().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

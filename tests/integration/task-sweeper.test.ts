@@ -99,6 +99,29 @@ describe("the sweeper", () => {
     expect(await balanceOf(u)).toBe(1000 - 12 * 4);
   });
 
+  it("polls providers with bounded concurrency", async () => {
+    const u = await userWith(1000);
+    const bg = collector();
+    const inner = textToVideoMock({ delayMs: MOCK_DELAY, now: () => clock.now });
+    let inFlight = 0;
+    let most = 0;
+    textToVideo.providers.set("mock", {
+      ...inner,
+      async fetchStatus(jobId) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return inner.fetchStatus(jobId);
+      },
+    });
+    for (let i = 0; i < 10; i++) await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
+    await bg.settle();
+    clock.now += MOCK_DELAY;
+    const swept = await sweepTasks({ idleMs: 0, timeoutMs: 60_000, limit: 100, concurrency: 3 });
+    expect(swept).toMatchObject({ claimed: 10, succeeded: 10 });
+    expect(most).toBe(3);
+  });
+
   it("two sweeps at once claim disjoint tasks (FOR UPDATE SKIP LOCKED, claim bumps updated_at)", async () => {
     const u = await userWith(200);
     const bg = collector();

@@ -16,7 +16,7 @@ export { defineTaskType, type AnyTaskType, type OutputKind, type TaskType } from
 export { registerTaskType, taskTypeBySlug, taskTypeOf, taskTypes } from "./registry";
 export { createTask, parseIdempotencyKey, IdempotencyKeyReusedError, type Background, type CreateTaskOptions } from "./create";
 export { applyProviderStatus, failTask, getLatestTask, getTaskForUser, handleProviderWebhook, refreshTask } from "./lifecycle";
-export { sweepTasks, type SweepResult } from "./sweeper";
+export { sweepTasks, type SweepOptions, type SweepResult } from "./sweeper";
 export { getTask, isFinished, listTasks, toTaskDto, type TaskDto, type TaskStatus } from "./queries";
 export { textToVideoInput, type TextToVideoInput } from "./types/text-to-video";
 

@@ -57,11 +57,12 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  * One sweep, in proportion to the backlog but bounded: it claims batches of `limit`
  * (FOR UPDATE SKIP LOCKED; the claim bumps updated_at so other instances take other
  * tasks) while work is due, up to `maxTasks` tasks and `budgetMs`.
- * 1. Expiry first, no provider call: tasks past `timeoutMs`, and tasks still `queued`
- *    with no provider job after `queuedGraceMs` (the server died between commit and
- *    submit), fail with their refund, `concurrency` at a time.
- * 2. Then polling: unfinished tasks with a provider job, idle for `idleMs`, are
- *    brought up to date from their providers, `concurrency` polls at a time.
+ * 1. Expiry, no provider call: tasks past `timeoutMs`, and tasks still `queued` with no
+ *    provider job after `queuedGraceMs` (the server died between commit and submit),
+ *    fail with their refund, `concurrency` at a time; at most half the tick's tasks and time.
+ * 2. Polling: unfinished tasks with a provider job, idle for `idleMs`, are brought up
+ *    to date from their providers, `concurrency` polls at a time.
+ * 3. Expiry again with what the tick has left.
  */
 export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResult> {
   const e = env();
@@ -77,66 +78,78 @@ export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResul
   const timeoutSeconds = timeoutMs / 1000;
   const graceSeconds = (options.queuedGraceMs ?? e.TASK_QUEUED_GRACE_MS) / 1000;
   const result: SweepResult = { claimed: 0, succeeded: 0, failed: 0, running: 0, expired: 0, batches: 0 };
-  const room = () => (Date.now() < deadline ? Math.min(limit, maxTasks - result.claimed) : 0);
+  const halfTime = Date.now() + budgetMs / 2;
+  /** How many to claim next: a batch, within the task cap and before the deadline. */
+  const room = (cap: number, until: number) => (Date.now() < until ? Math.min(limit, cap - result.claimed) : 0);
   const count = (status: string) => {
     if (status === "succeeded") result.succeeded++;
     else if (status === "failed") result.failed++;
     else result.running++;
   };
 
-  // 1. Expiry: no provider call needed.
-  for (let n = room(); n > 0; n = room()) {
-    const batch = rowsOf<{ uuid: string; timed_out: boolean }>(
-      await db.execute(sql`
-        UPDATE tasks SET updated_at = now()
-        WHERE uuid IN (
-          SELECT uuid FROM tasks
-          WHERE status IN ('queued', 'running') AND updated_at <= now() - make_interval(secs => ${idleSeconds})
-            AND (created_at <= now() - make_interval(secs => ${timeoutSeconds})
-                 OR (status = 'queued' AND provider_job_id IS NULL AND created_at <= now() - make_interval(secs => ${graceSeconds})))
-          ORDER BY created_at
-          LIMIT ${n}
-          FOR UPDATE SKIP LOCKED
-        )
-        RETURNING uuid, created_at <= now() - make_interval(secs => ${timeoutSeconds}) AS timed_out`),
-    );
-    result.batches++;
-    result.claimed += batch.length;
-    await eachLimited(batch, concurrency, async ({ uuid, timed_out }) => {
-      const reason = timed_out
-        ? `timed out after ${Math.round(timeoutSeconds)} seconds`
-        : `never started: no provider job ${Math.round(graceSeconds)} seconds after creation`;
-      const failed = await failTask(uuid, reason, db);
-      if (failed) result.expired++;
-      count(failed ? "failed" : ((await getTask(uuid, db))?.status ?? "failed"));
-    });
-    if (batch.length < n) break;
+  /** Expiry: no provider call needed. */
+  async function expire(cap: number, until: number) {
+    for (let n = room(cap, until); n > 0; n = room(cap, until)) {
+      const batch = rowsOf<{ uuid: string; timed_out: boolean }>(
+        await db.execute(sql`
+          UPDATE tasks SET updated_at = now()
+          WHERE uuid IN (
+            SELECT uuid FROM tasks
+            WHERE status IN ('queued', 'running') AND updated_at <= now() - make_interval(secs => ${idleSeconds})
+              AND (created_at <= now() - make_interval(secs => ${timeoutSeconds})
+                   OR (status = 'queued' AND provider_job_id IS NULL AND created_at <= now() - make_interval(secs => ${graceSeconds})))
+            ORDER BY created_at
+            LIMIT ${n}
+            FOR UPDATE SKIP LOCKED
+          )
+          RETURNING uuid, created_at <= now() - make_interval(secs => ${timeoutSeconds}) AS timed_out`),
+      );
+      result.batches++;
+      result.claimed += batch.length;
+      await eachLimited(batch, concurrency, async ({ uuid, timed_out }) => {
+        const reason = timed_out
+          ? `timed out after ${Math.round(timeoutSeconds)} seconds`
+          : `never started: no provider job ${Math.round(graceSeconds)} seconds after creation`;
+        const failed = await failTask(uuid, reason, db);
+        if (failed) result.expired++;
+        count(failed ? "failed" : ((await getTask(uuid, db))?.status ?? "failed"));
+      });
+      if (batch.length < n) return;
+    }
   }
 
-  // 2. Polling: tasks with a provider job, idle for idleMs.
-  for (let n = room(); n > 0; n = room()) {
-    const claimed = rowsOf<{ uuid: string }>(
-      await db.execute(sql`
-        UPDATE tasks SET updated_at = now()
-        WHERE uuid IN (
-          SELECT uuid FROM tasks
-          WHERE status IN ('queued', 'running') AND provider_job_id IS NOT NULL
-            AND updated_at <= now() - make_interval(secs => ${idleSeconds})
-          ORDER BY updated_at
-          LIMIT ${n}
-          FOR UPDATE SKIP LOCKED
-        )
-        RETURNING uuid`),
-    );
-    result.batches++;
-    result.claimed += claimed.length;
-    if (claimed.length === 0) break;
-    const rows = await db.select().from(tasks).where(inArray(tasks.uuid, claimed.map((c) => c.uuid)));
-    await eachLimited(rows, concurrency, async (row) => {
-      count((await refreshTask(row, { db, timeoutMs })).status);
-    });
-    if (claimed.length < n) break;
+  /** Polling: tasks with a provider job, idle for idleMs. */
+  async function poll(cap: number, until: number) {
+    for (let n = room(cap, until); n > 0; n = room(cap, until)) {
+      const claimed = rowsOf<{ uuid: string }>(
+        await db.execute(sql`
+          UPDATE tasks SET updated_at = now()
+          WHERE uuid IN (
+            SELECT uuid FROM tasks
+            WHERE status IN ('queued', 'running') AND provider_job_id IS NOT NULL
+              AND updated_at <= now() - make_interval(secs => ${idleSeconds})
+            ORDER BY updated_at
+            LIMIT ${n}
+            FOR UPDATE SKIP LOCKED
+          )
+          RETURNING uuid`),
+      );
+      result.batches++;
+      result.claimed += claimed.length;
+      if (claimed.length === 0) return;
+      const rows = await db.select().from(tasks).where(inArray(tasks.uuid, claimed.map((c) => c.uuid)));
+      await eachLimited(rows, concurrency, async (row) => {
+        count((await refreshTask(row, { db, timeoutMs })).status);
+      });
+      if (claimed.length < n) return;
+    }
   }
+
+  // A backlog of expiries never starves polling: expiry first with half the tick,
+  // polling next, then expiry again with whatever the tick has left.
+  await expire(Math.ceil(maxTasks / 2), halfTime);
+  await poll(maxTasks, deadline);
+  await expire(maxTasks, deadline);
   return result;
 }
 

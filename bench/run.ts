@@ -4,12 +4,14 @@ import os from "node:os";
 import { runHttpBench } from "./http";
 import { runLedgerBench } from "./ledger";
 import { runStorageBench } from "./storage";
+import { runSweeperBench } from "./sweeper";
 
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
   await runStorageBench();
   await runLedgerBench();
   await runHttpBench();
+  await runSweeperBench();
 }
 
 main().then(

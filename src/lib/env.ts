@@ -71,6 +71,14 @@ const schema = z.object({
   TEXT2IMAGE_REPLICATE_MODEL: z.string().default("black-forest-labs/flux-schnell"),
   TASK_TIMEOUT_MS: int(10 * 60 * 1000, 1000),
   TASK_SWEEP_INTERVAL_MS: int(5000),
+  /** A task still `queued` with no provider job this long after creation (the server died before submitting) fails with a refund. */
+  TASK_QUEUED_GRACE_MS: int(60_000, 1000),
+  /** Tasks one sweep claims per batch (FOR UPDATE SKIP LOCKED); a tick keeps claiming batches while work is due. */
+  TASK_SWEEP_BATCH: int(100, 1),
+  /** Upper bound on tasks one tick handles (the time budget is 80% of the sweep interval, at least 1 s). */
+  TASK_SWEEP_MAX_PER_TICK: int(2000, 1),
+  /** Provider status polls (and timeout refunds) a sweep runs at once. */
+  TASK_SWEEP_CONCURRENCY: int(8, 1),
   TASK_RATE_LIMIT_PER_MINUTE: int(30, 1),
   CRON_SECRET: optionalString,
 

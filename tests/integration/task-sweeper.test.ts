@@ -37,7 +37,8 @@ describe("the sweeper", () => {
 
     clock.now += MOCK_DELAY;
     const first = await sweepTasks({ idleMs: 0, timeoutMs: 60_000 });
-    expect(first).toMatchObject({ claimed: 3, succeeded: 1, running: 2 });
+    // The never-submitted task is inside its queued grace: nothing to poll, not claimed.
+    expect(first).toMatchObject({ claimed: 2, succeeded: 1, running: 1 });
     expect((await getTaskForUser(done.task.uuid, u, { refresh: false })).status).toBe("succeeded");
 
     await getDb().execute(sql`UPDATE tasks SET created_at = now() - interval '2 minutes' WHERE uuid IN (${stuck.task.uuid}, ${lost.task.uuid})`);
@@ -51,6 +52,74 @@ describe("the sweeper", () => {
     }
     expect(await balanceOf(u)).toBe(100 - 4);
     expect(await sweepTasks({ idleMs: 0, timeoutMs: 60_000 })).toMatchObject({ claimed: 0 });
+  });
+
+  it("fails and refunds a task still queued with no provider job after the grace, long before the timeout", async () => {
+    const u = await userWith(100);
+    const lost = await createTextToVideoTask({ userUuid: u, ...input, seconds: 4 }, { background: () => {} });
+    const fresh = await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: () => {} });
+    expect(await balanceOf(u)).toBe(100 - 8 - 4);
+    // Within the grace nothing happens.
+    expect(await sweepTasks({ idleMs: 0, queuedGraceMs: 60_000, timeoutMs: 10 * 60_000 })).toMatchObject({ claimed: 0 });
+    await getDb().execute(sql`UPDATE tasks SET created_at = now() - interval '61 seconds' WHERE uuid = ${lost.task.uuid}`);
+    const swept = await sweepTasks({ idleMs: 0, queuedGraceMs: 60_000, timeoutMs: 10 * 60_000 });
+    expect(swept).toMatchObject({ claimed: 1, failed: 1, expired: 1 });
+    const row = await getTaskForUser(lost.task.uuid, u, { refresh: false });
+    expect(row.status).toBe("failed");
+    expect(row.errorMessage).toMatch(/never started/);
+    expect(await refundsOf(lost.task.uuid)).toBe(1);
+    expect((await getTaskForUser(fresh.task.uuid, u, { refresh: false })).status).toBe("queued");
+    expect(await balanceOf(u)).toBe(100 - 4);
+    // Exactly once: a second sweep (or a late submit) changes nothing.
+    expect(await sweepTasks({ idleMs: 0, queuedGraceMs: 60_000, timeoutMs: 10 * 60_000 })).toMatchObject({ claimed: 0 });
+    expect(await refundsOf(lost.task.uuid)).toBe(1);
+  });
+
+  it("claims batches in proportion to the backlog, bounded per tick, and expires timed-out tasks in bulk", async () => {
+    const u = await userWith(1000);
+    const bg = collector();
+    textToVideo.providers.set("mock", textToVideoMock({ delayMs: MOCK_DELAY, now: () => clock.now }));
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background })).task.uuid);
+    const late: string[] = [];
+    for (let i = 0; i < 7; i++) late.push((await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background })).task.uuid);
+    await bg.settle();
+    await getDb().execute(sql`UPDATE tasks SET created_at = now() - interval '1 hour' WHERE uuid IN ${late}`);
+    clock.now += MOCK_DELAY;
+    const options = { idleMs: 0, timeoutMs: 60_000, limit: 3, concurrency: 4 };
+    // Bounded: at most maxTasks per sweep; expiries take at most half, so polling is never starved.
+    const first = await sweepTasks({ ...options, maxTasks: 10 });
+    expect(first).toMatchObject({ claimed: 10, expired: 5, failed: 5, succeeded: 5 });
+    // The rest of the backlog in one sweep, several batches.
+    const second = await sweepTasks({ ...options, maxTasks: 100 });
+    expect(second).toMatchObject({ claimed: 9, expired: 2, succeeded: 7 });
+    expect(second.batches).toBeGreaterThanOrEqual(3);
+    for (const id of late) expect(await refundsOf(id)).toBe(1);
+    for (const id of ids) expect((await getTaskForUser(id, u, { refresh: false })).status).toBe("succeeded");
+    expect(await balanceOf(u)).toBe(1000 - 12 * 4);
+  });
+
+  it("polls providers with bounded concurrency", async () => {
+    const u = await userWith(1000);
+    const bg = collector();
+    const inner = textToVideoMock({ delayMs: MOCK_DELAY, now: () => clock.now });
+    let inFlight = 0;
+    let most = 0;
+    textToVideo.providers.set("mock", {
+      ...inner,
+      async fetchStatus(jobId) {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return inner.fetchStatus(jobId);
+      },
+    });
+    for (let i = 0; i < 10; i++) await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
+    await bg.settle();
+    clock.now += MOCK_DELAY;
+    const swept = await sweepTasks({ idleMs: 0, timeoutMs: 60_000, limit: 100, concurrency: 3 });
+    expect(swept).toMatchObject({ claimed: 10, succeeded: 10 });
+    expect(most).toBe(3);
   });
 
   it("two sweeps at once claim disjoint tasks (FOR UPDATE SKIP LOCKED, claim bumps updated_at)", async () => {

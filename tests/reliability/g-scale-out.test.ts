@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, rowsOf, type Database } from "@/db";
 import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 import { TRANS_TYPES, grantCredits } from "@/services/credits";
-import { ensureBuild, startAppServer, type AppServer } from "../support/app-server";
+import { ensureBuild, freePort, startAppServer, type AppServer } from "../support/app-server";
 import { createPostgresDatabase } from "../support/test-database";
 import { RELIABILITY_ENV, api, balanceOf, creditsVerify, mapLimit, signUpUsers, waitFor, type SignedInUser } from "./harness";
 
@@ -24,7 +24,7 @@ const TASK_TIMEOUT_MS = 25_000;
  * dead) is skipped and the request goes to the next one, which is safe because nothing
  * reached it; a backend that dies mid-request yields 502, as a real balancer would.
  */
-function startProxy(backends: number[]) {
+function startProxy(backends: number[], listenPort: number) {
   let next = 0;
   // A connection per request: a reused keep-alive socket the server just closed would
   // fail a POST that cannot be retried safely.
@@ -53,7 +53,7 @@ function startProxy(backends: number[]) {
     attempt(backends.length);
   });
   return new Promise<{ url: string; backends: number[]; close(): Promise<void> }>((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(listenPort, "127.0.0.1", () => {
       const { port } = server.address() as net.AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
@@ -76,8 +76,12 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
   const servers: AppServer[] = [];
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   let users: SignedInUser[];
+  // The instances' public URL is the proxy's, as behind any load balancer (same-origin writes check it).
+  let publicUrl = "";
   const env = (name: string): Record<string, string> => ({
     ...RELIABILITY_ENV,
+    APP_URL: publicUrl,
+    AUTH_URL: publicUrl,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_MAX: "6",
     TEXT2VIDEO_MOCK_DELAY_MS: "3000",
@@ -90,6 +94,8 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
   beforeAll(async () => {
     ensureBuild();
     ({ url: databaseUrl, drop } = await createPostgresDatabase("rel_g"));
+    const proxyPort = await freePort();
+    publicUrl = `http://127.0.0.1:${proxyPort}`;
     // All three start (and migrate, under the advisory lock) at once.
     servers.push(...(await Promise.all(["inst-1", "inst-2", "inst-3"].map((n) => startAppServer({ env: env(n) })))));
     db = openPostgres(databaseUrl, { max: 4 });
@@ -107,7 +113,7 @@ describe("(g) three instances on one PostgreSQL behind a round-robin proxy", () 
       END $$;
       CREATE TRIGGER test_task_event AFTER INSERT OR UPDATE OF status ON tasks FOR EACH ROW EXECUTE FUNCTION test_task_event();
     `));
-    proxy = await startProxy(servers.map((s) => s.port));
+    proxy = await startProxy(servers.map((s) => s.port), proxyPort);
     users = await signUpUsers(proxy, USERS, "rel-g");
   });
 

@@ -14,12 +14,13 @@ import { debitArguments, debitCall, ledgerError } from "@/services/credits";
 import { rateLimitError, rateLimitSql } from "@/services/rate-limit";
 import type { AnyTaskType } from "./define";
 import { submitTask } from "./lifecycle";
+import { logger } from "@/lib/logger";
 
 /** Runs work after the response; route handlers pass Next's `after`, the default is fire-and-forget. */
 export type Background = (job: () => Promise<unknown>) => void;
 
 const fireAndForget: Background = (job) => {
-  void job().catch((error) => console.error("[tasks] background job failed", error));
+  void job().catch((error) => logger.error({ error: (error as Error).message }, "[tasks] background job failed"));
 };
 
 export interface CreateTaskOptions {

@@ -26,7 +26,7 @@ export {
   handleProviderWebhook,
   refreshTask,
 } from "./lifecycle";
-export { sweepTasks, type SweepResult } from "./sweeper";
+export { sweepTasks, type SweepOptions, type SweepResult } from "./sweeper";
 export { getTask, isFinished, listTasks, taskErrorCode, taskOutputUrl, toTaskDto, type TaskDto, type TaskStatus } from "./queries";
 export { textToVideoInput, type TextToVideoInput } from "./types/text-to-video";
 

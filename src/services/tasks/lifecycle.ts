@@ -24,6 +24,7 @@ import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { tasks, type Task } from "@/db/schema";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
 import { NotFoundError } from "@/lib/errors";
 import { classifyProviderFailure, providerErrorCodeOf, type ProviderErrorCode } from "@/lib/provider-errors";
 import { refundCredits } from "@/services/credits";
@@ -62,7 +63,7 @@ export async function submitTask(task: Task, definition: AnyTaskType, input: unk
   try {
     result = await definition.providers.get(task.provider).submit(input, { taskUuid: task.uuid });
   } catch (error) {
-    console.error(`[tasks] submit failed for ${task.uuid}`, errorText(error));
+    logger.error({ task: task.uuid, error: errorText(error) }, "[tasks] submit failed");
     await failTask(task.uuid, `could not start the job: ${errorText(error)}`, db, { errorCode: errorCodeOf(error) });
     return;
   }
@@ -81,9 +82,9 @@ export async function cancelJob(task: Pick<Task, "uuid" | "type" | "provider" | 
     const provider = providerOf(task as Task);
     if (!provider.cancel) return;
     await provider.cancel(task.providerJobId);
-    console.info(`[tasks] cancelled ${task.provider} job ${task.providerJobId} of ${task.uuid}`);
+    logger.info({ task: task.uuid, provider: task.provider, job: task.providerJobId }, "[tasks] provider job cancelled");
   } catch (error) {
-    console.error(`[tasks] cancelling ${task.provider} job ${task.providerJobId} of ${task.uuid} failed`, errorText(error));
+    logger.error({ task: task.uuid, provider: task.provider, job: task.providerJobId, error: errorText(error) }, "[tasks] cancelling the provider job failed");
   }
 }
 
@@ -241,7 +242,7 @@ function finishWithOutput(task: Task, outputUrl: string, output: unknown, db: Ex
     } catch (error) {
       const code: ProviderErrorCode = error instanceof OutputCopyError ? error.providerCode : "internal";
       const detail = errorText(error);
-      console.error(`[tasks] storing the output of ${task.uuid} failed (${code})`, detail);
+      logger.error({ task: task.uuid, code, detail }, "[tasks] storing the output failed");
       return failTask(task.uuid, `could not store the output: ${detail}`, db, {
         errorCode: code,
         outputJson: { ...operatorOutput, copyError: { code: error instanceof OutputCopyError ? error.code : null, detail } },
@@ -251,7 +252,7 @@ function finishWithOutput(task: Task, outputUrl: string, output: unknown, db: Ex
     if (!row) {
       const now = await getTask(task.uuid, db);
       if (now?.status !== "succeeded") {
-        console.warn(`[tasks] late success of ${task.uuid} (now ${now?.status}) ignored; its copy is deleted`);
+        logger.warn({ task: task.uuid, status: now?.status }, "[tasks] late success ignored; its copy is deleted");
         await storage().delete(key).catch(() => {});
       }
     }
@@ -264,7 +265,7 @@ function finishWithOutput(task: Task, outputUrl: string, output: unknown, db: Ex
 /** Applies what the provider says about a task's job. Returns the task as it now stands. */
 export async function applyProviderStatus(task: Task, status: ProviderJobStatus, db: Executor = getDb()): Promise<Task> {
   if (isFinished(task)) {
-    if (status.state === "succeeded" && task.status === "failed") console.warn(`[tasks] late success of failed task ${task.uuid} ignored`);
+    if (status.state === "succeeded" && task.status === "failed") logger.warn({ task: task.uuid }, "[tasks] late success of a failed task ignored");
     return task;
   }
   let row: Task | null = null;
@@ -297,7 +298,7 @@ export async function refreshTask(task: Task, options: { db?: Executor; timeoutM
       const status = await providerOf(task).fetchStatus(task.providerJobId);
       current = await applyProviderStatus(task, status, db);
     } catch (error) {
-      console.error(`[tasks] polling ${task.provider} for ${task.uuid} failed`, errorText(error));
+      logger.error({ task: task.uuid, provider: task.provider, error: errorText(error) }, "[tasks] polling the provider failed");
     }
   }
   const timeoutMs = options.timeoutMs ?? env().TASK_TIMEOUT_MS;

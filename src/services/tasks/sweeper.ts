@@ -7,7 +7,8 @@ import { pruneExpiredRateLimits } from "@/services/rate-limit";
 import { inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { tasks } from "@/db/schema";
-import { refreshTask } from "./lifecycle";
+import { cancelJob, failTask, refreshTask } from "./lifecycle";
+import { getTask } from "./queries";
 
 /**
  * Finishing tasks nobody is watching, for every type: the sweep (claims stuck tasks,
@@ -20,40 +21,137 @@ export interface SweepResult {
   succeeded: number;
   failed: number;
   running: number;
+  /** Of `failed`: tasks failed without a provider call (timed out, or never submitted). */
+  expired: number;
+  /** Claim batches this sweep ran. */
+  batches: number;
+}
+
+export interface SweepOptions {
+  /** Tasks per claim batch (TASK_SWEEP_BATCH). */
+  limit?: number;
+  /** Most tasks one sweep handles (TASK_SWEEP_MAX_PER_TICK). */
+  maxTasks?: number;
+  /** No new batch is claimed after this many ms (default 80% of the interval, at least 1 s; 8 s with the in-process sweeper off). */
+  budgetMs?: number;
+  /** Provider polls / refunds at once (TASK_SWEEP_CONCURRENCY). */
+  concurrency?: number;
+  /** Only tasks not touched for this long are polled. */
+  idleMs?: number;
+  timeoutMs?: number;
+  /** A queued task without a provider job this old was never submitted (TASK_QUEUED_GRACE_MS). */
+  queuedGraceMs?: number;
+  db?: Executor;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /**
- * One sweep: claims up to `limit` unfinished tasks not touched for `idleMs`
- * (FOR UPDATE SKIP LOCKED, and the claim bumps updated_at so other instances
- * take other tasks), polls their providers and times out the stuck ones.
+ * One sweep, in proportion to the backlog but bounded: it claims batches of `limit`
+ * (FOR UPDATE SKIP LOCKED; the claim bumps updated_at so other instances take other
+ * tasks) while work is due, up to `maxTasks` tasks and `budgetMs`.
+ * 1. Expiry, no provider call: tasks past `timeoutMs`, and tasks still `queued` with no
+ *    provider job after `queuedGraceMs` (the server died between commit and submit),
+ *    fail with their refund, `concurrency` at a time; at most half the tick's tasks and time.
+ * 2. Polling: unfinished tasks with a provider job, idle for `idleMs`, are brought up
+ *    to date from their providers, `concurrency` polls at a time.
+ * 3. Expiry again with what the tick has left.
  */
-export async function sweepTasks(
-  options: { limit?: number; idleMs?: number; timeoutMs?: number; db?: Executor } = {},
-): Promise<SweepResult> {
+export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResult> {
+  const e = env();
   const db = options.db ?? getDb();
-  const limit = options.limit ?? 25;
+  const limit = options.limit ?? e.TASK_SWEEP_BATCH;
+  const maxTasks = options.maxTasks ?? e.TASK_SWEEP_MAX_PER_TICK;
+  // In-process: 80% of the interval (at least 1 s). Cron only (interval 0): 8 s, inside a serverless function's time limit.
+  const budgetMs = options.budgetMs ?? (e.TASK_SWEEP_INTERVAL_MS > 0 ? Math.max(1000, e.TASK_SWEEP_INTERVAL_MS * 0.8) : 8000);
+  const deadline = Date.now() + budgetMs;
+  const concurrency = options.concurrency ?? e.TASK_SWEEP_CONCURRENCY;
   const idleSeconds = (options.idleMs ?? 1000) / 1000;
-  const claimed = rowsOf<{ uuid: string }>(
-    await db.execute(sql`
-      UPDATE tasks SET updated_at = now()
-      WHERE uuid IN (
-        SELECT uuid FROM tasks
-        WHERE status IN ('queued', 'running') AND updated_at <= now() - make_interval(secs => ${idleSeconds})
-        ORDER BY updated_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING uuid`),
-  );
-  const result: SweepResult = { claimed: claimed.length, succeeded: 0, failed: 0, running: 0 };
-  if (claimed.length === 0) return result;
-  const rows = await db.select().from(tasks).where(inArray(tasks.uuid, claimed.map((c) => c.uuid)));
-  for (const row of rows) {
-    const after = await refreshTask(row, { db, timeoutMs: options.timeoutMs });
-    if (after.status === "succeeded") result.succeeded++;
-    else if (after.status === "failed") result.failed++;
+  const timeoutMs = options.timeoutMs ?? e.TASK_TIMEOUT_MS;
+  const timeoutSeconds = timeoutMs / 1000;
+  const graceSeconds = (options.queuedGraceMs ?? e.TASK_QUEUED_GRACE_MS) / 1000;
+  const result: SweepResult = { claimed: 0, succeeded: 0, failed: 0, running: 0, expired: 0, batches: 0 };
+  const halfTime = Date.now() + budgetMs / 2;
+  /** How many to claim next: a batch, within the task cap and before the deadline. */
+  const room = (cap: number, until: number) => (Date.now() < until ? Math.min(limit, cap - result.claimed) : 0);
+  const count = (status: string) => {
+    if (status === "succeeded") result.succeeded++;
+    else if (status === "failed") result.failed++;
     else result.running++;
+  };
+
+  /** Expiry: no provider call needed. */
+  async function expire(cap: number, until: number) {
+    for (let n = room(cap, until); n > 0; n = room(cap, until)) {
+      const batch = rowsOf<{ uuid: string; timed_out: boolean }>(
+        await db.execute(sql`
+          UPDATE tasks SET updated_at = now()
+          WHERE uuid IN (
+            SELECT uuid FROM tasks
+            WHERE status IN ('queued', 'running') AND updated_at <= now() - make_interval(secs => ${idleSeconds})
+              AND (created_at <= now() - make_interval(secs => ${timeoutSeconds})
+                   OR (status = 'queued' AND provider_job_id IS NULL AND created_at <= now() - make_interval(secs => ${graceSeconds})))
+            ORDER BY created_at
+            LIMIT ${n}
+            FOR UPDATE SKIP LOCKED
+          )
+          RETURNING uuid, created_at <= now() - make_interval(secs => ${timeoutSeconds}) AS timed_out`),
+      );
+      result.batches++;
+      result.claimed += batch.length;
+      await eachLimited(batch, concurrency, async ({ uuid, timed_out }) => {
+        const reason = timed_out
+          ? `timed out after ${Math.round(timeoutSeconds)} seconds`
+          : `never started: no provider job ${Math.round(graceSeconds)} seconds after creation`;
+        const failed = await failTask(uuid, reason, db, { errorCode: timed_out ? "timed_out" : "internal" });
+        // Only the finisher that failed it cancels the provider job: stopped once, not billed on.
+        if (failed?.providerJobId) await cancelJob(failed);
+        if (failed) result.expired++;
+        count(failed ? "failed" : ((await getTask(uuid, db))?.status ?? "failed"));
+      });
+      if (batch.length < n) return;
+    }
   }
+
+  /** Polling: tasks with a provider job, idle for idleMs. */
+  async function poll(cap: number, until: number) {
+    for (let n = room(cap, until); n > 0; n = room(cap, until)) {
+      const claimed = rowsOf<{ uuid: string }>(
+        await db.execute(sql`
+          UPDATE tasks SET updated_at = now()
+          WHERE uuid IN (
+            SELECT uuid FROM tasks
+            WHERE status IN ('queued', 'running') AND provider_job_id IS NOT NULL
+              AND updated_at <= now() - make_interval(secs => ${idleSeconds})
+            ORDER BY updated_at
+            LIMIT ${n}
+            FOR UPDATE SKIP LOCKED
+          )
+          RETURNING uuid`),
+      );
+      result.batches++;
+      result.claimed += claimed.length;
+      if (claimed.length === 0) return;
+      const rows = await db.select().from(tasks).where(inArray(tasks.uuid, claimed.map((c) => c.uuid)));
+      await eachLimited(rows, concurrency, async (row) => {
+        count((await refreshTask(row, { db, timeoutMs })).status);
+      });
+      if (claimed.length < n) return;
+    }
+  }
+
+  // A backlog of expiries never starves polling: expiry first with half the tick,
+  // polling next, then expiry again with whatever the tick has left.
+  await expire(Math.ceil(maxTasks / 2), halfTime);
+  await poll(maxTasks, deadline);
+  await expire(maxTasks, deadline);
   return result;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Payments with Stripe (DESIGN.md "Payments"; docs/payments.md).
+ * Payments with Stripe (docs/architecture.md "Payments"; docs/payments.md).
  *
  *   checkout.ts        validate a purchase, write the order, create its Checkout Session
  *   fulfilment.ts      a paid session -> one grant, exactly once; mismatches -> needs_review;

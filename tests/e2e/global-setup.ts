@@ -4,11 +4,9 @@
 // The fake Stripe delivers no webhooks by itself: the browser test signs and
 // posts checkout.session.completed with the Stripe SDK, as Stripe would.
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { ensureBuild, startAppServer, type AppServer } from "../support/app-server";
 import { startFakeStripe } from "../support/fake-stripe";
-import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
+import { freshAppDatabase } from "../support/test-database";
 import { E2E_ENV } from "./env";
 
 export default async function globalSetup() {
@@ -19,16 +17,10 @@ export default async function globalSetup() {
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    if (testDatabaseUrl()) {
-      const fresh = await createPostgresDatabase("e2e");
-      env.DATABASE_URL = fresh.url;
-      process.env.E2E_DATABASE_URL = fresh.url;
-      cleanups.push(fresh.drop);
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-pglite-"));
-      env.PGLITE_DATA_DIR = path.join(dir, "db");
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    }
+    const database = await freshAppDatabase("e2e");
+    cleanups.push(database.cleanup);
+    Object.assign(env, database.env);
+    if (database.env.DATABASE_URL) process.env.E2E_DATABASE_URL = database.env.DATABASE_URL;
     const stripe = await startFakeStripe();
     cleanups.push(stripe.close);
     Object.assign(env, stripe.appEnv);

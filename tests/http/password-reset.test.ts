@@ -1,14 +1,11 @@
 // Issue 14 (b): forgot password -> mail -> one-click reset -> the old session cookie is dead.
 // A server of its own, sending mail over SMTP to a real local SMTP server.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { HTTP_TEST_ENV } from "../support/http-setup";
 import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
 import { startSmtp, tokenFromMail, waitForMail } from "../support/smtp";
-import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
+import { freshAppDatabase } from "../support/test-database";
 
 const NEW = "a-brand-new-secret-9";
 
@@ -21,16 +18,9 @@ describe("password reset over HTTP", () => {
     smtp = await startSmtp();
     cleanups.push(smtp.close);
     const env: Record<string, string> = { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0", SMTP_URL: smtp.url };
-    if (testDatabaseUrl()) {
-      const db = await createPostgresDatabase("http_reset");
-      env.DATABASE_URL = db.url;
-      cleanups.push(db.drop);
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-reset-"));
-      env.DATABASE_URL = "";
-      env.PGLITE_DATA_DIR = path.join(dir, "db");
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    }
+    const database = await freshAppDatabase("http_reset");
+    cleanups.push(database.cleanup);
+    Object.assign(env, database.env);
     server = await startAppServer({ env });
   }, 180_000);
 

@@ -1,13 +1,10 @@
 // Issue 11, item 8 (logs): a sign-up that failed in the database logged the query's
 // parameters, the email and the scrypt hash among them. Now the error is logged without them.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { HTTP_TEST_ENV } from "../support/http-setup";
 import { TestClient, uniqueEmail } from "../support/http-client";
-import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
+import { freshAppDatabase } from "../support/test-database";
 
 describe("database errors in the server log", () => {
   let server: AppServer;
@@ -15,16 +12,9 @@ describe("database errors in the server log", () => {
 
   beforeAll(async () => {
     const env: Record<string, string> = { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0" };
-    if (testDatabaseUrl()) {
-      const db = await createPostgresDatabase("http_logs");
-      env.DATABASE_URL = db.url;
-      cleanups.push(db.drop);
-    } else {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-logs-"));
-      env.DATABASE_URL = "";
-      env.PGLITE_DATA_DIR = path.join(dir, "db");
-      cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    }
+    const database = await freshAppDatabase("http_logs");
+    cleanups.push(database.cleanup);
+    Object.assign(env, database.env);
     server = await startAppServer({ env });
   }, 180_000);
 

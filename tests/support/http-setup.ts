@@ -7,7 +7,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { ensureBuild, startAppServer, type AppServer } from "./app-server";
 import { startFakeStripe } from "./fake-stripe";
-import { createPostgresDatabase, testDatabaseUrl } from "./test-database";
+import { freshAppDatabase } from "./test-database";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -44,17 +44,10 @@ export default async function setup(project: TestProject) {
   ensureBuild();
   const cleanups: Array<() => Promise<void>> = [];
   const env: Record<string, string> = { ...HTTP_TEST_ENV };
-  let databaseUrl = "";
-  if (testDatabaseUrl()) {
-    const fresh = await createPostgresDatabase("http");
-    databaseUrl = fresh.url;
-    env.DATABASE_URL = fresh.url;
-    cleanups.push(fresh.drop);
-  } else {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-pglite-"));
-    env.PGLITE_DATA_DIR = path.join(dir, "db");
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  }
+  const database = await freshAppDatabase("http");
+  cleanups.push(database.cleanup);
+  Object.assign(env, database.env);
+  const databaseUrl = database.env.DATABASE_URL;
   // Storage: the local driver in a temporary folder the tests can also write to.
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "http-storage-"));
   env.STORAGE_LOCAL_DIR = storageDir;

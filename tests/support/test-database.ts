@@ -1,4 +1,7 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import postgres from "postgres";
 import { openPglite, openPostgres, type Database } from "@/db";
 
@@ -55,5 +58,21 @@ export async function createTestDatabase(kind: TestDbKind): Promise<TestDatabase
       await database.close();
       await fresh.drop();
     },
+  };
+}
+
+/**
+ * The database settings for an app server a test starts: a new PostgreSQL database when
+ * TEST_DATABASE_URL is set, else PGlite in a new temporary folder; `cleanup` removes it.
+ */
+export async function freshAppDatabase(prefix: string): Promise<{ env: { DATABASE_URL: string; PGLITE_DATA_DIR?: string }; cleanup(): Promise<void> }> {
+  if (testDatabaseUrl()) {
+    const fresh = await createPostgresDatabase(prefix);
+    return { env: { DATABASE_URL: fresh.url }, cleanup: fresh.drop };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-pglite-`));
+  return {
+    env: { DATABASE_URL: "", PGLITE_DATA_DIR: path.join(dir, "db") },
+    cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,9 +1,28 @@
 import type { ReactNode } from "react";
-import { getTranslations } from "next-intl/server";
+import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
+import { requireAdmin } from "@/lib/admin";
+import { pageFromSearchParam } from "@/lib/pagination";
 
 /** Server-side helpers shared by the admin pages. */
+
+export interface AdminListPageProps {
+  params: Promise<{ locale: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * The start every admin list page shares: its locale, the admin check (the 404 page for
+ * anyone else), the translator and formatter, the query and the page number.
+ */
+export async function openAdminListPage({ params, searchParams }: AdminListPageProps, namespace = "admin") {
+  const { locale } = await params;
+  setRequestLocale(locale);
+  await requireAdmin("page");
+  const [t, format, query] = await Promise.all([getTranslations(namespace), getFormatter(), searchParams]);
+  return { locale, t, format, query, page: pageFromSearchParam(query.page) };
+}
 
 /** A path with query parameters (empty values dropped). */
 export function withQuery(path: string, query: Record<string, string | number | undefined>): string {

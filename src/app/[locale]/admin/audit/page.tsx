@@ -1,24 +1,10 @@
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { requireAdmin } from "@/lib/admin";
-import { pageFromSearchParam } from "@/lib/pagination";
 import { listAudit } from "@/services/admin/audit";
-import { Empty, Pager, Table, cell, mono } from "../admin-ui";
+import { type AdminListPageProps, cell, Empty, mono, openAdminListPage, Pager, Table } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
-export default async function AdminAuditPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  setRequestLocale(locale);
-  await requireAdmin("page");
-  const t = await getTranslations("admin");
-  const format = await getFormatter();
-  const page = pageFromSearchParam((await searchParams).page);
+export default async function AdminAuditPage(props: AdminListPageProps) {
+  const { t, format, page } = await openAdminListPage(props);
   const { items, hasMore } = await listAudit({ page });
   const json = (v: unknown) => (v === null ? "—" : JSON.stringify(v));
   return (

@@ -1,30 +1,15 @@
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
 import { ORDER_STATUSES } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
-import { requireAdmin } from "@/lib/admin";
-import { pageFromSearchParam } from "@/lib/pagination";
 import { listAllOrders } from "@/services/admin/lists";
-import { Empty, Pager, Table, cell, inputClass, mono, param } from "../admin-ui";
+import { type AdminListPageProps, cell, Empty, inputClass, mono, openAdminListPage, Pager, param, Table } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
-export default async function AdminOrdersPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  setRequestLocale(locale);
-  await requireAdmin("page");
-  const t = await getTranslations("admin");
-  const format = await getFormatter();
-  const sp = await searchParams;
+export default async function AdminOrdersPage(props: AdminListPageProps) {
+  const { locale, t, format, query: sp, page } = await openAdminListPage(props);
   // The statuses come from the schema, so new ones appear here without a change.
   const status = (ORDER_STATUSES as readonly string[]).includes(param(sp.status)) ? param(sp.status) : "";
-  const page = pageFromSearchParam(sp.page);
   const { items, hasMore } = await listAllOrders({ status, page });
   const date = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
   return (

@@ -1,33 +1,18 @@
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
 import { TASK_STATUSES } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
-import { requireAdmin } from "@/lib/admin";
-import { pageFromSearchParam } from "@/lib/pagination";
 import { listAllTasks } from "@/services/admin/lists";
-import { Empty, Pager, Table, cell, inputClass, mono, param } from "../admin-ui";
+import { type AdminListPageProps, cell, Empty, inputClass, mono, openAdminListPage, Pager, param, Table } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
 const NAME = /^[a-z0-9_.-]{1,64}$/i;
 
-export default async function AdminTasksPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  setRequestLocale(locale);
-  await requireAdmin("page");
-  const t = await getTranslations("admin");
-  const format = await getFormatter();
-  const sp = await searchParams;
+export default async function AdminTasksPage(props: AdminListPageProps) {
+  const { locale, t, format, query: sp, page } = await openAdminListPage(props);
   const status = (TASK_STATUSES as readonly string[]).includes(param(sp.status)) ? param(sp.status) : "";
   const type = NAME.test(param(sp.type)) ? param(sp.type) : "";
   const provider = NAME.test(param(sp.provider)) ? param(sp.provider) : "";
-  const page = pageFromSearchParam(sp.page);
   const { items, hasMore } = await listAllTasks({ status, type, provider, page });
   const date = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
   return (

@@ -1,28 +1,13 @@
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
-import { requireAdmin } from "@/lib/admin";
-import { pageFromSearchParam } from "@/lib/pagination";
 import { searchUsers } from "@/services/admin/users";
-import { Empty, Pager, Table, cell, inputClass, param } from "../admin-ui";
+import { type AdminListPageProps, cell, Empty, inputClass, openAdminListPage, Pager, param, Table } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
-export default async function AdminUsersPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ locale: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const { locale } = await params;
-  setRequestLocale(locale);
-  await requireAdmin("page");
-  const t = await getTranslations("admin.users");
-  const format = await getFormatter();
-  const sp = await searchParams;
+export default async function AdminUsersPage(props: AdminListPageProps) {
+  const { locale, t, format, query: sp, page } = await openAdminListPage(props, "admin.users");
   const q = param(sp.q).slice(0, 254);
-  const page = pageFromSearchParam(sp.page);
   const { items, hasMore } = await searchUsers({ q, page });
   return (
     <div className="space-y-4">

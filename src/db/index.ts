@@ -236,6 +236,16 @@ export async function pingDatabase(
 export { schema };
 
 /** Applied vs expected migrations and missing SQL functions, for /api/health. */
+// /api/health reads this on every probe (load balancers poll it): one reading serves for
+// STATUS_TTL_MS, so a probe costs a ping, and a lost migration or function shows within seconds.
+const STATUS_TTL_MS = 5_000;
+let lastStatus: { at: number; status: Promise<MigrationStatus> } | undefined;
+
 export function databaseMigrationStatus(): Promise<MigrationStatus> {
-  return migrationStatus(getDb(), MIGRATIONS_FOLDER);
+  if (!lastStatus || Date.now() - lastStatus.at > STATUS_TTL_MS) {
+    const status = migrationStatus(getDb(), MIGRATIONS_FOLDER);
+    lastStatus = { at: Date.now(), status };
+    status.catch(() => (lastStatus = undefined));
+  }
+  return lastStatus.status;
 }

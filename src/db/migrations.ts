@@ -40,8 +40,18 @@ function journal(folder: string): JournalEntry[] {
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { entries: JournalEntry[] }).entries;
 }
 
+// What drizzle/ defines, read once per folder and journal version (the files change only by a deploy).
+const functionsByJournal = new Map<string, Map<string, string>>();
+
 /** Every `CREATE [OR REPLACE] FUNCTION name` in the migrations, with the file defining it last. */
 export function definedFunctions(folder: string): Map<string, string> {
+  const key = `${folder}:${fs.statSync(path.join(folder, "meta", "_journal.json")).mtimeMs}`;
+  let found = functionsByJournal.get(key);
+  if (!found) functionsByJournal.set(key, (found = readDefinedFunctions(folder)));
+  return found;
+}
+
+function readDefinedFunctions(folder: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const entry of journal(folder)) {
     const text = fs.readFileSync(path.join(folder, `${entry.tag}.sql`), "utf8");

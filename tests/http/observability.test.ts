@@ -71,7 +71,12 @@ describe.skipIf(!testDatabaseUrl())("request ids in logs and 5xx envelopes (own 
     // Every line is structured: level, ISO time, message.
     for (const l of lines) expect(l).toMatchObject({ level: expect.any(String), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), msg: expect.any(String) });
 
-    const health = await fetch(`${server.url}/api/health`, { headers: { "x-request-id": "obs-health" } });
+    // Health re-reads the migration status at most every 5 s: it turns 503 within that.
+    let health = await fetch(`${server.url}/api/health`, { headers: { "x-request-id": "obs-health" } });
+    for (const until = Date.now() + 8_000; health.status === 200 && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      health = await fetch(`${server.url}/api/health`, { headers: { "x-request-id": "obs-health" } });
+    }
     expect(health.status).toBe(503);
     const h = await health.json();
     expect(h.data).toMatchObject({ status: "degraded", requestId: "obs-health", migrations: { ok: false, missingFunctions: ["rate_limit_hit"] } });

@@ -2,7 +2,7 @@
  * The operator console's audit log: one row per admin action, written by the action's
  * own transaction (pass its `tx`), so an action and its record commit or fail together.
  * APPEND-ONLY: this module only inserts and reads; nothing updates or deletes a row
- * (and drizzle/0006_admin_audit_log_append_only.sql makes the database refuse it).
+ * (and drizzle/0008_admin_audit_log_append_only.sql makes the database refuse it).
  */
 import { desc } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";

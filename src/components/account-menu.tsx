@@ -24,10 +24,10 @@ export async function AccountMenu() {
   const [{ balance }, locale] = await Promise.all([getUserCredits(user.uuid), getLocale()]);
   return (
     <span className="flex items-center gap-3" aria-label={t("account")}>
-      <Link href="/credits" className="rounded-full bg-brand-50 px-3 py-1 text-sm font-medium text-brand-700" data-testid="header-balance">
+      <Link href="/credits" className="rounded-full bg-accent px-3 py-1 text-sm font-medium text-accent-foreground outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50" data-testid="header-balance">
         {t("balance", { balance })}
       </Link>
-      <Link href="/account" className="hidden max-w-40 truncate text-sm text-slate-600 underline-offset-2 hover:underline md:inline" title={user.email} data-testid="header-account">
+      <Link href="/account" className="hidden max-w-40 truncate text-sm text-muted-foreground underline-offset-2 hover:underline md:inline" title={user.email} data-testid="header-account">
         {user.email}
       </Link>
       <form

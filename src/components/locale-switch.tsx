@@ -10,11 +10,11 @@ export function LocaleSwitch() {
   const router = useRouter();
   const pathname = usePathname();
   return (
-    <label className="flex items-center gap-1 text-sm text-slate-600">
+    <label className="flex items-center gap-1 text-sm text-muted-foreground">
       <span className="sr-only">{t("label")}</span>
       <select
         aria-label={t("label")}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+        className="h-9 rounded-md border border-input bg-background px-2 text-sm outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50"
         value={locale}
         onChange={(e) => router.replace(pathname, { locale: e.target.value })}
       >

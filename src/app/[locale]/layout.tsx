@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { hasLocale, NextIntlClientProvider } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
+import { ThemeProvider } from "@/components/theme-provider";
+import { Toaster } from "@/components/ui/sonner";
+import { siteConfig, TITLE_TEMPLATE } from "@/config/site";
 import { routing } from "@/i18n/routing";
 import "../globals.css";
 
@@ -15,7 +19,12 @@ export function generateStaticParams() {
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
   const { locale } = await params;
   const t = await getTranslations({ locale, namespace: "home.meta" });
-  return { title: t("title"), description: t("description") };
+  // Pages set their own title; the template makes it "Page — Brand".
+  return {
+    title: { default: t("title"), template: TITLE_TEMPLATE },
+    description: t("description"),
+    applicationName: siteConfig.name,
+  };
 }
 
 export default async function LocaleLayout({
@@ -31,14 +40,20 @@ export default async function LocaleLayout({
   // Every page renders per request: Next.js can only put the proxy's per-request CSP
   // nonce (src/proxy.ts) on its scripts in a dynamic render.
   await connection();
+  // The same nonce Next.js puts on its scripts: the theme's no-flash script needs it too.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
-    <html lang={locale}>
+    // next-themes sets class/style on <html> before hydration.
+    <html lang={locale} suppressHydrationWarning>
       <body className="flex min-h-screen flex-col">
-        <NextIntlClientProvider>
-          <SiteHeader />
-          <main className="flex-1">{children}</main>
-          <SiteFooter />
-        </NextIntlClientProvider>
+        <ThemeProvider nonce={nonce}>
+          <NextIntlClientProvider>
+            <SiteHeader />
+            <main className="flex-1">{children}</main>
+            <SiteFooter />
+            <Toaster />
+          </NextIntlClientProvider>
+        </ThemeProvider>
       </body>
     </html>
   );

@@ -21,15 +21,15 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           <h1 className="mt-3 max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">{t("hero.title")}</h1>
           <p className="mt-4 max-w-2xl text-lg text-slate-600">{t("hero.subtitle")}</p>
           <div className="mt-8 flex flex-wrap gap-3">
-            <Link href={`/tasks/${first.slug}`} className={buttonClass("primary", "px-6 py-3 text-base")}>
+            <Link href={`/tasks/${first.slug}`} className={buttonClass("primary", "", "lg")}>
               {t("hero.cta")}
             </Link>
             {others.map((d) => (
-              <Link key={d.type} href={`/tasks/${d.slug}`} className={buttonClass("secondary", "px-6 py-3 text-base")}>
+              <Link key={d.type} href={`/tasks/${d.slug}`} className={buttonClass("outline", "", "lg")}>
                 {typeT(`${d.type}.name`)}
               </Link>
             ))}
-            <a href="#pricing" className={buttonClass("secondary", "px-6 py-3 text-base")}>
+            <a href="#pricing" className={buttonClass("outline", "", "lg")}>
               {t("hero.secondary")}
             </a>
           </div>

@@ -1,4 +1,5 @@
 import { createTranslator } from "next-intl";
+import { siteConfig } from "@/config/site";
 import { env } from "@/lib/env";
 import en from "../../../messages/en/email.json";
 import zh from "../../../messages/zh/email.json";
@@ -20,7 +21,8 @@ export function renderMail(
 ): { subject: string; text: string } {
   const l = mailLocale(locale);
   const t = createTranslator({ locale: l, messages: CATALOGS[l] });
-  const subject = t(`${kind}.subject`);
-  const body = t(`${kind}.body`, values);
-  return { subject, text: `${body}\n\n${t("footer", { appUrl: env().APP_URL })}\n` };
+  const brand = siteConfig.name;
+  const subject = t(`${kind}.subject`, { brand });
+  const body = t(`${kind}.body`, { brand, ...values });
+  return { subject, text: `${body}\n\n${t("footer", { appUrl: env().APP_URL, brand })}\n` };
 }

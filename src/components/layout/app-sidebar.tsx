@@ -1,0 +1,55 @@
+"use client";
+
+import { usePathname } from "@/i18n/navigation";
+import { isAppPath, type AppNavigation } from "./nav";
+import { NavLink } from "./nav-link";
+
+export const SIDEBAR_LINK =
+  "flex items-center rounded-md px-3 py-2 text-sm text-sidebar-foreground/80 outline-none hover:bg-sidebar-accent hover:text-sidebar-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50";
+export const SIDEBAR_ACTIVE = "bg-sidebar-accent font-medium text-sidebar-accent-foreground";
+
+/** The app's sections as lists of links (the sidebar and the phone menu share it). */
+export function AppNavLists({ nav, labels, testIdPrefix, onNavigate }: {
+  nav: AppNavigation;
+  labels: { generate: string; app: string };
+  testIdPrefix: string;
+  onNavigate?: () => void;
+}) {
+  return (
+    <>
+      <p className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">{labels.generate}</p>
+      <ul className="mb-4 space-y-0.5">
+        {nav.generate.map((item) => (
+          <li key={item.href}>
+            <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`${testIdPrefix}-${item.testId}`} onClick={onNavigate}>
+              {item.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+      <p className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">{labels.app}</p>
+      <ul className="space-y-0.5">
+        {nav.app.map((item) => (
+          <li key={item.href}>
+            <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`${testIdPrefix}-${item.testId}`} onClick={onNavigate}>
+              {item.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The signed-in app's sidebar: on app pages, from the `lg` breakpoint (phones get the header's menu). */
+export function AppSidebar({ nav, labels }: { nav: AppNavigation; labels: { generate: string; app: string; nav: string } }) {
+  const pathname = usePathname();
+  if (!isAppPath(pathname)) return null;
+  return (
+    <aside className="hidden w-56 shrink-0 border-r bg-sidebar lg:block" data-testid="app-sidebar">
+      <nav aria-label={labels.nav} className="sticky top-0 p-4">
+        <AppNavLists nav={nav} labels={labels} testIdPrefix="sidebar" />
+      </nav>
+    </aside>
+  );
+}

@@ -16,7 +16,7 @@
  * - Burn-down: plan credits expire before purchased ones (365 days), so spends use them
  *   first with the ledger's existing expiry order; no grant priority was needed.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
@@ -41,6 +41,7 @@ import { hitRateLimit } from "@/services/rate-limit";
 import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
+import { creditsForRefund } from "./refunds";
 import { logger } from "@/lib/logger";
 
 export const SUBSCRIPTION_GRANT_TYPE = "subscription_grant";
@@ -223,14 +224,18 @@ function monthExpiry(plan: SubscriptionPlan, periodStart: Date, periodEnd: Date,
 async function grantMonth(
   tx: Executor,
   sub: Pick<Subscription, "id" | "userUuid" | "plan" | "interval">,
-  invoice: { id: string; periodStart: Date; periodEnd: Date; trial: boolean },
+  invoice: { id: string; periodStart: Date; periodEnd: Date; trial: boolean; charged?: number | null; refunded?: number },
   month: number,
 ): Promise<boolean> {
   const plan = findPlan(sub.plan);
   if (!plan) return false;
   const expiresAt = monthExpiry(plan, invoice.periodStart, invoice.periodEnd, month);
   if (expiresAt && expiresAt.getTime() <= Date.now()) return false; // that month is long over
-  const credits = month === 0 && invoice.trial && plan.trialCredits ? plan.trialCredits : plan.creditsPerMonth;
+  const nominal = month === 0 && invoice.trial && plan.trialCredits ? plan.trialCredits : plan.creditsPerMonth;
+  // A month granted after a partial refund of its (yearly) invoice: reduced by the refunded share.
+  const reduction = invoice.refunded && invoice.charged ? creditsForRefund(nominal, invoice.refunded, invoice.charged) : 0;
+  const credits = nominal - reduction;
+  if (credits <= 0) return false;
   const { granted } = await grantCredits(
     {
       userUuid: sub.userUuid,
@@ -239,7 +244,14 @@ async function grantMonth(
       ...(expiresAt ? { expiresAt } : { validityDays: ROLLOVER_CREDITS_VALIDITY_DAYS }),
       reason: `${plan.id} plan (${sub.interval}ly)${month > 0 ? `, month ${month + 1}` : ""}${invoice.trial ? ", trial" : ""}`,
       key: month === 0 ? `invoice:${invoice.id}` : `invoice:${invoice.id}:month:${month}`,
-      metadata: { invoice: invoice.id, subscription: sub.id, plan: plan.id, interval: sub.interval, month: String(month) },
+      metadata: {
+        invoice: invoice.id,
+        subscription: sub.id,
+        plan: plan.id,
+        interval: sub.interval,
+        month: String(month),
+        ...(reduction > 0 ? { nominal_credits: String(nominal) } : {}),
+      },
     },
     tx,
   );
@@ -275,6 +287,9 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
       latestInvoiceId: invoiceId,
       latestInvoicePeriodStart: periodStart,
       latestInvoicePeriodEnd: periodEnd,
+      latestInvoiceAmountCharged: invoice.amount_paid,
+      latestInvoiceAmountRefunded: 0,
+      latestInvoiceDisputeId: null,
       monthsGranted: 1,
     };
     // Insert or move to this invoice; a replay of an older invoice does not move the row back.
@@ -336,6 +351,7 @@ export async function grantDueSubscriptionCredits(options: { now?: Date } = {}, 
         lt(subscriptions.monthsGranted, 12),
         inArray(subscriptions.status, ["active", "trialing"]),
         lt(subscriptions.latestInvoicePeriodStart, now),
+        isNull(subscriptions.latestInvoiceDisputeId),
       ),
     )
     .limit(500);
@@ -347,7 +363,16 @@ export async function grantDueSubscriptionCredits(options: { now?: Date } = {}, 
     for (; month < 12; month++) {
       const begins = addMonths(invoice.periodStart, month);
       if (begins > now || begins >= invoice.periodEnd) break;
-      if (await grantMonth(db, sub, invoice, month)) grants++;
+      // Under the subscription's lock, as refunds and disputes of the invoice take it
+      // (invoice-refunds.ts): a month is granted reduced by what is refunded, not while disputed.
+      const outcome = await db.transaction(async (tx) => {
+        const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
+        if (!row || row.latestInvoiceId !== invoice.id || row.latestInvoiceDisputeId) return "stop" as const;
+        const share = { charged: row.latestInvoiceAmountCharged, refunded: row.latestInvoiceAmountRefunded };
+        return grantMonth(tx, row, { ...invoice, ...share }, month);
+      });
+      if (outcome === "stop") break;
+      if (outcome) grants++;
     }
     await db
       .update(subscriptions)

@@ -73,6 +73,18 @@ function planOfPrice(priceId: string | null | undefined): { plan: SubscriptionPl
   return null;
 }
 
+/**
+ * The plan a subscription (or its invoice) is on: its configured Price id first (a plan
+ * changed in the billing portal keeps the metadata of the checkout it started with), else
+ * our checkout's metadata (plans priced with `price_data` have no configured id).
+ */
+function resolvePlan(priceId: string | null | undefined, metadata: Record<string, string> | null | undefined) {
+  const byPrice = planOfPrice(priceId);
+  if (byPrice) return byPrice;
+  const plan = findPlan(metadata?.plan);
+  return plan ? { plan, interval: (metadata?.interval === "year" ? "year" : "month") as PlanInterval } : null;
+}
+
 // ---------------------------------------------------------------------------
 // Checkout and portal
 // ---------------------------------------------------------------------------
@@ -192,9 +204,7 @@ export async function syncSubscription(sub: Stripe.Subscription, deleted: boolea
   const customerId = idOf(sub.customer);
   const userUuid = (await userOfCustomer(customerId, db)) ?? null;
   const item = sub.items?.data?.[0];
-  const resolved = findPlan(sub.metadata?.plan)
-    ? { plan: findPlan(sub.metadata.plan)!, interval: (sub.metadata.interval === "year" ? "year" : "month") as PlanInterval }
-    : planOfPrice(item?.price?.id);
+  const resolved = resolvePlan(item?.price?.id, sub.metadata);
   if (!userUuid || !customerId || !resolved) return ignoreUnknown("subscription", sub.id, { customer: customerId });
   const values = {
     userUuid,
@@ -269,9 +279,7 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
   const customerId = idOf(invoice.customer as string | { id: string } | null);
   const userUuid = await userOfCustomer(customerId, db);
   const line = invoice.lines?.data?.[0];
-  const resolved = findPlan(details.metadata?.plan)
-    ? { plan: findPlan(details.metadata?.plan)!, interval: (details.metadata?.interval === "year" ? "year" : "month") as PlanInterval }
-    : planOfPrice(line?.pricing?.price_details?.price as string | undefined);
+  const resolved = resolvePlan(line?.pricing?.price_details?.price as string | undefined, details.metadata);
   if (!userUuid || !customerId || !subscriptionId || !resolved || !line) {
     return ignoreUnknown("invoice", invoice.id ?? "?", { customer: customerId, subscription: subscriptionId });
   }

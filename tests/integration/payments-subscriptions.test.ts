@@ -154,6 +154,27 @@ describe("invoice.paid grants the plan's credits", () => {
     expect(await s.balanceOf(user.uuid)).toBe(300); // the paid period's credits stay
   });
 
+  it("two checkouts opened at once and both paid: an operator is alerted once to cancel one", async () => {
+    const warn = vi.spyOn(logger, "warn");
+    try {
+      const user = await s.newBuyer();
+      const [a, b] = await Promise.all([
+        createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } }),
+        createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } }),
+      ]);
+      const first = s.stripe.subscribe(a.sessionId).subscription;
+      const second = s.stripe.subscribe(b.sessionId).subscription;
+      await s.deliver("customer.subscription.created", first);
+      for (let i = 0; i < 3; i++) await s.deliver("customer.subscription.created", second);
+      await s.deliver("customer.subscription.updated", first);
+      const alerts = warn.mock.calls.filter(([fields]) => (fields as { alert?: string })?.alert === "second_subscription");
+      expect(alerts).toHaveLength(1);
+      expect(JSON.stringify(alerts[0][0])).toContain(second.id);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("a free first invoice (trial) grants the plan's trial credits", async () => {
     const user = await s.newBuyer();
     const checkout = await createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } });

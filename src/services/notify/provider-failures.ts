@@ -9,9 +9,7 @@
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { PROVIDER_FAILURE_ALERT } from "@/data/alerts";
-import { TooManyRequestsError } from "@/lib/errors";
-import { hitRateLimit } from "@/services/rate-limit";
-import { sendAlert } from "./alerts";
+import { sendAlertOnce } from "./alerts";
 
 export interface ProviderFailureSpike {
   type: string;
@@ -45,18 +43,17 @@ export async function alertProviderFailureSpikes(
 ): Promise<{ alerted: ProviderFailureSpike[] }> {
   const alerted: ProviderFailureSpike[] = [];
   for (const spike of await findProviderFailureSpikes(thresholds, db)) {
-    try {
-      await hitRateLimit(`alert:provider_failures:${spike.type}:${spike.provider}`, 1, thresholds.cooldownMinutes * 60, db);
-    } catch (error) {
-      if (error instanceof TooManyRequestsError) continue; // already alerted for this spike
-      throw error;
-    }
-    alerted.push(spike);
-    await sendAlert({
-      kind: "provider_failures",
-      message: `${spike.failures} of ${spike.finished} ${spike.type} tasks on provider "${spike.provider}" failed with provider errors in the last ${thresholds.windowMinutes} minutes (credits refunded). Check the provider's status, key and quota.`,
-      details: { type: spike.type, provider: spike.provider, failures: spike.failures, finished: spike.finished, window_minutes: thresholds.windowMinutes },
-    });
+    const sent = await sendAlertOnce(
+      `provider_failures:${spike.type}:${spike.provider}`,
+      thresholds.cooldownMinutes * 60,
+      {
+        kind: "provider_failures",
+        message: `${spike.failures} of ${spike.finished} ${spike.type} tasks on provider "${spike.provider}" failed with provider errors in the last ${thresholds.windowMinutes} minutes (credits refunded). Check the provider's status, key and quota.`,
+        details: { type: spike.type, provider: spike.provider, failures: spike.failures, finished: spike.finished, window_minutes: thresholds.windowMinutes },
+      },
+      db,
+    );
+    if (sent) alerted.push(spike);
   }
   return { alerted };
 }

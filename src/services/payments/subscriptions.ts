@@ -36,6 +36,7 @@ import { env } from "@/lib/env";
 import { BadRequestError, ConflictError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { grantCredits } from "@/services/credits";
+import { sendAlertOnce } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
 import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
@@ -221,7 +222,31 @@ export async function syncSubscription(sub: Stripe.Subscription, deleted: boolea
     .insert(subscriptions)
     .values({ id: sub.id, ...values })
     .onConflictDoUpdate({ target: subscriptions.id, set: { ...values, updatedAt: sql`now()` } });
+  if (!deleted && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(sub.status)) await alertSecondSubscription(userUuid, db);
   return { handled: true, action: deleted ? "subscription_deleted" : "subscription_synced" };
+}
+
+/**
+ * Checkout refuses a second subscription (409), but two checkouts opened at once (two tabs)
+ * can both be paid: the user is then billed twice. An operator is alerted, once per user
+ * and day (a rate-limit key shared by instances), to cancel and refund one.
+ */
+async function alertSecondSubscription(userUuid: string, db: Executor): Promise<void> {
+  const live = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userUuid, userUuid), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
+  if (live.length < 2) return;
+  await sendAlertOnce(
+    `second_subscription:${userUuid}`,
+    24 * 60 * 60,
+    {
+      kind: "second_subscription",
+      message: `User ${userUuid} has ${live.length} live subscriptions (two checkouts paid at once?); cancel and refund the extra one in the Dashboard.`,
+      details: { user: userUuid, subscriptions: live.map((r) => r.id).join(", ") },
+    },
+    db,
+  );
 }
 
 /** When the `month`-th month (0-based) of a period's credits expires, or null when they roll over. */

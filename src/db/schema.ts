@@ -190,6 +190,15 @@ export const subscriptions = pgTable(
     latestInvoicePeriodEnd: timestamp("latest_invoice_period_end", { withTimezone: true }),
     /** Monthly grants made for the latest invoice (yearly plans: 1..12). */
     monthsGranted: integer("months_granted").notNull().default(0),
+    /**
+     * Refunds and disputes of the latest invoice (docs/payments.md "Subscription invoices
+     * refunded or disputed"): what its charge was and what is refunded of it so far, and
+     * the open dispute's id. Months a yearly plan has not granted yet are granted reduced in
+     * proportion, and not at all while a dispute is open.
+     */
+    latestInvoiceAmountCharged: integer("latest_invoice_amount_charged"),
+    latestInvoiceAmountRefunded: integer("latest_invoice_amount_refunded").notNull().default(0),
+    latestInvoiceDisputeId: text("latest_invoice_dispute_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -333,6 +342,10 @@ export const tasks = pgTable(
     index("tasks_unfinished_idx")
       .on(t.updatedAt)
       .where(sql`${t.status} IN ('queued', 'running')`),
+    // Provider failure spikes (src/services/notify/provider-failures.ts): tasks finished recently.
+    index("tasks_completed_idx")
+      .on(t.completedAt)
+      .where(sql`${t.completedAt} IS NOT NULL`),
     check("tasks_progress_range", sql`${t.progress} BETWEEN 0 AND 100`),
   ],
 );

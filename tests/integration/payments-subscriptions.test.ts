@@ -3,11 +3,12 @@
 // yearly plans granted monthly, the billing portal, and reconciliation of invoices —
 // against the fake Stripe server, events signed by the Stripe SDK.
 import { and, eq, like, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
 import { creditGrants, credits, subscriptions } from "@/db/schema";
 import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
 import { BadRequestError, ConflictError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import { expireCredits } from "@/services/credits";
 import {
   createPortalSession,
@@ -153,6 +154,27 @@ describe("invoice.paid grants the plan's credits", () => {
     expect(await s.balanceOf(user.uuid)).toBe(300); // the paid period's credits stay
   });
 
+  it("two checkouts opened at once and both paid: an operator is alerted once to cancel one", async () => {
+    const warn = vi.spyOn(logger, "warn");
+    try {
+      const user = await s.newBuyer();
+      const [a, b] = await Promise.all([
+        createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } }),
+        createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } }),
+      ]);
+      const first = s.stripe.subscribe(a.sessionId).subscription;
+      const second = s.stripe.subscribe(b.sessionId).subscription;
+      await s.deliver("customer.subscription.created", first);
+      for (let i = 0; i < 3; i++) await s.deliver("customer.subscription.created", second);
+      await s.deliver("customer.subscription.updated", first);
+      const alerts = warn.mock.calls.filter(([fields]) => (fields as { alert?: string })?.alert === "second_subscription");
+      expect(alerts).toHaveLength(1);
+      expect(JSON.stringify(alerts[0][0])).toContain(second.id);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("a free first invoice (trial) grants the plan's trial credits", async () => {
     const user = await s.newBuyer();
     const checkout = await createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } });
@@ -162,13 +184,35 @@ describe("invoice.paid grants the plan's credits", () => {
     expect(await s.balanceOf(user.uuid)).toBe(100);
   });
 
-  it("customers and subscriptions the app does not know: 200, ignored", async () => {
-    const stranger = { ...s.stripe.renew((await subscribed("basic", "month")).subscription.id).invoice, customer: "cus_unknown" };
-    expect(await s.deliver("invoice.paid", stranger)).toMatchObject({ handled: false, action: "unknown_invoice" });
-    expect(await s.deliver("customer.subscription.updated", { id: "sub_x", object: "subscription", customer: "cus_unknown", metadata: {}, items: { data: [] } })).toMatchObject({
-      handled: false,
-      action: "unknown_subscription",
-    });
+  it("customers and subscriptions the app does not know: 200, ignored, logged once", async () => {
+    const warn = vi.spyOn(logger, "warn");
+    try {
+      const stranger = { ...s.stripe.renew((await subscribed("basic", "month")).subscription.id).invoice, customer: "cus_unknown" };
+      const unknownSub = { id: "sub_x", object: "subscription", customer: "cus_unknown", metadata: {}, items: { data: [] } };
+      for (let i = 0; i < 3; i++) {
+        expect(await s.deliver("invoice.paid", stranger)).toMatchObject({ handled: false, action: "unknown_invoice" });
+        expect(await s.deliver("customer.subscription.updated", unknownSub)).toMatchObject({ handled: false, action: "unknown_subscription" });
+      }
+      const logged = (id: string) => warn.mock.calls.filter(([fields]) => (fields as { id?: string })?.id === id);
+      expect(logged(stranger.id)).toHaveLength(1);
+      expect(logged("sub_x")).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a plan changed in the billing portal follows its Price (the checkout's metadata stays behind)", async () => {
+    s.setEnv({ STRIPE_PLAN_PRICES: "basic:month=price_basic_m,pro:month=price_pro_m" });
+    const { user, subscription } = await subscribed("basic", "month");
+    expect(await s.balanceOf(user.uuid)).toBe(300);
+    const item = subscription.items.data[0];
+    const upgraded = s.stripe.updateSubscription(subscription.id, { items: { ...subscription.items, data: [{ ...item, price: { ...item.price, id: "price_pro_m" } }] } });
+    expect(upgraded.metadata).toMatchObject({ plan: "basic" });
+    await s.deliver("customer.subscription.updated", upgraded);
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ plan: "pro" });
+    const { invoice } = s.stripe.renew(subscription.id);
+    expect(await s.deliver("invoice.paid", invoice)).toMatchObject({ handled: true });
+    expect(await s.balanceOf(user.uuid)).toBe(300 + 1000);
   });
 });
 

@@ -120,6 +120,26 @@ export interface FakeInvoice {
   status: "paid";
 }
 
+/**
+ * https://docs.stripe.com/api/invoice-payment/object: how an invoice was paid. The Charge
+ * names no invoice in this API version; the app finds a charge's invoice by listing these
+ * with `payment[type]=payment_intent&payment[payment_intent]=pi_...`.
+ */
+export interface FakeInvoicePayment {
+  id: string;
+  object: "invoice_payment";
+  amount_paid: number | null;
+  amount_requested: number;
+  created: number;
+  currency: string;
+  invoice: string;
+  is_default: boolean;
+  livemode: false;
+  payment: { type: "payment_intent"; payment_intent: string };
+  status: "paid";
+  status_transitions: { canceled_at: null; paid_at: number };
+}
+
 export interface RecordedStripeRequest {
   method: string;
   path: string;
@@ -144,6 +164,10 @@ export interface FakeStripe {
   customers: Map<string, FakeCustomer>;
   subscriptions: Map<string, FakeSubscription>;
   invoices: Map<string, FakeInvoice>;
+  /** How each paid (non-zero) invoice was paid: one payment intent each. */
+  invoicePayments: Map<string, FakeInvoicePayment>;
+  /** The payment intent that paid an invoice (its charge's `payment_intent`). */
+  paymentIntentOfInvoice(invoiceId: string): string;
   /** Completes a subscription-mode session: a subscription and its first paid invoice (free when `trial`). */
   subscribe(sessionId: string, options?: { trial?: boolean }): { session: FakeSession; subscription: FakeSubscription; invoice: FakeInvoice };
   /** The next period begins: a new paid invoice (billing_reason subscription_cycle). */
@@ -330,6 +354,7 @@ export async function startFakeStripe(
   const customers = new Map<string, FakeCustomer>();
   const subscriptions = new Map<string, FakeSubscription>();
   const invoices = new Map<string, FakeInvoice>();
+  const invoicePayments = new Map<string, FakeInvoicePayment>();
   const customerKeys = new Map<string, string>();
 
   function invoiceFor(sub: FakeSubscription, reason: string, paid: number): FakeInvoice {
@@ -367,6 +392,23 @@ export async function startFakeStripe(
     };
     invoices.set(invoice.id, invoice);
     sub.latest_invoice = invoice.id;
+    if (paid > 0) {
+      const payment: FakeInvoicePayment = {
+        id: randomId("inpay"),
+        object: "invoice_payment",
+        amount_paid: paid,
+        amount_requested: paid,
+        created: invoice.created,
+        currency: invoice.currency,
+        invoice: invoice.id,
+        is_default: true,
+        livemode: false,
+        payment: { type: "payment_intent", payment_intent: randomId("pi") },
+        status: "paid",
+        status_transitions: { canceled_at: null, paid_at: invoice.created },
+      };
+      invoicePayments.set(payment.id, payment);
+    }
     return invoice;
   }
 
@@ -536,6 +578,17 @@ export async function startFakeStripe(
       if (req.method === "GET" && url.pathname === "/v1/invoices") {
         return sendJson(res, 200, listOf([...invoices.values()], params, "/v1/invoices", (i) => i.status === params.status));
       }
+      if (req.method === "GET" && url.pathname === "/v1/invoice_payments") {
+        const payment = (params.payment ?? {}) as { type?: string; payment_intent?: string };
+        if (params.payment && !payment.type) return sendJson(res, 400, stripeError(400, "Missing required param: payment[type].", "payment[type]"));
+        const matching = [...invoicePayments.values()].filter(
+          (p) =>
+            (!params.invoice || p.invoice === params.invoice) &&
+            (!payment.payment_intent || p.payment.payment_intent === payment.payment_intent) &&
+            (!payment.type || p.payment.type === payment.type),
+        );
+        return sendJson(res, 200, listOf(matching, params, "/v1/invoice_payments", (p) => p.status === params.status));
+      }
       if (req.method === "POST" && url.pathname === "/v1/billing_portal/sessions") {
         const customer = params.customer as string | undefined;
         if (!customer || !customers.has(customer)) return sendJson(res, 400, stripeError(400, `No such customer: '${customer}'`, "customer"));
@@ -581,6 +634,12 @@ export async function startFakeStripe(
     customers,
     subscriptions,
     invoices,
+    invoicePayments,
+    paymentIntentOfInvoice(invoiceId) {
+      const payment = [...invoicePayments.values()].find((p) => p.invoice === invoiceId);
+      if (!payment) throw new Error(`fake Stripe: invoice ${invoiceId} has no payment`);
+      return payment.payment.payment_intent;
+    },
     subscribe,
     renew,
     updateSubscription,
@@ -633,9 +692,9 @@ export function signedEvent(event: unknown, secret: string, timestamp?: number):
 export function refundedCharge(
   paymentIntentId: string | null,
   amount: number,
-  options: { amountRefunded?: number; currency?: string; metadata?: Record<string, string>; id?: string; refunds?: number[] } = {},
+  options: { amountRefunded?: number; currency?: string; metadata?: Record<string, string>; id?: string; refunds?: number[]; customer?: string } = {},
 ) {
-  const { currency = "usd", metadata = {}, id = randomId("ch"), refunds } = options;
+  const { currency = "usd", metadata = {}, id = randomId("ch"), refunds, customer = null } = options;
   const amountRefunded = options.amountRefunded ?? (refunds ? refunds.reduce((a, b) => a + b, 0) : amount);
   return {
     id,
@@ -644,6 +703,7 @@ export function refundedCharge(
     amount_captured: amount,
     amount_refunded: amountRefunded,
     currency,
+    customer,
     metadata,
     paid: true,
     payment_intent: paymentIntentId,

@@ -4,10 +4,19 @@
  * Discord's /slack endpoint, ...). Unset, or the post fails: written to the server log.
  * Never throws: an alert must not fail the payment or task flow that raised it.
  */
+import { getDb, type Executor } from "@/db";
 import { env } from "@/lib/env";
+import { TooManyRequestsError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { hitRateLimit } from "@/services/rate-limit";
 
-export type AlertKind = "order_needs_review" | "dispute_opened" | "dispute_closed" | "provider_failures" | "reconciliation";
+export type AlertKind =
+  | "order_needs_review"
+  | "dispute_opened"
+  | "dispute_closed"
+  | "provider_failures"
+  | "reconciliation"
+  | "second_subscription";
 
 export interface Alert {
   kind: AlertKind;
@@ -46,4 +55,19 @@ export async function sendAlert(alert: Alert): Promise<{ delivered: "webhook" | 
   }
   logger.warn({ alert: alert.kind, details: alert.details ?? {} }, `[alert] ${alert.kind}: ${alert.message}`);
   return { delivered: "log" };
+}
+
+/**
+ * Sends the alert unless one with the same `key` was sent in the last `windowSeconds`, by
+ * any instance (a rate-limit key in the database). Returns whether this call sent it.
+ */
+export async function sendAlertOnce(key: string, windowSeconds: number, alert: Alert, db: Executor = getDb()): Promise<boolean> {
+  try {
+    await hitRateLimit(`alert:${key}`, 1, windowSeconds, db);
+  } catch (error) {
+    if (error instanceof TooManyRequestsError) return false;
+    throw error;
+  }
+  await sendAlert(alert);
+  return true;
 }

@@ -6,12 +6,15 @@ import { getDb, type Executor } from "@/db";
 import type { Stripe } from "@/lib/stripe";
 import { closeOrder, fulfilOrder, idOf, orderNoOfSession, paidSessionOf } from "./fulfilment";
 import { closeDispute, openDispute, refundOrder, type DisputeInput } from "./refunds";
+import { closeInvoiceDispute, invoiceOfCharge, invoiceOfPaymentIntent, openInvoiceDispute, refundInvoice } from "./invoice-refunds";
 import { handleInvoicePaid, syncSubscription } from "./subscriptions";
 
 export interface EventOutcome {
   handled: boolean;
   action: string;
   orderNo?: string;
+  /** The subscription invoice a refund or dispute was applied to. */
+  invoiceId?: string;
 }
 
 function disputeInput(dispute: Stripe.Dispute): DisputeInput {
@@ -51,26 +54,30 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
     }
     case "charge.refunded": {
       const charge = event.data.object;
-      const result = await refundOrder(
-        {
-          chargeId: charge.id,
-          paymentIntentId: idOf(charge.payment_intent),
-          orderNo: charge.metadata?.order_no,
-          amount: charge.amount,
-          amountRefunded: charge.amount_refunded,
-          refundId: charge.refunds?.data?.[0]?.id ?? null,
-        },
-        db,
-      );
-      return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
+      const input = {
+        chargeId: charge.id,
+        paymentIntentId: idOf(charge.payment_intent),
+        orderNo: charge.metadata?.order_no,
+        amount: charge.amount,
+        amountRefunded: charge.amount_refunded,
+        refundId: charge.refunds?.data?.[0]?.id ?? null,
+      };
+      const result = await refundOrder(input, db);
+      if (result.order) return { handled: result.handled, action: result.action, orderNo: result.order.orderNo };
+      // Not an order's charge: a subscription invoice's (found through Stripe's invoice payments)?
+      const invoiceId = await invoiceOfCharge(charge, db);
+      if (!invoiceId) return { handled: false, action: "unchanged" };
+      return refundInvoice({ ...input, invoiceId }, db);
     }
-    case "charge.dispute.created": {
-      const result = await openDispute(disputeInput(event.data.object), db);
-      return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
-    }
+    case "charge.dispute.created":
     case "charge.dispute.closed": {
-      const result = await closeDispute(disputeInput(event.data.object), db);
-      return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
+      const input = disputeInput(event.data.object);
+      const opened = event.type === "charge.dispute.created";
+      const result = opened ? await openDispute(input, db) : await closeDispute(input, db);
+      if (result.action !== "unknown_order") return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
+      const invoiceId = await invoiceOfPaymentIntent(input.paymentIntentId);
+      if (!invoiceId) return { handled: false, action: "unknown_order" };
+      return opened ? openInvoiceDispute({ ...input, invoiceId }, db) : closeInvoiceDispute({ ...input, invoiceId }, db);
     }
     case "invoice.paid":
       return handleInvoicePaid(event.data.object, db);

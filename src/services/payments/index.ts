@@ -5,6 +5,7 @@
  *   fulfilment.ts      a paid session -> one grant, exactly once; mismatches -> needs_review;
  *                      success page, order history
  *   refunds.ts         partial/full refunds and disputes, in proportion, keyed
+ *   invoice-refunds.ts the same for subscription invoices (found through invoice payments)
  *   reconciliation.ts  fulfils what the webhook missed, from Stripe's lists
  *   events.ts          the webhook's dispatcher
  *
@@ -27,6 +28,7 @@
 export * from "./checkout";
 export * from "./fulfilment";
 export * from "./refunds";
+export * from "./invoice-refunds";
 export * from "./events";
 export * from "./reconciliation";
 export * from "./customers";

@@ -37,7 +37,7 @@ async function lockOrder(tx: Tx, by: { paymentIntentId?: string | null; orderNo?
   return null;
 }
 
-const compact = (m: Record<string, string | null | undefined>): LedgerMetadata =>
+export const compactMetadata = (m: Record<string, string | null | undefined>): LedgerMetadata =>
   Object.fromEntries(Object.entries(m).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
 
 // ---------------------------------------------------------------------------
@@ -98,7 +98,7 @@ export async function refundOrder(input: RefundInput, db: Executor = getDb()): P
           key: `${TRANS_TYPES.orderRefund}:${input.chargeId}:${input.amountRefunded}`,
           total: creditsForRefund(order.credits, input.amountRefunded, input.amount),
           reason: full ? "Stripe refund" : `Stripe partial refund (${input.amountRefunded} of ${input.amount})`,
-          metadata: compact({ charge: input.chargeId, payment_intent: input.paymentIntentId, refund: input.refundId, amount_refunded: String(input.amountRefunded) }),
+          metadata: compactMetadata({ charge: input.chargeId, payment_intent: input.paymentIntentId, refund: input.refundId, amount_refunded: String(input.amountRefunded) }),
         },
         tx,
       );
@@ -137,7 +137,7 @@ export interface DisputeResult {
 
 const disputeKey = (id: string) => `${TRANS_TYPES.dispute}:${id}`;
 const disputeMetadata = (d: DisputeInput) =>
-  compact({ dispute: d.disputeId, charge: d.chargeId, payment_intent: d.paymentIntentId, dispute_status: d.status, dispute_reason: d.reason });
+  compactMetadata({ dispute: d.disputeId, charge: d.chargeId, payment_intent: d.paymentIntentId, dispute_status: d.status, dispute_reason: d.reason });
 
 /** charge.dispute.created: the order becomes `disputed`, its unspent credits are taken back (once). */
 export async function openDispute(input: DisputeInput, db: Executor = getDb()): Promise<DisputeResult> {
@@ -175,7 +175,7 @@ export async function openDispute(input: DisputeInput, db: Executor = getDb()): 
 }
 
 /** Dispute statuses that end in the merchant's favour: the credits come back. */
-const DISPUTE_WON = new Set(["won", "warning_closed"]);
+export const DISPUTE_WON = new Set(["won", "warning_closed"]);
 
 /** charge.dispute.closed: won -> credits restored (once), order `paid` again; lost -> stays `disputed`. */
 export async function closeDispute(input: DisputeInput, db: Executor = getDb()): Promise<DisputeResult> {

@@ -16,7 +16,7 @@
  * - Burn-down: plan credits expire before purchased ones (365 days), so spends use them
  *   first with the ledger's existing expiry order; no grant priority was needed.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
@@ -36,11 +36,13 @@ import { env } from "@/lib/env";
 import { BadRequestError, ConflictError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { grantCredits } from "@/services/credits";
+import { sendAlertOnce } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
 import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
+import { creditsForRefund } from "./refunds";
 import { logger } from "@/lib/logger";
 
 export const SUBSCRIPTION_GRANT_TYPE = "subscription_grant";
@@ -70,6 +72,18 @@ function planOfPrice(priceId: string | null | undefined): { plan: SubscriptionPl
     if (plan) return { plan, interval: interval as PlanInterval };
   }
   return null;
+}
+
+/**
+ * The plan a subscription (or its invoice) is on: its configured Price id first (a plan
+ * changed in the billing portal keeps the metadata of the checkout it started with), else
+ * our checkout's metadata (plans priced with `price_data` have no configured id).
+ */
+function resolvePlan(priceId: string | null | undefined, metadata: Record<string, string> | null | undefined) {
+  const byPrice = planOfPrice(priceId);
+  if (byPrice) return byPrice;
+  const plan = findPlan(metadata?.plan);
+  return plan ? { plan, interval: (metadata?.interval === "year" ? "year" : "month") as PlanInterval } : null;
 }
 
 // ---------------------------------------------------------------------------
@@ -191,9 +205,7 @@ export async function syncSubscription(sub: Stripe.Subscription, deleted: boolea
   const customerId = idOf(sub.customer);
   const userUuid = (await userOfCustomer(customerId, db)) ?? null;
   const item = sub.items?.data?.[0];
-  const resolved = findPlan(sub.metadata?.plan)
-    ? { plan: findPlan(sub.metadata.plan)!, interval: (sub.metadata.interval === "year" ? "year" : "month") as PlanInterval }
-    : planOfPrice(item?.price?.id);
+  const resolved = resolvePlan(item?.price?.id, sub.metadata);
   if (!userUuid || !customerId || !resolved) return ignoreUnknown("subscription", sub.id, { customer: customerId });
   const values = {
     userUuid,
@@ -210,7 +222,31 @@ export async function syncSubscription(sub: Stripe.Subscription, deleted: boolea
     .insert(subscriptions)
     .values({ id: sub.id, ...values })
     .onConflictDoUpdate({ target: subscriptions.id, set: { ...values, updatedAt: sql`now()` } });
+  if (!deleted && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(sub.status)) await alertSecondSubscription(userUuid, db);
   return { handled: true, action: deleted ? "subscription_deleted" : "subscription_synced" };
+}
+
+/**
+ * Checkout refuses a second subscription (409), but two checkouts opened at once (two tabs)
+ * can both be paid: the user is then billed twice. An operator is alerted, once per user
+ * and day (a rate-limit key shared by instances), to cancel and refund one.
+ */
+async function alertSecondSubscription(userUuid: string, db: Executor): Promise<void> {
+  const live = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userUuid, userUuid), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
+  if (live.length < 2) return;
+  await sendAlertOnce(
+    `second_subscription:${userUuid}`,
+    24 * 60 * 60,
+    {
+      kind: "second_subscription",
+      message: `User ${userUuid} has ${live.length} live subscriptions (two checkouts paid at once?); cancel and refund the extra one in the Dashboard.`,
+      details: { user: userUuid, subscriptions: live.map((r) => r.id).join(", ") },
+    },
+    db,
+  );
 }
 
 /** When the `month`-th month (0-based) of a period's credits expires, or null when they roll over. */
@@ -223,14 +259,18 @@ function monthExpiry(plan: SubscriptionPlan, periodStart: Date, periodEnd: Date,
 async function grantMonth(
   tx: Executor,
   sub: Pick<Subscription, "id" | "userUuid" | "plan" | "interval">,
-  invoice: { id: string; periodStart: Date; periodEnd: Date; trial: boolean },
+  invoice: { id: string; periodStart: Date; periodEnd: Date; trial: boolean; charged?: number | null; refunded?: number },
   month: number,
 ): Promise<boolean> {
   const plan = findPlan(sub.plan);
   if (!plan) return false;
   const expiresAt = monthExpiry(plan, invoice.periodStart, invoice.periodEnd, month);
   if (expiresAt && expiresAt.getTime() <= Date.now()) return false; // that month is long over
-  const credits = month === 0 && invoice.trial && plan.trialCredits ? plan.trialCredits : plan.creditsPerMonth;
+  const nominal = month === 0 && invoice.trial && plan.trialCredits ? plan.trialCredits : plan.creditsPerMonth;
+  // A month granted after a partial refund of its (yearly) invoice: reduced by the refunded share.
+  const reduction = invoice.refunded && invoice.charged ? creditsForRefund(nominal, invoice.refunded, invoice.charged) : 0;
+  const credits = nominal - reduction;
+  if (credits <= 0) return false;
   const { granted } = await grantCredits(
     {
       userUuid: sub.userUuid,
@@ -239,7 +279,14 @@ async function grantMonth(
       ...(expiresAt ? { expiresAt } : { validityDays: ROLLOVER_CREDITS_VALIDITY_DAYS }),
       reason: `${plan.id} plan (${sub.interval}ly)${month > 0 ? `, month ${month + 1}` : ""}${invoice.trial ? ", trial" : ""}`,
       key: month === 0 ? `invoice:${invoice.id}` : `invoice:${invoice.id}:month:${month}`,
-      metadata: { invoice: invoice.id, subscription: sub.id, plan: plan.id, interval: sub.interval, month: String(month) },
+      metadata: {
+        invoice: invoice.id,
+        subscription: sub.id,
+        plan: plan.id,
+        interval: sub.interval,
+        month: String(month),
+        ...(reduction > 0 ? { nominal_credits: String(nominal) } : {}),
+      },
     },
     tx,
   );
@@ -257,9 +304,7 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
   const customerId = idOf(invoice.customer as string | { id: string } | null);
   const userUuid = await userOfCustomer(customerId, db);
   const line = invoice.lines?.data?.[0];
-  const resolved = findPlan(details.metadata?.plan)
-    ? { plan: findPlan(details.metadata?.plan)!, interval: (details.metadata?.interval === "year" ? "year" : "month") as PlanInterval }
-    : planOfPrice(line?.pricing?.price_details?.price as string | undefined);
+  const resolved = resolvePlan(line?.pricing?.price_details?.price as string | undefined, details.metadata);
   if (!userUuid || !customerId || !subscriptionId || !resolved || !line) {
     return ignoreUnknown("invoice", invoice.id ?? "?", { customer: customerId, subscription: subscriptionId });
   }
@@ -275,6 +320,9 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
       latestInvoiceId: invoiceId,
       latestInvoicePeriodStart: periodStart,
       latestInvoicePeriodEnd: periodEnd,
+      latestInvoiceAmountCharged: invoice.amount_paid,
+      latestInvoiceAmountRefunded: 0,
+      latestInvoiceDisputeId: null,
       monthsGranted: 1,
     };
     // Insert or move to this invoice; a replay of an older invoice does not move the row back.
@@ -336,6 +384,7 @@ export async function grantDueSubscriptionCredits(options: { now?: Date } = {}, 
         lt(subscriptions.monthsGranted, 12),
         inArray(subscriptions.status, ["active", "trialing"]),
         lt(subscriptions.latestInvoicePeriodStart, now),
+        isNull(subscriptions.latestInvoiceDisputeId),
       ),
     )
     .limit(500);
@@ -347,7 +396,16 @@ export async function grantDueSubscriptionCredits(options: { now?: Date } = {}, 
     for (; month < 12; month++) {
       const begins = addMonths(invoice.periodStart, month);
       if (begins > now || begins >= invoice.periodEnd) break;
-      if (await grantMonth(db, sub, invoice, month)) grants++;
+      // Under the subscription's lock, as refunds and disputes of the invoice take it
+      // (invoice-refunds.ts): a month is granted reduced by what is refunded, not while disputed.
+      const outcome = await db.transaction(async (tx) => {
+        const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
+        if (!row || row.latestInvoiceId !== invoice.id || row.latestInvoiceDisputeId) return "stop" as const;
+        const share = { charged: row.latestInvoiceAmountCharged, refunded: row.latestInvoiceAmountRefunded };
+        return grantMonth(tx, row, { ...invoice, ...share }, month);
+      });
+      if (outcome === "stop") break;
+      if (outcome) grants++;
     }
     await db
       .update(subscriptions)

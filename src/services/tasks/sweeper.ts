@@ -3,6 +3,7 @@ import { logger } from "@/lib/logger";
 import { recordSweep } from "@/lib/sweep-status";
 import { expireCredits } from "@/services/credits";
 import { runBillingRound } from "@/services/payments/subscriptions";
+import { alertProviderFailureSpikes } from "@/services/notify/provider-failures";
 import { pruneExpiredRateLimits } from "@/services/rate-limit";
 import { inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
@@ -165,8 +166,10 @@ export async function runBackgroundRound(options: { idleMs: number; expire: bool
   const prunedRateLimits = options.expire ? await pruneExpiredRateLimits() : null;
   // Yearly plans' monthly grants, low-balance notices (src/services/payments/subscriptions.ts).
   const billing = options.expire ? await runBillingRound() : null;
+  // Operator alert when a provider's failures spike (src/services/notify/provider-failures.ts).
+  const providerAlerts = options.expire ? await alertProviderFailureSpikes() : null;
   recordSweep();
-  return { sweep, expired, prunedRateLimits, billing };
+  return { sweep, expired, prunedRateLimits, billing, providerAlerts };
 }
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };

@@ -5,6 +5,7 @@ import { hasLocale, NextIntlClientProvider } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
+import { VerifyEmailNotice } from "@/components/verify-email/verify-email-notice";
 import { routing } from "@/i18n/routing";
 import "../globals.css";
 
@@ -36,6 +37,7 @@ export default async function LocaleLayout({
       <body className="flex min-h-screen flex-col">
         <NextIntlClientProvider>
           <SiteHeader />
+          <VerifyEmailNotice />
           <main className="flex-1">{children}</main>
           <SiteFooter />
         </NextIntlClientProvider>

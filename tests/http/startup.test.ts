@@ -51,6 +51,12 @@ describe("server start", { timeout: 240_000 }, () => {
     expect(code).toBe(1);
   });
 
+  it("a production deployment with email verification on (the default) and no SMTP_URL stops at start, naming SMTP_URL", async () => {
+    const { code, output } = await startExpectingExit({ ...SECRET, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, ["SMTP_URL", "EMAIL_VERIFICATION"]);
+    expect(output).toContain("Missing required environment variable(s) for production: SMTP_URL.");
+    expect(code).toBe(1);
+  });
+
   it("DB_MIGRATE_ON_START=false on an unmigrated database: refuses to start, naming the missing migrations and the fix", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "startup-pglite-"));
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -88,13 +88,19 @@ export async function waitForMail(received: Received[], to: string, timeoutMs = 
   }
 }
 
-/** Waits until a mail to `to` reaches any test SMTP server on this machine (the spool); the newest one. */
-export async function waitForSpooledMail(to: string, timeoutMs = 15_000): Promise<Received> {
+/**
+ * Waits until a mail to `to` reaches any test SMTP server on this machine (the spool): the
+ * newest one, or the newest whose decoded body matches `match`.
+ */
+export async function waitForSpooledMail(to: string, match?: RegExp, timeoutMs = 15_000): Promise<Received> {
   const deadline = Date.now() + timeoutMs;
   const dir = spoolDir(to);
   for (;;) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
-    if (files.length > 0) return JSON.parse(fs.readFileSync(path.join(dir, files[files.length - 1]), "utf8")) as Received;
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
+    for (const file of files) {
+      const mail = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Received;
+      if (!match || match.test(bodyOf(mail.raw))) return mail;
+    }
     if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms (is the app server sending through a test SMTP server?)`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -35,6 +35,8 @@ async function startExpectingExit(overrides: Record<string, string>, drop: strin
 const SECRET = {
   AUTH_SECRET: "startup-test-secret-startup-test-secret-0123",
   STORAGE_SIGNING_SECRET: "startup-test-storage-secret-0123456789",
+  // A mail transport must be named (email verification is on); these servers never send.
+  SMTP_URL: "smtp://127.0.0.1:9",
 };
 
 // The build exists: the http project's globalSetup made it.

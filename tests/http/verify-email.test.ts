@@ -2,11 +2,9 @@
 // SMTP server (tests/support/app-server.ts); the mails are read as a user reads them.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { HTTP_TEST_ENV } from "../support/http-setup";
+import { startOwnServer } from "../support/http-setup";
 import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
 import { startSmtp, tokenFromMail, waitForMail, waitForSpooledMail } from "../support/smtp";
-import { freshAppDatabase } from "../support/test-database";
 
 const base = inject("baseUrl");
 
@@ -123,23 +121,17 @@ describe("email verification", () => {
 });
 
 describe("ALLOW_UNVERIFIED_SIGNIN=false", () => {
-  let server: AppServer;
+  let server: Awaited<ReturnType<typeof startOwnServer>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  const cleanups: Array<() => Promise<void> | void> = [];
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    cleanups.push(smtp.close);
-    const env: Record<string, string> = { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0", SMTP_URL: smtp.url, ALLOW_UNVERIFIED_SIGNIN: "false" };
-    const database = await freshAppDatabase("http_verify");
-    cleanups.push(database.cleanup);
-    Object.assign(env, database.env);
-    server = await startAppServer({ env });
+    server = await startOwnServer("http_verify", { SMTP_URL: smtp.url, ALLOW_UNVERIFIED_SIGNIN: "false" });
   }, 180_000);
 
   afterAll(async () => {
-    await server?.stop();
-    for (const c of cleanups.reverse()) await c();
+    await server?.stopAll();
+    await smtp?.close();
   });
 
   it("an unconfirmed account's correct password gets no session and code=email_unverified (a new link is mailed); after confirming it signs in", async () => {

@@ -29,6 +29,9 @@ test("sign up -> no credits yet, the notice says why -> open the mailed link -> 
   await expect(page.getByTestId("verify-submit")).toBeVisible();
   await page.getByTestId("verify-submit").click();
   await expect(page.getByTestId("verify-result")).toHaveAttribute("data-result", "done");
+  // The page around it follows at once: the balance in the header, the notice gone.
+  await expect(page.getByTestId("header-balance")).toContainText(String(WELCOME_CREDITS));
+  await expect(page.getByTestId("verify-email-notice")).toHaveCount(0);
   await page.getByTestId("verify-to-credits").click();
   await expect(page.getByTestId("credits-balance")).toHaveAttribute("data-balance", String(WELCOME_CREDITS));
   await expect(page.getByTestId("header-balance")).toContainText(String(WELCOME_CREDITS));

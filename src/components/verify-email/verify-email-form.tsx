@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Link } from "@/i18n/navigation";
@@ -13,6 +14,7 @@ export function VerifyEmailForm({ token }: { token: string }) {
   const t = useTranslations("auth.verify");
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
+  const router = useRouter();
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -26,6 +28,8 @@ export function VerifyEmailForm({ token }: { token: string }) {
       const body = (await res.json()) as { data?: { reason?: string } | null };
       const reason = body.data?.reason;
       setResult(res.ok ? "done" : reason === "used" || reason === "expired" ? reason : res.status === 400 ? "unknown" : "failed");
+      // The header's balance and the "confirm your email" notice live in the layout: re-render it.
+      if (res.ok) router.refresh();
     } catch {
       setResult("failed");
     }

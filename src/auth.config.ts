@@ -3,6 +3,8 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { NextAuthConfig } from "next-auth";
 import type { Adapter } from "next-auth/adapters";
+// next-auth's own CredentialsSignin (it re-exports this one) without loading next/server.
+import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
@@ -17,13 +19,18 @@ import { describeError } from "@/lib/log-safe";
 import { signInRefused } from "@/lib/sign-in-attempt";
 import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/sessions";
 import { signInWithPassword } from "@/services/sign-in-limits";
-import { grantWelcomeCredits } from "@/services/users";
+import { refuseUnverifiedSignIn, welcomeProviderSignIn } from "@/services/email-verification";
 import { logger } from "@/lib/logger";
 
 declare module "next-auth" {
   interface Session {
     user: { id: string; email: string; name?: string | null; image?: string | null };
   }
+}
+
+/** A correct password for an unconfirmed email while ALLOW_UNVERIFIED_SIGNIN=false (`code=email_unverified`). */
+export class EmailNotVerifiedSignIn extends CredentialsSignin {
+  code = "email_unverified";
 }
 
 /** OAuth providers configured through the environment (their buttons show only then). */
@@ -76,6 +83,7 @@ export function authConfig(): NextAuthConfig {
               password: credentials.password,
               ip: clientIp(request.headers),
             });
+            if (user && (await refuseUnverifiedSignIn(user))) throw new EmailNotVerifiedSignIn();
             return user ? { id: user.id, email: user.email, name: user.name } : null;
           } catch (error) {
             if (!(error instanceof TooManyRequestsError)) throw error;
@@ -126,14 +134,10 @@ export function authConfig(): NextAuthConfig {
         const claims = "token" in message ? sessionClaims(message.token) : null;
         if (claims) await revokeSession(claims);
       },
-      // Accounts created through OAuth get the same, once-only welcome grant.
-      async createUser({ user }) {
-        if (user.id) await grantWelcomeCredits(user.id);
-      },
-      // Safety net for OAuth accounts whose createUser event failed half-way: the grant is
-      // keyed by the user, so this writes nothing when the welcome credits are already there.
-      async signIn({ user, account }) {
-        if (user.id && account && account.provider !== "credentials") await grantWelcomeCredits(user.id);
+      // OAuth sign-ins: an address the provider vouches for counts as verified and brings the
+      // welcome credits (keyed by the user: once, however often this runs or races).
+      async signIn({ user, account, profile }) {
+        if (user.id && account) await welcomeProviderSignIn(user.id, account, profile);
       },
     },
   };

@@ -52,6 +52,16 @@ const schema = z.object({
   // Mail: SMTP when set (smtp://user:pass@host:587, smtps://...); else mails go to the log + dev outbox.
   SMTP_URL: optionalString,
   EMAIL_FROM: z.string().default("Credits AI Studio <no-reply@localhost>"),
+  // Sign-up mails a confirmation link and the welcome credits wait for it (off: granted at sign-up).
+  EMAIL_VERIFICATION: z
+    .enum(["on", "off"])
+    .default("on")
+    .transform((v) => v === "on"),
+  // Whether accounts with an unconfirmed email may sign in (they get no welcome credits until they confirm).
+  ALLOW_UNVERIFIED_SIGNIN: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -167,6 +177,8 @@ export function assertProductionSecrets(e: Env = env(), more: (e: Env) => string
     if (e.STORAGE_DRIVER === "local" && !e.STORAGE_SIGNING_SECRET) missing.push("STORAGE_SIGNING_SECRET");
     if (e.STORAGE_DRIVER === "s3" && !e.S3_BUCKET) missing.push("S3_BUCKET");
     missing.push(...more(e).filter((name) => !missing.includes(name)));
+    // Confirmation links must reach people: production builds have no dev outbox, only the log.
+    if (e.EMAIL_VERIFICATION && !e.SMTP_URL) missing.push("SMTP_URL");
   }
   if (missing.length > 0) {
     throw new Error(

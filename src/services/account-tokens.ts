@@ -56,3 +56,18 @@ export async function consumeAccountToken(
     .returning({ userUuid: accountTokens.userUuid, email: accountTokens.email });
   return row ?? null;
 }
+
+/** Why a token cannot be used (after consumeAccountToken said no): for a clear answer. */
+export async function accountTokenProblem(
+  kind: AccountTokenKind,
+  raw: string,
+  db: Executor = getDb(),
+): Promise<"unknown" | "used" | "expired"> {
+  if (!TOKEN_RE.test(raw)) return "unknown";
+  const [row] = await db
+    .select({ usedAt: accountTokens.usedAt, expired: sql<boolean>`${accountTokens.expiresAt} <= now()` })
+    .from(accountTokens)
+    .where(and(eq(accountTokens.tokenHash, hashToken(raw)), eq(accountTokens.kind, kind)));
+  if (!row) return "unknown";
+  return row.usedAt ? "used" : "expired";
+}

@@ -8,6 +8,7 @@ import { textToVideoCost, type AspectRatio } from "@/services/tasks/types/text-t
 import { env } from "@/lib/env";
 import { TRANS_TYPES, decreaseCredits, getUserCredits, grantCredits, refundCredits } from "@/services/credits";
 import { fulfilOrder } from "@/services/payments";
+import { markEmailVerified } from "@/services/email-verification";
 import { createUser, findUserByEmail } from "@/services/users";
 
 /**
@@ -43,6 +44,8 @@ export async function seedDemoData(db: Executor = getDb()): Promise<SeedResult> 
   let user = await findUserByEmail(DEMO_USER.email, db);
   const userCreated = !user;
   user ??= await createUser({ ...DEMO_USER }, db);
+  // The demo account counts as confirmed: it gets its welcome credits like a verified one.
+  await markEmailVerified(user.id, db);
 
   await grantCredits(
     {

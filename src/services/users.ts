@@ -35,6 +35,8 @@ export const signUpInput = z
     email: emailSchema,
     password: passwordSchema,
     name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
+    // The language of the confirmation mail (and later mails).
+    locale: z.enum(["en", "zh"], { error: "must be en or zh" }).optional(),
   })
   .superRefine(newPasswordRules("password"))
   .superRefine((value, ctx) => {
@@ -77,16 +79,20 @@ export async function grantWelcomeCredits(userUuid: string, db: Executor = getDb
   );
 }
 
-/** Creates an email + password account and its welcome credits in one transaction; 409 when the email is taken. */
+/**
+ * Creates an email + password account; 409 when the email is taken. With EMAIL_VERIFICATION
+ * off the welcome credits come in the same transaction; with it on (the default) they wait
+ * for the confirmed email (src/services/email-verification.ts).
+ */
 export async function createUser(input: SignUpInput, db: Executor = getDb()): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: normalizeEmail(input.email), name: input.name || null, passwordHash })
+        .values({ email: normalizeEmail(input.email), name: input.name || null, passwordHash, locale: input.locale ?? null })
         .returning();
-      await grantWelcomeCredits(user.id, tx);
+      if (!env().EMAIL_VERIFICATION) await grantWelcomeCredits(user.id, tx);
       return user;
     });
   } catch (error) {

@@ -1,12 +1,17 @@
 // Browser steps shared by the specs, written against the pages' data-testid hooks.
 import type { Locator, Page } from "@playwright/test";
 import { signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
+import { tokenFromMail, waitForSpooledMail } from "../support/smtp";
 import { expect } from "./fixtures";
 
 export const PASSWORD = "correct horse battery staple";
 
-/** Signs up through the sign-up page (which signs in and lands on the callback page). */
-export async function signUp(page: Page, email: string, name = "E2E Tester") {
+/**
+ * Signs up through the sign-up page (which signs in and lands on the callback page), then
+ * confirms the email from the mailed link (so the welcome credits are there) unless
+ * `verify: false`, and comes back to the callback page.
+ */
+export async function signUp(page: Page, email: string, name = "E2E Tester", { verify = true } = {}) {
   await page.goto("/en/auth/signup");
   const form = page.getByTestId("signup-form");
   await form.locator("#name").fill(name);
@@ -14,6 +19,19 @@ export async function signUp(page: Page, email: string, name = "E2E Tester") {
   await form.locator("#password").fill(PASSWORD);
   await page.getByTestId("signup-submit").click();
   await expect(page.getByTestId("header-balance")).toBeVisible();
+  if (!verify) return;
+  const landing = page.url();
+  await confirmEmailFromMail(page, email);
+  await page.goto(landing);
+}
+
+/** Opens the confirmation mail's link (received by the server's test SMTP server) and presses the one button. */
+export async function confirmEmailFromMail(page: Page, email: string) {
+  const { link } = tokenFromMail(await waitForSpooledMail(email));
+  const url = new URL(link);
+  await page.goto(url.pathname + url.search);
+  await page.getByTestId("verify-submit").click();
+  await expect(page.getByTestId("verify-result")).toHaveAttribute("data-result", "done");
 }
 
 /** The balance the credits page shows. */

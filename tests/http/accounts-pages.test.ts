@@ -124,6 +124,7 @@ describe("a second server: served over https (APP_URL https), GitHub configured"
       const email = uniqueEmail("https");
       const client = new TestClient(server.url);
       expect((await client.signUp(email, "correct horse battery")).status).toBe(201);
+      await client.verifyEmailByMail(email);
       const res = await client.signIn(email, "correct horse battery");
       const cookie = res.headers.getSetCookie().find((c) => c.includes("authjs.session-token"));
       expect(cookie).toMatch(/^__Secure-authjs\.session-token=/);

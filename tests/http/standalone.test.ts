@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_DIST_DIR, freePort } from "../support/app-server";
+import { startSmtp } from "../support/smtp";
 import { signedInClient } from "../support/http-client";
 import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
 
@@ -95,7 +96,10 @@ describe("the standalone server, with exactly the files the Dockerfile copies", 
 
   async function serveATask(env: Record<string, string>) {
     const dir = imageFolder();
-    const app = await startStandalone(dir, env);
+    // A mail transport, as production needs (confirmation links); signedInClient reads the mail.
+    const smtp = await startSmtp();
+    cleanups.push(smtp.close);
+    const app = await startStandalone(dir, { SMTP_URL: smtp.url, ...env });
     cleanups.push(() => {
       app.child.kill("SIGKILL");
     });

@@ -35,6 +35,8 @@ async function startExpectingExit(overrides: Record<string, string>, drop: strin
 const SECRET = {
   AUTH_SECRET: "startup-test-secret-startup-test-secret-0123",
   STORAGE_SIGNING_SECRET: "startup-test-storage-secret-0123456789",
+  // A mail transport must be named (email verification is on); these servers never send.
+  SMTP_URL: "smtp://127.0.0.1:9",
 };
 
 // The build exists: the http project's globalSetup made it.
@@ -48,6 +50,12 @@ describe("server start", { timeout: 240_000 }, () => {
   it("a production deployment without AUTH_SECRET stops at start, naming the variable", async () => {
     const { code, output } = await startExpectingExit({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, ["AUTH_SECRET"]);
     expect(output).toContain("Missing required environment variable(s) for production: AUTH_SECRET");
+    expect(code).toBe(1);
+  });
+
+  it("a production deployment with email verification on (the default) and no SMTP_URL stops at start, naming SMTP_URL", async () => {
+    const { code, output } = await startExpectingExit({ ...SECRET, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, ["SMTP_URL", "EMAIL_VERIFICATION"]);
+    expect(output).toContain("Missing required environment variable(s) for production: SMTP_URL.");
     expect(code).toBe(1);
   });
 

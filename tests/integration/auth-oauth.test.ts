@@ -1,6 +1,6 @@
 // The OAuth side of accounts, through the app's own next-auth configuration: the
 // Drizzle adapter (the project's tables, normalized email) and the events that give
-// an OAuth account its welcome credits exactly once.
+// an OAuth account its welcome credits exactly once (more in email-verification.test.ts).
 import { count, eq } from "drizzle-orm";
 import type { AdapterUser } from "next-auth/adapters";
 import { afterEach, describe, expect, it } from "vitest";
@@ -39,34 +39,22 @@ describe("OAuth accounts through the next-auth configuration", () => {
     expect((await adapter.getUserByEmail!("OAUTH.person@example.com "))?.id).toBe(user.id);
   });
 
-  it("the createUser event grants the welcome credits; repeats and later sign-ins grant nothing more", async () => {
+  it("a GitHub sign-in grants the welcome credits (GitHub vouches for the email); repeats and races grant nothing more", async () => {
     const config = authConfig();
     const user = (await config.adapter!.createUser!({ id: "", email: "gh-user@example.com", emailVerified: null })) as AdapterUser;
     expect(await ledgerRows(user.id)).toBe(0);
-    await config.events!.createUser!({ user });
-    await config.events!.createUser!({ user });
     const account = { provider: "github", providerAccountId: "42", type: "oauth" as const };
     await Promise.all([config.events!.signIn!({ user, account }), config.events!.signIn!({ user, account })]);
-    expect((await getUserCredits(user.id)).balance).toBe(WELCOME_CREDITS);
-    expect(await ledgerRows(user.id)).toBe(1);
-  });
-
-  it("an OAuth account whose createUser event never ran gets its welcome credits at sign-in, once", async () => {
-    const config = authConfig();
-    const user = (await config.adapter!.createUser!({ id: "", email: "half-way@example.com", emailVerified: null })) as AdapterUser;
-    const account = { provider: "google", providerAccountId: "7", type: "oidc" as const };
-    await config.events!.signIn!({ user, account });
     await config.events!.signIn!({ user, account });
     expect((await getUserCredits(user.id)).balance).toBe(WELCOME_CREDITS);
     expect(await ledgerRows(user.id)).toBe(1);
   });
 
-  it("an email + password account keeps exactly its sign-up grant when it signs in", async () => {
+  it("an email + password account gets nothing at sign-in (its credits come with the confirmed email)", async () => {
     const user = await createUser(signUpInput.parse({ email: "pw@example.com", password: "horse-battery-42" }));
     const adapterUser = { id: user.id, email: user.email, emailVerified: null };
     await authConfig().events!.signIn!({ user: adapterUser, account: { provider: "credentials", providerAccountId: user.id, type: "credentials" } });
-    expect(await ledgerRows(user.id)).toBe(1);
-    expect((await getUserCredits(user.id)).balance).toBe(WELCOME_CREDITS);
+    expect(await ledgerRows(user.id)).toBe(0);
   });
 
   it("offers GitHub and Google only when both their variables are set", () => {

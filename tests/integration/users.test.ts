@@ -17,9 +17,10 @@ describe("users", () => {
     expect(user.passwordHash).not.toContain("horse-battery-42");
   });
 
-  it("grants the welcome credits exactly once, however the account was created", async () => {
+  it("sign-up grants nothing while the email is unconfirmed; the welcome grant is keyed, so it happens exactly once", async () => {
     const user = await createUser(newUser("welcome@example.com"));
-    // The OAuth path (next-auth's createUser event) and retries use the same key.
+    expect((await getUserCredits(user.id)).balance).toBe(0); // EMAIL_VERIFICATION on (the default)
+    // Verification, OAuth sign-ins and retries use the same key.
     await grantWelcomeCredits(user.id);
     await Promise.all([grantWelcomeCredits(user.id), grantWelcomeCredits(user.id)]);
     expect((await getUserCredits(user.id)).balance).toBe(WELCOME_CREDITS);

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startSmtp } from "./smtp";
 
 // import.meta.url, not __dirname: Playwright and tsx load this file as an ES module.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -86,8 +87,23 @@ export interface AppServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `next start` on a free port with the given environment; resolves when /api/health answers. */
+/**
+ * Starts `next start` on a free port with the given environment; resolves when /api/health answers.
+ * Mail: unless `env` names an SMTP_URL (or sets EMAIL_VERIFICATION=off), the server sends through
+ * a test SMTP server of its own, as a production server must (confirmation links); tests read
+ * those mails with waitForSpooledMail (tests/support/smtp.ts).
+ */
 export async function startAppServer(options: { env: Record<string, string>; port?: number }): Promise<AppServer> {
+  const smtp = options.env.SMTP_URL === undefined && options.env.EMAIL_VERIFICATION !== "off" ? await startSmtp() : null;
+  try {
+    return await startNextServer({ ...options, env: smtp ? { ...options.env, SMTP_URL: smtp.url } : options.env }, smtp?.close);
+  } catch (error) {
+    await smtp?.close();
+    throw error;
+  }
+}
+
+async function startNextServer(options: { env: Record<string, string>; port?: number }, closeMail?: () => Promise<void>): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let output = "";
@@ -135,6 +151,7 @@ export async function startAppServer(options: { env: Record<string, string>; por
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
+      await closeMail?.();
     },
   };
 }

@@ -2,6 +2,7 @@
 // sign-in through the app's real endpoints (POST /api/auth/signup, then
 // GET /api/auth/csrf and a form POST to /api/auth/callback/credentials).
 import crypto from "node:crypto";
+import { tokenFromMail, waitForSpooledMail } from "./smtp";
 
 export interface EnvelopeBody<T = unknown> {
   code: number;
@@ -67,7 +68,20 @@ export class TestClient {
   }
 
   signUp(email: string, password: string, name?: string) {
-    return this.postJson<{ user: { uuid: string; email: string; name: string | null } }>("/api/auth/signup", { email, password, name });
+    return this.postJson<{ user: { uuid: string; email: string; name: string | null }; verification: "mail_sent" | "not_required" }>(
+      "/api/auth/signup",
+      { email, password, name },
+    );
+  }
+
+  /**
+   * Confirms `email` as its owner does: reads the confirmation mail the server sent through
+   * its test SMTP server, and posts the link's token (the welcome credits come with it).
+   */
+  async verifyEmailByMail(email: string): Promise<void> {
+    const { token } = tokenFromMail(await waitForSpooledMail(email));
+    const res = await this.postJson("/api/auth/verify-email", { token });
+    if (res.status !== 200) throw new Error(`email verification failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   /** Signs in through next-auth's credentials endpoint; resolves to the raw response (302 on success or failure). */
@@ -91,16 +105,20 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}@example.com`;
 }
 
-/** A new account, signed in: the client carries its session cookie. */
+/**
+ * A new account, signed in: the client carries its session cookie. The email is confirmed
+ * through the mailed link (so the welcome credits are there) unless `verify: false`.
+ */
 export async function signedInClient(
   baseUrl: string,
-  opts: { email?: string; password?: string; name?: string } = {},
+  opts: { email?: string; password?: string; name?: string; verify?: boolean } = {},
 ): Promise<{ client: TestClient; email: string; password: string; userUuid: string }> {
   const email = opts.email ?? uniqueEmail();
   const password = opts.password ?? "correct horse battery";
   const client = new TestClient(baseUrl);
   const signUp = await client.signUp(email, password, opts.name);
   if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
+  if (opts.verify !== false && signUp.body.data.verification === "mail_sent") await client.verifyEmailByMail(email);
   const res = await client.signIn(email, password);
   if (!client.hasSession()) throw new Error(`sign-in failed: ${res.status} ${res.headers.get("location")}`);
   return { client, email, password, userUuid: signUp.body.data.user.uuid };

@@ -75,3 +75,24 @@ export default async function setup(project: TestProject) {
     for (const c of cleanups.reverse()) await c();
   };
 }
+
+/**
+ * An app server of a test file's own, on its own fresh database, with HTTP_TEST_ENV and
+ * `env` (the sweeper off unless `env` says otherwise). `stop` also drops the database.
+ */
+export async function startOwnServer(name: string, env: Record<string, string> = {}): Promise<AppServer & { stopAll(): Promise<void> }> {
+  const database = await freshAppDatabase(name);
+  try {
+    const server = await startAppServer({ env: { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0", ...env, ...database.env } });
+    return {
+      ...server,
+      async stopAll() {
+        await server.stop();
+        await database.cleanup();
+      },
+    };
+  } catch (error) {
+    await database.cleanup();
+    throw error;
+  }
+}

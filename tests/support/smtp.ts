@@ -1,6 +1,15 @@
 // A real SMTP server for tests (the npm package smtp-server): the app sends through
-// nodemailer to it, the test reads what arrived.
+// nodemailer to it, the test reads what arrived. Every mail is also written to a spool
+// folder keyed by recipient, so any process (a vitest worker, a Playwright spec, a bench)
+// can read the mail a server it did not start sent: waitForSpooledMail(to).
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { SMTPServer } from "smtp-server";
+
+const SPOOL = path.join(os.tmpdir(), "credits-ai-test-mail");
+const spoolDir = (to: string) => path.join(SPOOL, crypto.createHash("sha256").update(to.toLowerCase()).digest("hex").slice(0, 32));
 
 export interface Received {
   from: string;
@@ -11,6 +20,7 @@ export interface Received {
 /** A real SMTP server on a free port that keeps what it receives. */
 export async function startSmtp(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
+  const spooled: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -19,18 +29,30 @@ export async function startSmtp(): Promise<{ url: string; received: Received[]; 
       stream.setEncoding("utf8");
       stream.on("data", (d) => (raw += d));
       stream.on("end", () => {
-        received.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
-        });
+        };
+        for (const to of mail.to) {
+          const dir = spoolDir(to);
+          fs.mkdirSync(dir, { recursive: true });
+          const file = path.join(dir, `${Date.now().toString().padStart(15, "0")}-${crypto.randomBytes(4).toString("hex")}.json`);
+          fs.writeFileSync(file, JSON.stringify(mail));
+          spooled.push(file);
+        }
+        received.push(mail);
         callback();
       });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(() => r())) };
+  const close = async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    for (const file of spooled) fs.rmSync(file, { force: true });
+  };
+  return { url: `smtp://127.0.0.1:${port}`, received, close };
 }
 
 /** The decoded text body of a received mail (nodemailer sends UTF-8 as quoted-printable or base64). */
@@ -62,6 +84,24 @@ export async function waitForMail(received: Received[], to: string, timeoutMs = 
     const mail = [...received].reverse().find((m) => m.to.includes(to));
     if (mail) return mail;
     if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Waits until a mail to `to` reaches any test SMTP server on this machine (the spool): the
+ * newest one, or the newest whose decoded body matches `match`.
+ */
+export async function waitForSpooledMail(to: string, match?: RegExp, timeoutMs = 15_000): Promise<Received> {
+  const deadline = Date.now() + timeoutMs;
+  const dir = spoolDir(to);
+  for (;;) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
+    for (const file of files) {
+      const mail = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Received;
+      if (!match || match.test(bodyOf(mail.raw))) return mail;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms (is the app server sending through a test SMTP server?)`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

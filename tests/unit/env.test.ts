@@ -43,6 +43,38 @@ describe("production secrets", () => {
   });
 });
 
+describe("email verification settings", () => {
+  const prod = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s", STORAGE_SIGNING_SECRET: "k" } as const;
+
+  it("a production deployment with verification on and no mail transport stops, naming SMTP_URL", () => {
+    expect(() => assertProductionSecrets(base({ ...prod, EMAIL_VERIFICATION: true, SMTP_URL: undefined }))).toThrow(
+      /variable\(s\) for production: SMTP_URL\./,
+    );
+    expect(() => assertProductionSecrets(base({ ...prod, EMAIL_VERIFICATION: true, SMTP_URL: "smtp://mail:587" }))).not.toThrow();
+    expect(() => assertProductionSecrets(base({ ...prod, EMAIL_VERIFICATION: false, SMTP_URL: undefined }))).not.toThrow();
+  });
+
+  it("defaults: verification on, unverified sign-in allowed; off and false are read", () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.EMAIL_VERIFICATION;
+      delete process.env.ALLOW_UNVERIFIED_SIGNIN;
+      resetEnvCache();
+      expect(env()).toMatchObject({ EMAIL_VERIFICATION: true, ALLOW_UNVERIFIED_SIGNIN: true });
+      process.env.EMAIL_VERIFICATION = "off";
+      process.env.ALLOW_UNVERIFIED_SIGNIN = "false";
+      resetEnvCache();
+      expect(env()).toMatchObject({ EMAIL_VERIFICATION: false, ALLOW_UNVERIFIED_SIGNIN: false });
+      process.env.EMAIL_VERIFICATION = "maybe";
+      resetEnvCache();
+      expect(() => env()).toThrow(/EMAIL_VERIFICATION/);
+    } finally {
+      process.env = saved;
+      resetEnvCache();
+    }
+  });
+});
+
 describe("env parsing", () => {
   it("names every bad variable", () => {
     const saved = { ...process.env };

@@ -4,7 +4,7 @@ import { assertProductionSecrets, env, type Env } from "@/lib/env";
 import { createStorage, LocalStorage } from "@/services/storage";
 
 const base = (over: Partial<Env>): Env => ({ ...env(), ...over });
-const production = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s" } as const;
+const production = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s", SMTP_URL: "smtp://mail:587" } as const;
 
 describe("storage configuration", () => {
   it("defaults to the local driver under ./data/storage with one-hour URLs", () => {

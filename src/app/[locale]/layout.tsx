@@ -8,6 +8,7 @@ import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import { ThemeProvider } from "@/components/theme-provider";
 import { Toaster } from "@/components/ui/sonner";
+import { VerifyEmailNotice } from "@/components/verify-email/verify-email-notice";
 import { siteConfig, TITLE_TEMPLATE } from "@/config/site";
 import { routing } from "@/i18n/routing";
 import "../globals.css";
@@ -49,6 +50,7 @@ export default async function LocaleLayout({
         <ThemeProvider nonce={nonce}>
           <NextIntlClientProvider>
             <SiteHeader />
+            <VerifyEmailNotice />
             <main className="flex-1">{children}</main>
             <SiteFooter />
             <Toaster />

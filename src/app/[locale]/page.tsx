@@ -3,6 +3,7 @@ import { BuyButton } from "@/components/billing/buy-button";
 import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
 import { WELCOME_CREDITS, findBundle } from "@/data/credits";
+import { env } from "@/lib/env";
 import { Link } from "@/i18n/navigation";
 import { taskTypes } from "@/services/tasks/registry";
 
@@ -33,7 +34,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
               {t("hero.secondary")}
             </a>
           </div>
-          <p className="mt-4 text-sm text-slate-500">{t("hero.welcome", { credits: WELCOME_CREDITS })}</p>
+          <p className="mt-4 text-sm text-slate-500">{t(env().EMAIL_VERIFICATION ? "hero.welcomeVerify" : "hero.welcome", { credits: WELCOME_CREDITS })}</p>
         </div>
       </section>
       <section className="mx-auto max-w-6xl px-4 py-12">

@@ -1,6 +1,6 @@
 // Browser side of the credentials sign-in: the same two requests a script makes
 // (GET /api/auth/csrf, then a form POST to /api/auth/callback/credentials).
-export type SignInResult = "ok" | "invalid" | "rate-limited" | "error";
+export type SignInResult = "ok" | "invalid" | "unverified" | "rate-limited" | "error";
 
 export async function signInWithPassword(email: string, password: string): Promise<SignInResult> {
   try {
@@ -13,7 +13,9 @@ export async function signInWithPassword(email: string, password: string): Promi
     if (res.status === 429) return "rate-limited";
     if (!res.ok) return "error";
     const { url } = (await res.json()) as { url?: string };
-    return url && !url.includes("error=") ? "ok" : "invalid";
+    if (url && !url.includes("error=")) return "ok";
+    // ALLOW_UNVERIFIED_SIGNIN=false and the email is not confirmed yet (a new link was mailed).
+    return url?.includes("code=email_unverified") ? "unverified" : "invalid";
   } catch {
     return "error";
   }

@@ -34,7 +34,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       return;
     }
     setBusy(false);
-    setBanner(t(result === "invalid" ? "signIn.invalid" : result === "rate-limited" ? "signIn.rateLimited" : "error"));
+    const messages = { invalid: "signIn.invalid", unverified: "signIn.unverified", "rate-limited": "signIn.rateLimited", error: "error" } as const;
+    setBanner(t(messages[result]));
   }
 
   return (

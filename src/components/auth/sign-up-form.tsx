@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
@@ -12,9 +12,10 @@ import { passwordMessage, validateAccountFields, type FieldErrors } from "./vali
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
+  const locale = useLocale();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<string | null>(null);
-  const [created, setCreated] = useState(false);
+  const [created, setCreated] = useState<"signIn" | "verify" | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -34,7 +35,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       const res = await fetch("/api/auth/signup", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: values.email, password: values.password, name: values.name.trim() || undefined }),
+        body: JSON.stringify({ email: values.email, password: values.password, name: values.name.trim() || undefined, locale }),
       });
       if (res.status === 409) {
         setErrors({ email: t("signUp.emailTaken") });
@@ -52,12 +53,14 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       } else if (res.status === 429) {
         setBanner(t("signUp.rateLimited"));
       } else if (res.ok) {
-        if ((await signInWithPassword(values.email, values.password)) === "ok") {
+        const signedIn = await signInWithPassword(values.email, values.password);
+        if (signedIn === "ok") {
           window.location.assign(callbackUrl);
           return;
         }
-        // The account exists now even if signing in did not work (e.g. the sign-in limit): say so.
-        setCreated(true);
+        // The account exists now even if signing in did not work (the sign-in limit, or
+        // unconfirmed accounts may not sign in): say so, and what to do.
+        setCreated(signedIn === "unverified" ? "verify" : "signIn");
       } else {
         setBanner(t("error"));
       }
@@ -70,7 +73,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   if (created) {
     return (
       <div className="space-y-4" data-testid="signup-created">
-        <Alert tone="success">{t("signUp.createdSignIn")}</Alert>
+        <Alert tone="success">{t(created === "verify" ? "signUp.createdVerify" : "signUp.createdSignIn")}</Alert>
         <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-brand-700 underline">
           {t("signUp.toSignIn")}
         </Link>

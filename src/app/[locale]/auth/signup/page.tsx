@@ -3,6 +3,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AuthPage } from "@/components/auth/auth-page";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { WELCOME_CREDITS } from "@/data/credits";
+import { env } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +23,7 @@ export default async function SignUpPage({ params, searchParams }: Props) {
       locale={locale}
       callbackUrl={(await searchParams).callbackUrl}
       title={t("title")}
-      subtitle={t("subtitle", { credits: WELCOME_CREDITS })}
+      subtitle={t(env().EMAIL_VERIFICATION ? "subtitleVerify" : "subtitle", { credits: WELCOME_CREDITS })}
       form={(target) => <SignUpForm callbackUrl={target} />}
     />
   );

@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import { getTranslations, setRequestLocale } from "next-intl/server";
+import type { ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
+
+// The pages a mailed link opens (`?token=…`): a title, a subtitle and the form that uses the
+// token. Nothing changes until that form is submitted (mail scanners prefetch links).
+type Namespace = "auth.reset" | "auth.verify";
+export type MailLinkProps = { params: Promise<{ locale: string }>; searchParams: Promise<{ token?: string | string[] }> };
+
+/** Title from `<namespace>.title`; no Referer, so the token never leaves in one. */
+export async function mailLinkMetadata({ params }: MailLinkProps, namespace: Namespace): Promise<Metadata> {
+  const { locale } = await params;
+  return { title: (await getTranslations({ locale, namespace }))("title"), referrer: "no-referrer" };
+}
+
+export async function MailLinkPage({
+  props,
+  namespace,
+  missingToken,
+  form,
+}: {
+  props: MailLinkProps;
+  namespace: Namespace;
+  /** The message key (in `namespace`) shown when the link has no token. */
+  missingToken: string;
+  form: (token: string) => ReactNode;
+}) {
+  const { locale } = await props.params;
+  setRequestLocale(locale);
+  const t = await getTranslations(namespace);
+  const { token } = await props.searchParams;
+  return (
+    <div className="mx-auto max-w-md px-4 py-12">
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
+      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
+        {typeof token === "string" && token ? form(token) : <Alert tone="error">{t(missingToken)}</Alert>}
+      </div>
+    </div>
+  );
+}

@@ -17,6 +17,7 @@ import { describeError } from "@/lib/log-safe";
 import { signInRefused } from "@/lib/sign-in-attempt";
 import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/sessions";
 import { signInWithPassword } from "@/services/sign-in-limits";
+import { MAGIC_LINK_PROVIDER_ID, magicLinkProvider, verificationTokenMethods } from "@/services/magic-link";
 import { grantWelcomeCredits } from "@/services/users";
 import { logger } from "@/lib/logger";
 
@@ -42,11 +43,13 @@ function adapter(): Adapter {
     sessionsTable: sessions,
     verificationTokensTable: verificationTokens,
   });
-  // Emails are stored normalized, whoever creates the account.
+  // Emails are stored normalized, whoever creates the account; magic-link tokens are
+  // looked up by their hash alone (src/services/magic-link.ts).
   return {
     ...base,
     createUser: (user) => base.createUser!({ ...user, email: normalizeEmail(user.email) }),
     getUserByEmail: (email) => base.getUserByEmail!(normalizeEmail(email)),
+    ...verificationTokenMethods,
   };
 }
 
@@ -84,6 +87,8 @@ export function authConfig(): NextAuthConfig {
           }
         },
       }),
+      // Magic links: existing accounts only, mailed through our mail service.
+      magicLinkProvider(),
       ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET })] : []),
       ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
     ],
@@ -100,6 +105,13 @@ export function authConfig(): NextAuthConfig {
       debug() {},
     },
     callbacks: {
+      // A magic link signs in an existing, enabled account only: it never creates one.
+      // (Asking for a link is always "allowed": the answer must not tell whether the
+      // account exists; sendVerificationRequest mails nothing then.)
+      async signIn({ user, account, email }) {
+        if (account?.provider !== MAGIC_LINK_PROVIDER_ID || email?.verificationRequest) return true;
+        return !!user.id && (await sessionVersionForSignIn(user.id)) !== null;
+      },
       // A new session gets its id and the user's session version; every later read of it
       // (next-auth's /api/auth/session, auth()) checks it is still active, and a session
       // that ended is cleared (null).
@@ -130,8 +142,9 @@ export function authConfig(): NextAuthConfig {
       async createUser({ user }) {
         if (user.id) await grantWelcomeCredits(user.id);
       },
-      // Safety net for OAuth accounts whose createUser event failed half-way: the grant is
-      // keyed by the user, so this writes nothing when the welcome credits are already there.
+      // Safety net for OAuth accounts whose createUser event failed half-way, and the grant
+      // for an address proven by a magic link: the grant is keyed by the user, so this
+      // writes nothing when the welcome credits are already there.
       async signIn({ user, account }) {
         if (user.id && account && account.provider !== "credentials") await grantWelcomeCredits(user.id);
       },

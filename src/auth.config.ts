@@ -96,7 +96,10 @@ export function authConfig(): NextAuthConfig {
     // those), and never a request body.
     logger: {
       error(error) {
-        if ((error as { type?: string }).type === "CredentialsSignin") return;
+        const type = (error as { type?: string }).type;
+        if (type === "CredentialsSignin") return;
+        // A used, expired or unknown sign-in link, or one for an account that cannot sign in.
+        if (type === "Verification" || type === "AccessDenied") return logger.warn({ type }, "[auth] sign-in link refused");
         logger.error({ error: describeError(error) }, "[auth] next-auth error");
       },
       warn(code) {

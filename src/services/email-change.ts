@@ -32,6 +32,8 @@ export const changeEmailInput = z.object({
 
 export const confirmEmailChangeInput = z.object({
   token: z.string({ error: "must be a string" }).min(1, "is required").max(200, "is invalid"),
+  // The confirming page's locale, for the notice to the old address.
+  locale: z.enum(["en", "zh"]).optional(),
 });
 
 const TAKEN = "email: an account with this email already exists";
@@ -74,7 +76,7 @@ export async function requestEmailChange({
  * is told. 400 naming `token` for an unknown, used or expired token; 409 when the address
  * was taken in the meantime (the token stays usable then).
  */
-export async function confirmEmailChange({ token }: { token: string }): Promise<{
+export async function confirmEmailChange({ token, locale }: { token: string; locale?: string }): Promise<{
   userUuid: string;
   email: string;
   previousEmail: string;
@@ -100,7 +102,7 @@ export async function confirmEmailChange({ token }: { token: string }): Promise<
     throw error;
   }
   forgetUserSessions(result.userUuid);
-  const l = mailLocale(result.locale);
+  const l = mailLocale(locale ?? result.locale);
   await sendMail({
     kind: "emailChanged",
     to: result.previousEmail,

@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 // One click confirms the new address (POST /api/account/email/confirm).
 export function ConfirmEmailChange({ token }: { token: string }) {
   const t = useTranslations("account");
+  const locale = useLocale();
   const [state, setState] = useState<{ kind: "idle" | "busy" | "invalid" | "taken" | "failed" } | { kind: "done"; email: string }>({ kind: "idle" });
 
   async function confirm() {
@@ -17,7 +18,7 @@ export function ConfirmEmailChange({ token }: { token: string }) {
       const res = await fetch("/api/account/email/confirm", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ token }),
+        body: JSON.stringify({ token, locale }),
       });
       const body = (await res.json().catch(() => ({}))) as { data?: { email?: string } };
       if (res.ok) return setState({ kind: "done", email: body.data?.email ?? "" });

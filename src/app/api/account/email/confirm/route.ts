@@ -4,13 +4,13 @@ import { confirmEmailChange, confirmEmailChangeInput } from "@/services/email-ch
 
 export const dynamic = "force-dynamic";
 
-// Confirms an email change with the mailed token: { token }. No session needed (the link
+// Confirms an email change with the mailed token: { token, locale? }. No session needed (the link
 // may be opened on another device); every session of the user ends, except this browser's
 // when it is signed in as that user. 400 naming `token`, 409 when the address was taken meanwhile.
 export const POST = route(async (request) => {
-  const { token } = await parseJson(request, confirmEmailChangeInput);
+  const input = await parseJson(request, confirmEmailChangeInput);
   const current = await getCurrentUser();
-  const changed = await confirmEmailChange({ token });
+  const changed = await confirmEmailChange(input);
   const res = ok({ changed: true, email: changed.email });
   if (current?.uuid === changed.userUuid) setSessionCookie(res, await renewedSessionCookie(changed.sessionVersion, { email: changed.email }));
   return res;

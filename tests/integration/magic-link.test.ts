@@ -34,7 +34,7 @@ async function askForLink(email: string, locale = "en") {
 }
 
 /** What the landing page's button does: the token to the email callback; the redirect and the session claims. */
-async function useLink(token: string) {
+async function clickLink(token: string) {
   const res = await auth(`/api/auth/callback/email?${new URLSearchParams({ token, callbackUrl: "/en/tasks" })}`, { method: "POST", body: "" });
   const { url } = (await res.json()) as { url: string };
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${COOKIE}=`))?.split(";")[0].slice(COOKIE.length + 1);
@@ -75,7 +75,7 @@ describe("magic-link sign-in (Auth.js email provider, mail over a real SMTP serv
     expect(rows).toHaveLength(1);
     expect(rows[0].token).not.toBe(token);
 
-    const first = await useLink(token);
+    const first = await clickLink(token);
     expect(first.url).toBe(`${env().APP_URL}/en/tasks`);
     expect(first.claims).toMatchObject({ uid: user.id, sv: 1 });
     expect(await isSessionActive(first.claims!)).toBe(true);
@@ -85,7 +85,7 @@ describe("magic-link sign-in (Auth.js email provider, mail over a real SMTP serv
     expect(n).toBe(1); // the welcome grant, once
 
     // Used once: the second click is an error, and signs nobody in.
-    const again = await useLink(token);
+    const again = await clickLink(token);
     expect(again.url).toMatch(/error=Verification/);
     expect(again.claims).toBeNull();
     // The session ends like any other (sign out everywhere).
@@ -97,12 +97,12 @@ describe("magic-link sign-in (Auth.js email provider, mail over a real SMTP serv
     const uuid = await insertUser("link-only@example.com");
     await askForLink("link-only@example.com");
     const { token } = await mailedToken("link-only@example.com");
-    const { claims } = await useLink(token);
+    const { claims } = await clickLink(token);
     expect(claims?.uid).toBe(uuid);
     await askForLink("link-only@example.com");
     smtp.received.length = 0;
     await askForLink("link-only@example.com");
-    await useLink((await mailedToken("link-only@example.com")).token);
+    await clickLink((await mailedToken("link-only@example.com")).token);
     const rows = await getDb().select().from(credits).where(eq(credits.userUuid, uuid));
     expect(rows.map((r) => r.credits)).toEqual([WELCOME_CREDITS]);
   });
@@ -122,7 +122,7 @@ describe("magic-link sign-in (Auth.js email provider, mail over a real SMTP serv
     await askForLink("to-disable@example.com");
     const { token } = await mailedToken("to-disable@example.com");
     await disableUser(uuid);
-    const used = await useLink(token);
+    const used = await clickLink(token);
     expect(used.url).toMatch(/error=AccessDenied/);
     expect(used.claims).toBeNull();
     smtp.received.length = 0;
@@ -136,12 +136,12 @@ describe("magic-link sign-in (Auth.js email provider, mail over a real SMTP serv
     await askForLink("expiring@example.com");
     const { token } = await mailedToken("expiring@example.com");
     for (const bad of [`${token.slice(0, -1)}${token.endsWith("a") ? "b" : "a"}`, "x".repeat(64)]) {
-      const res = await useLink(bad);
+      const res = await clickLink(bad);
       expect(res.url).toMatch(/error=Verification/);
       expect(res.claims).toBeNull();
     }
     await getDb().update(verificationTokens).set({ expires: new Date(Date.now() - 1000) }).where(eq(verificationTokens.identifier, "expiring@example.com"));
-    const expired = await useLink(token);
+    const expired = await clickLink(token);
     expect(expired.url).toMatch(/error=Verification/);
     expect(expired.claims).toBeNull();
   });

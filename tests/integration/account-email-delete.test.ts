@@ -3,12 +3,11 @@
 // outputs gone, the ledger kept and still verifying), with mail over a real SMTP server.
 import { Readable } from "node:stream";
 import { count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authConfig } from "@/auth.config";
 import { getDb } from "@/db";
 import { accountTokens, accounts, credits, orders, subscriptions, tasks, users } from "@/db/schema";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { resetEnvCache } from "@/lib/env";
 import { deleteAccount, deletedEmail } from "@/services/account-deletion";
 import { verifyLedger } from "@/services/credits-verify";
 import { confirmEmailChange, requestEmailChange } from "@/services/email-change";
@@ -17,23 +16,14 @@ import { isSessionActive, sessionVersionForSignIn } from "@/services/sessions";
 import { storage } from "@/services/storage";
 import { createTextToVideoTask } from "@/services/tasks";
 import { authenticate, createUser, emailSchema, findUserByEmail, signUpInput } from "@/services/users";
-import { bodyOf, startSmtp, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
+import { bodyOf, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
+import { useSmtpServer } from "../support/smtp-hooks";
 import { collector } from "../support/task-helpers";
 
 const PASSWORD = "horse-battery-42";
 
 describe("change email and delete account (mail over a real SMTP server)", () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    resetEnvCache();
-  });
-  afterAll(async () => {
-    delete process.env.SMTP_URL;
-    resetEnvCache();
-    await smtp.close();
-  });
+  const smtp = useSmtpServer();
 
   const signUp = (email: string) => createUser(signUpInput.parse({ email, password: PASSWORD }));
   const sessionOf = async (userUuid: string, sid = crypto.randomUUID()) => ({ uid: userUuid, sid, sv: (await sessionVersionForSignIn(userUuid))! });

@@ -4,17 +4,18 @@
 import { Auth, skipCSRFCheck } from "@auth/core";
 import { count, eq } from "drizzle-orm";
 import { decode } from "next-auth/jwt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authConfig } from "@/auth.config";
 import { getDb } from "@/db";
 import { credits, users, verificationTokens } from "@/db/schema";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { authSecret } from "@/lib/auth-secret";
-import { env, resetEnvCache } from "@/lib/env";
+import { env } from "@/lib/env";
 import { isSessionActive, bumpSessionVersion, disableUser, sessionClaims } from "@/services/sessions";
 import { createUser, signUpInput } from "@/services/users";
 import { insertUser } from "../support/fixtures";
-import { startSmtp, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
+import { subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
+import { useSmtpServer } from "../support/smtp-hooks";
 
 const COOKIE = "authjs.session-token";
 
@@ -43,17 +44,7 @@ async function clickLink(token: string) {
 }
 
 describe("magic-link sign-in (Auth.js email provider, mail over a real SMTP server)", () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    process.env.SMTP_URL = smtp.url;
-    resetEnvCache();
-  });
-  afterAll(async () => {
-    delete process.env.SMTP_URL;
-    resetEnvCache();
-    await smtp.close();
-  });
+  const smtp = useSmtpServer();
 
   async function mailedToken(to: string) {
     return tokenFromMail(await waitForMail(smtp.received, to));

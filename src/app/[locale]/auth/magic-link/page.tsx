@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { getTranslations, setRequestLocale } from "next-intl/server";
+import { setRequestLocale } from "next-intl/server";
 import { MagicLinkConfirm } from "@/components/auth/magic-link-confirm";
-import { Alert } from "@/components/ui/alert";
+import { MailedLinkPage, mailedLinkMetadata } from "@/components/auth/mailed-link-page";
 import { safeCallbackUrl } from "@/lib/callback-url";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +9,7 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ token?: string | string[]; callbackUrl?: string | string[] }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { locale } = await params;
-  return { title: (await getTranslations({ locale, namespace: "auth.magicLink" }))("title"), referrer: "no-referrer" };
+  return mailedLinkMetadata((await params).locale, "auth.magicLink");
 }
 
 // The mailed sign-in link opens this page; nothing happens until its button is pressed
@@ -18,16 +17,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function MagicLinkPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
-  const t = await getTranslations("auth.magicLink");
   const { token, callbackUrl } = await searchParams;
   const target = safeCallbackUrl(typeof callbackUrl === "string" ? callbackUrl : undefined, `/${locale}/credits`);
-  return (
-    <div className="mx-auto max-w-md px-4 py-12">
-      <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
-      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
-        {typeof token === "string" && token ? <MagicLinkConfirm token={token} callbackUrl={target} /> : <Alert tone="error">{t("missingToken")}</Alert>}
-      </div>
-    </div>
-  );
+  return <MailedLinkPage namespace="auth.magicLink" token={token} form={(t) => <MagicLinkConfirm token={t} callbackUrl={target} />} />;
 }

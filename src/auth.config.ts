@@ -20,6 +20,7 @@ import { signInRefused } from "@/lib/sign-in-attempt";
 import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/sessions";
 import { signInWithPassword } from "@/services/sign-in-limits";
 import { refuseUnverifiedSignIn, welcomeProviderSignIn } from "@/services/email-verification";
+import { MAGIC_LINK_PROVIDER_ID, magicLinkProvider, verificationTokenMethods } from "@/services/magic-link";
 import { logger } from "@/lib/logger";
 
 declare module "next-auth" {
@@ -49,11 +50,13 @@ function adapter(): Adapter {
     sessionsTable: sessions,
     verificationTokensTable: verificationTokens,
   });
-  // Emails are stored normalized, whoever creates the account.
+  // Emails are stored normalized, whoever creates the account; magic-link tokens are
+  // looked up by their hash alone (src/services/magic-link.ts).
   return {
     ...base,
     createUser: (user) => base.createUser!({ ...user, email: normalizeEmail(user.email) }),
     getUserByEmail: (email) => base.getUserByEmail!(normalizeEmail(email)),
+    ...verificationTokenMethods,
   };
 }
 
@@ -92,6 +95,8 @@ export function authConfig(): NextAuthConfig {
           }
         },
       }),
+      // Magic links: existing accounts only, mailed through our mail service.
+      magicLinkProvider(),
       ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET })] : []),
       ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
     ],
@@ -99,7 +104,10 @@ export function authConfig(): NextAuthConfig {
     // those), and never a request body.
     logger: {
       error(error) {
-        if ((error as { type?: string }).type === "CredentialsSignin") return;
+        const type = (error as { type?: string }).type;
+        if (type === "CredentialsSignin") return;
+        // A used, expired or unknown sign-in link, or one for an account that cannot sign in.
+        if (type === "Verification" || type === "AccessDenied") return logger.warn({ type }, "[auth] sign-in link refused");
         logger.error({ error: describeError(error) }, "[auth] next-auth error");
       },
       warn(code) {
@@ -108,6 +116,13 @@ export function authConfig(): NextAuthConfig {
       debug() {},
     },
     callbacks: {
+      // A magic link signs in an existing, enabled account only: it never creates one.
+      // (Asking for a link is always "allowed": the answer must not tell whether the
+      // account exists; sendVerificationRequest mails nothing then.)
+      async signIn({ user, account, email }) {
+        if (account?.provider !== MAGIC_LINK_PROVIDER_ID || email?.verificationRequest) return true;
+        return !!user.id && (await sessionVersionForSignIn(user.id)) !== null;
+      },
       // A new session gets its id and the user's session version; every later read of it
       // (next-auth's /api/auth/session, auth()) checks it is still active, and a session
       // that ended is cleared (null).
@@ -134,8 +149,9 @@ export function authConfig(): NextAuthConfig {
         const claims = "token" in message ? sessionClaims(message.token) : null;
         if (claims) await revokeSession(claims);
       },
-      // OAuth sign-ins: an address the provider vouches for counts as verified and brings the
-      // welcome credits (keyed by the user: once, however often this runs or races).
+      // OAuth and magic-link sign-ins: an address the provider vouches for (a magic link proves
+      // it) counts as verified and brings the welcome credits (keyed by the user: once,
+      // however often this runs or races).
       async signIn({ user, account, profile }) {
         if (user.id && account) await welcomeProviderSignIn(user.id, account, profile);
       },

@@ -22,7 +22,7 @@ const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull(
 // ---------------------------------------------------------------------------
 export const users = pgTable("users", {
   id: text("uuid").primaryKey().$defaultFn(() => crypto.randomUUID()),
-  // Always stored normalized (trimmed, lower-case): see normalizeEmail().
+  // Always stored normalized (NFKC, trimmed, lower-case): see normalizeEmail().
   email: text("email").notNull().unique(),
   name: text("name"),
   image: text("image"),

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import type { NextResponse } from "next/server";
 import { decode, encode } from "next-auth/jwt";
 import { auth } from "@/auth";
 import { isSessionActive, sessionClaims, type SessionClaims } from "@/services/sessions";
@@ -79,6 +80,7 @@ export async function requireUser(): Promise<CurrentUser> {
  */
 export async function renewedSessionCookie(
   sessionVersion: number,
+  changed: { email?: string } = {},
 ): Promise<{ name: string; value: string; maxAge: number } | null> {
   const store = await cookies();
   for (const name of SESSION_COOKIES) {
@@ -87,8 +89,27 @@ export async function renewedSessionCookie(
     const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
     if (!claims) return null;
     const maxAge = 30 * 24 * 60 * 60;
-    const value = await encode({ token: { ...claims, sid: crypto.randomUUID(), sv: sessionVersion }, secret: authSecret(), salt: name, maxAge });
+    const value = await encode({ token: { ...claims, ...changed, sid: crypto.randomUUID(), sv: sessionVersion }, secret: authSecret(), salt: name, maxAge });
     return { name, value, maxAge };
   }
   return null;
+}
+
+/** Sets a renewed session cookie (renewedSessionCookie) on a response. */
+export function setSessionCookie(res: NextResponse, cookie: { name: string; value: string; maxAge: number } | null) {
+  if (!cookie) return;
+  res.cookies.set(cookie.name, cookie.value, {
+    maxAge: cookie.maxAge,
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: cookie.name.startsWith("__Secure-"),
+  });
+}
+
+/** Clears the session cookie, by both its names (this browser is signed out). */
+export function clearSessionCookies(res: NextResponse) {
+  for (const name of SESSION_COOKIES) {
+    res.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
+  }
 }

@@ -1,17 +1,41 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
+import { users, type User } from "@/db/schema";
 import { BadRequestError, UnauthorizedError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { PASSWORD_MAX_LENGTH } from "@/lib/password-rules";
 import { forgetUserSessions } from "@/services/sessions";
 import { newPasswordRules, passwordSchema } from "@/services/users";
 
+/** The current password, asked before a sensitive change; over-long is a 400 before any hashing. */
+export const currentPasswordField = z
+  .string({ error: "must be a string" })
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+
 export const changePasswordInput = z.object({
-  currentPassword: z.string({ error: "must be a string" }).max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  currentPassword: currentPasswordField,
   newPassword: passwordSchema,
 });
+
+/** What the account page needs to know beyond the session: the stored email and whether a password is set. */
+export async function getAccount(userUuid: string): Promise<{ email: string; name: string | null; hasPassword: boolean } | null> {
+  const [row] = await getDb()
+    .select({ email: users.email, name: users.name, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userUuid));
+  return row ? { email: row.email, name: row.name, hasPassword: !!row.passwordHash } : null;
+}
+
+/**
+ * Accounts with a password confirm sensitive changes with it: a 400 naming
+ * `currentPassword` when it is wrong. Accounts without one (GitHub, Google) pass.
+ */
+export async function assertCurrentPassword(user: Pick<User, "passwordHash">, currentPassword: string | undefined) {
+  if (user.passwordHash && !(await verifyPassword(currentPassword ?? "", user.passwordHash))) {
+    throw new BadRequestError("currentPassword: is not your current password", "currentPassword");
+  }
+}
 
 export const updateAccountInput = z.object({
   name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters"),
@@ -33,9 +57,7 @@ export async function changePassword({
 }): Promise<{ sessionVersion: number }> {
   const [user] = await getDb().select().from(users).where(eq(users.id, userUuid));
   if (!user) throw new UnauthorizedError();
-  if (user.passwordHash && !(await verifyPassword(currentPassword, user.passwordHash))) {
-    throw new BadRequestError("currentPassword: is not your current password", "currentPassword");
-  }
+  await assertCurrentPassword(user, currentPassword);
   const parsed = z
     .object({ email: z.string(), newPassword: z.string() })
     .superRefine(newPasswordRules("newPassword"))

@@ -47,12 +47,12 @@ describe("sign-in and sign-up pages", () => {
     expect(html).toMatch(new RegExp(`<h1[^>]*>${title}</h1>`));
   });
 
-  it("shows no GitHub or Google button and offers only credentials when they are not configured", async () => {
+  it("shows no GitHub or Google button and offers only credentials and magic links when they are not configured", async () => {
     const { html } = await page(new TestClient(base), "/en/auth/signin");
     expect(html).toContain('data-testid="signin-form"');
     expect(html).not.toMatch(/>Continue with (GitHub|Google)<\/button>/);
     const providers = await new TestClient(base).json<never>("/api/auth/providers");
-    expect(Object.keys(providers.body as object)).toEqual(["credentials"]);
+    expect(Object.keys(providers.body as object)).toEqual(["credentials", "email"]);
   });
 
   it("a signed-in visitor goes on to the callbackUrl, only if it is on this site", async () => {
@@ -139,7 +139,7 @@ describe("a second server: served over https (APP_URL https), GitHub configured"
       expect(html).toMatch(/>Continue with GitHub<\/button>/);
       expect(html).not.toMatch(/>Continue with Google<\/button>/);
       const providers = await new TestClient(server.url).json<never>("/api/auth/providers");
-      expect(Object.keys(providers.body as object)).toEqual(["credentials", "github"]);
+      expect(Object.keys(providers.body as object)).toEqual(["credentials", "email", "github"]);
     } finally {
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -61,7 +61,7 @@ describe("OAuth accounts through the next-auth configuration", () => {
     for (const k of OAUTH_ENV.slice(0, 4)) delete process.env[k];
     resetEnvCache();
     expect(oauthProviders()).toEqual([]);
-    expect(authConfig().providers.map((p) => (typeof p === "function" ? p().id : p.id))).toEqual(["credentials"]);
+    expect(authConfig().providers.map((p) => (typeof p === "function" ? p().id : p.id))).toEqual(["credentials", "email"]);
     process.env.AUTH_GITHUB_ID = "gh-id";
     resetEnvCache();
     expect(oauthProviders()).toEqual([]);
@@ -70,7 +70,7 @@ describe("OAuth accounts through the next-auth configuration", () => {
     process.env.AUTH_GOOGLE_SECRET = "g-secret";
     resetEnvCache();
     expect(oauthProviders()).toEqual(["github", "google"]);
-    expect(authConfig().providers.map((p) => (typeof p === "function" ? p().id : p.id))).toEqual(["credentials", "github", "google"]);
+    expect(authConfig().providers.map((p) => (typeof p === "function" ? p().id : p.id))).toEqual(["credentials", "email", "github", "google"]);
   });
 
   it("session cookies are Secure exactly when the site is served over https", () => {

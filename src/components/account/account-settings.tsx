@@ -7,6 +7,8 @@ import { passwordMessage } from "@/components/auth/validation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { brokenPasswordRule, passwordRuleOf } from "@/lib/password-rules";
+import { ChangeEmailForm } from "./change-email-form";
+import { DeleteAccount } from "./delete-account";
 
 type Banner = { tone: "success" | "error"; text: string } | null;
 
@@ -16,7 +18,17 @@ async function send(url: string, method: string, body: unknown) {
   return { status: res.status, ok: res.ok, message: json.message ?? "", field: json.data?.field };
 }
 
-export function AccountSettings({ name, afterSignOut }: { name: string; afterSignOut: string }) {
+export function AccountSettings({
+  name,
+  email,
+  hasPassword,
+  afterSignOut,
+}: {
+  name: string;
+  email: string;
+  hasPassword: boolean;
+  afterSignOut: string;
+}) {
   const t = useTranslations("account");
   const ta = useTranslations("auth");
   const tv = (k: string, v?: Record<string, number>) => ta(`validation.${k}`, v);
@@ -89,6 +101,8 @@ export function AccountSettings({ name, afterSignOut }: { name: string; afterSig
         </Button>
       </form>
 
+      <ChangeEmailForm hasPassword={hasPassword} />
+
       <section className="space-y-3 rounded-xl border border-slate-200 p-6">
         <h2 className="text-lg font-semibold">{t("sessions.title")}</h2>
         <p className="text-sm text-slate-600">{t("sessions.text")}</p>
@@ -96,6 +110,8 @@ export function AccountSettings({ name, afterSignOut }: { name: string; afterSig
           {t("sessions.submit")}
         </Button>
       </section>
+
+      <DeleteAccount email={email} hasPassword={hasPassword} afterDelete={afterSignOut} />
     </div>
   );
 }

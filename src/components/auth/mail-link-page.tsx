@@ -3,10 +3,14 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 
-// The pages a mailed link opens (`?token=…`): a title, a subtitle and the form that uses the
-// token. Nothing changes until that form is submitted (mail scanners prefetch links).
-type Namespace = "auth.reset" | "auth.verify";
-export type MailLinkProps = { params: Promise<{ locale: string }>; searchParams: Promise<{ token?: string | string[] }> };
+// The pages a mailed link opens (`?token=…`: reset password, confirm email, magic link,
+// email change): a title, a subtitle and the form that uses the token. Nothing changes until
+// that form is submitted (mail scanners prefetch links).
+type Namespace = "auth.reset" | "auth.verify" | "auth.magicLink" | "account.confirmEmail";
+export type MailLinkProps<Search = object> = {
+  params: Promise<{ locale: string }>;
+  searchParams: Promise<{ token?: string | string[] } & Search>;
+};
 
 /** Title from `<namespace>.title`; no Referer, so the token never leaves in one. */
 export async function mailLinkMetadata({ params }: MailLinkProps, namespace: Namespace): Promise<Metadata> {
@@ -17,13 +21,13 @@ export async function mailLinkMetadata({ params }: MailLinkProps, namespace: Nam
 export async function MailLinkPage({
   props,
   namespace,
-  missingToken,
+  missingToken = "missingToken",
   form,
 }: {
   props: MailLinkProps;
   namespace: Namespace;
   /** The message key (in `namespace`) shown when the link has no token. */
-  missingToken: string;
+  missingToken?: string;
   form: (token: string) => ReactNode;
 }) {
   const { locale } = await props.params;

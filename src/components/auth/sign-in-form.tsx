@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { signInWithPassword } from "./credentials";
 import { Field } from "./field";
+import { MagicLinkForm } from "./magic-link-form";
 import { validateAccountFields, type FieldErrors } from "./validation";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
@@ -14,6 +15,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [withLink, setWithLink] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -38,6 +40,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     setBanner(t(messages[result]));
   }
 
+  if (withLink) return <MagicLinkForm callbackUrl={callbackUrl} onPassword={() => setWithLink(false)} />;
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" data-testid="signin-form">
       {banner && <Alert tone="error">{banner}</Alert>}
@@ -50,6 +53,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       </p>
       <Button type="submit" disabled={busy} className="w-full" data-testid="signin-submit">
         {busy ? t("signIn.submitting") : t("signIn.submit")}
+      </Button>
+      <Button type="button" variant="secondary" className="w-full" onClick={() => setWithLink(true)} data-testid="signin-with-link">
+        {t("signIn.withLink")}
       </Button>
       <p className="text-center text-sm text-slate-600">
         {t("signIn.noAccount")}{" "}

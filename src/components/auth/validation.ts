@@ -21,11 +21,19 @@ export function passwordMessage(t: T, rule: PasswordRule): string {
 export function validateAccountFields(t: T, v: { email: string; password: string; name?: string }): FieldErrors {
   const errors: FieldErrors = {};
   const email = v.email.trim();
-  if (!email) errors.email = t("required");
-  else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = t("emailInvalid");
+  const emailError = validateEmailField(t, email);
+  if (emailError) errors.email = emailError;
   const rule = v.password ? brokenPasswordRule(v.password, email) : null;
   if (!v.password) errors.password = t("required");
   else if (rule) errors.password = passwordMessage(t, rule);
   if (v.name && v.name.trim().length > 100) errors.name = t("nameLong", { max: 100 });
   return errors;
+}
+
+/** The email field's message (required, or not an email address), or undefined. */
+export function validateEmailField(t: T, value: string): string | undefined {
+  const email = value.trim();
+  if (!email) return t("required");
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return t("emailInvalid");
+  return undefined;
 }

@@ -9,6 +9,7 @@ import { getDb, type Executor, type Tx } from "@/db";
 import { creditGrants, orders, tasks, users } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
 import { parseInput } from "@/lib/api";
+import { normalizeEmail } from "@/lib/email";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { TRANS_TYPES, decreaseCredits, getUserCredits, grantCredits, listCredits, type CreditHistoryItem } from "@/services/credits";
@@ -49,7 +50,7 @@ export async function searchUsers(
   const { q } = parseInput(userSearchSchema, { q: options.q });
   const window = pageWindow(options);
   // LIKE wildcards in the search text are matched literally.
-  const pattern = q ? `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const pattern = q ? `%${normalizeEmail(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const rows = await db
     .select(summaryColumns)
     .from(users)

@@ -7,7 +7,7 @@ import zh from "../../../messages/zh/email.json";
 // Plain-text mails, localized through the same catalogs as the pages (messages/<locale>/email.json).
 const CATALOGS = { en, zh } as const;
 export type MailLocale = keyof typeof CATALOGS;
-export type MailKind = "test" | "verifyEmail" | "passwordReset" | "magicLink";
+export type MailKind = "test" | "verifyEmail" | "passwordReset" | "magicLink" | "changeEmail" | "emailChanged";
 
 export function mailLocale(locale: string | null | undefined): MailLocale {
   return locale === "zh" ? "zh" : "en";

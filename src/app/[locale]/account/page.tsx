@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AccountSettings } from "@/components/account/account-settings";
 import { requirePageUser } from "@/lib/page-auth";
+import { getAccount } from "@/services/account";
 
 export const dynamic = "force-dynamic";
 
@@ -16,14 +17,16 @@ export default async function AccountPage({ params }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
   const user = await requirePageUser(locale, "/account");
+  const account = await getAccount(user.uuid);
   const t = await getTranslations("account");
+  const email = account?.email ?? user.email;
   return (
     <div className="mx-auto max-w-xl space-y-8 px-4 py-10">
       <div>
         <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
-        <p className="mt-2 text-sm text-slate-600">{t("email", { email: user.email })}</p>
+        <p className="mt-2 text-sm text-slate-600">{t("email", { email })}</p>
       </div>
-      <AccountSettings name={user.name ?? ""} afterSignOut={`/${locale}`} />
+      <AccountSettings name={account?.name ?? user.name ?? ""} email={email} hasPassword={account?.hasPassword ?? true} afterSignOut={`/${locale}`} />
     </div>
   );
 }

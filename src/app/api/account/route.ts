@@ -1,6 +1,7 @@
 import { ok, parseJson, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
+import { clearSessionCookies, requireUser } from "@/lib/current-user";
 import { updateAccount, updateAccountInput } from "@/services/account";
+import { deleteAccount, deleteAccountInput } from "@/services/account-deletion";
 
 export const dynamic = "force-dynamic";
 
@@ -9,4 +10,17 @@ export const PATCH = route(async (request) => {
   const user = await requireUser();
   const input = await parseJson(request, updateAccountInput);
   return ok({ user: { uuid: user.uuid, ...(await updateAccount(user.uuid, input)) } });
+});
+
+// Deletes the account: { currentPassword } (accounts with a password) or { confirm: "<your email>" }
+// (accounts without one). Personal data and stored outputs go, the ledger and orders stay
+// anonymized, every session ends (src/services/account-deletion.ts). 409 while a
+// subscription renews or a task runs.
+export const DELETE = route(async (request) => {
+  const user = await requireUser();
+  const input = await parseJson(request, deleteAccountInput);
+  const result = await deleteAccount({ userUuid: user.uuid, ...input });
+  const res = ok({ deleted: true, ...result });
+  clearSessionCookies(res);
+  return res;
 });

@@ -7,5 +7,5 @@ export const generateMetadata = (props: MailLinkProps) => mailLinkMetadata(props
 
 // The mailed link opens this page; nothing changes until the form is submitted.
 export default function ResetPasswordPage(props: MailLinkProps) {
-  return <MailLinkPage props={props} namespace="auth.reset" missingToken="missingToken" form={(token) => <ResetPasswordForm token={token} />} />;
+  return <MailLinkPage props={props} namespace="auth.reset" form={(token) => <ResetPasswordForm token={token} />} />;
 }

@@ -1,5 +1,5 @@
 import { ok, parseJson, route } from "@/lib/api";
-import { renewedSessionCookie, requireUser } from "@/lib/current-user";
+import { renewedSessionCookie, requireUser, setSessionCookie } from "@/lib/current-user";
 import { changePassword, changePasswordInput } from "@/services/account";
 
 export const dynamic = "force-dynamic";
@@ -10,15 +10,6 @@ export const POST = route(async (request) => {
   const input = await parseJson(request, changePasswordInput);
   const { sessionVersion } = await changePassword({ userUuid: user.uuid, ...input });
   const res = ok({ changed: true });
-  const cookie = await renewedSessionCookie(sessionVersion);
-  if (cookie) {
-    res.cookies.set(cookie.name, cookie.value, {
-      maxAge: cookie.maxAge,
-      path: "/",
-      httpOnly: true,
-      sameSite: "lax",
-      secure: cookie.name.startsWith("__Secure-"),
-    });
-  }
+  setSessionCookie(res, await renewedSessionCookie(sessionVersion));
   return res;
 });

@@ -1,5 +1,5 @@
 import { ok, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
+import { clearSessionCookies, requireUser } from "@/lib/current-user";
 import { bumpSessionVersion } from "@/services/sessions";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +9,6 @@ export const POST = route(async () => {
   const user = await requireUser();
   await bumpSessionVersion(user.uuid);
   const res = ok({ signedOut: true });
-  for (const name of ["authjs.session-token", "__Secure-authjs.session-token"]) {
-    res.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
-  }
+  clearSessionCookies(res);
   return res;
 });

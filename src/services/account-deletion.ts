@@ -1,0 +1,96 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { accountTokens, accounts, sessions, tasks, userNotices, users, verificationTokens } from "@/db/schema";
+import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { assertCurrentPassword, currentPasswordField } from "@/services/account";
+import { liveSubscription } from "@/services/payments/subscriptions";
+import { forgetUserSessions } from "@/services/sessions";
+import { deleteTaskOutputs } from "@/services/tasks";
+
+/**
+ * Deleting an account. The `users` row stays (the ledger, orders and tasks point at it, and
+ * `credits:verify` checks them per user), stripped of everything personal:
+ *   - users: email -> deleted-<uuid>@invalid, name, image, password, locale and
+ *     email_verified cleared, disabled, session version bumped (every session ends: 401);
+ *   - OAuth links (accounts), database sessions, mailed tokens: deleted;
+ *   - tasks: stored outputs deleted (deleteTaskOutputs), prompts and provider answers
+ *     cleared; the rows stay with their costs and ledger links;
+ *   - ledger rows (credits, grants, allocations), orders and the Stripe customer id stay
+ *     as they are (accounting); they hold no personal data beyond the anonymized user.
+ * Confirmation: accounts with a password give `currentPassword`; accounts without one
+ * (GitHub, Google) type their email as `confirm`.
+ * Refused (409) while a subscription still renews (cancel it in the billing portal first)
+ * or a task is still running (its output would arrive after the deletion).
+ */
+export const deleteAccountInput = z.object({
+  currentPassword: currentPasswordField.optional(),
+  confirm: z.string({ error: "must be a string" }).max(254, "must be at most 254 characters").optional(),
+});
+
+/** The address a deleted account keeps: unique, and undeliverable by definition (RFC 2606 .invalid). */
+export function deletedEmail(userUuid: string): string {
+  return `deleted-${userUuid}@invalid`;
+}
+
+export async function deleteAccount({
+  userUuid,
+  currentPassword,
+  confirm,
+}: {
+  userUuid: string;
+  currentPassword?: string;
+  confirm?: string;
+}): Promise<{ outputsDeleted: number }> {
+  const db = getDb();
+  const [user] = await db.select().from(users).where(eq(users.id, userUuid));
+  if (!user || user.disabledAt) throw new UnauthorizedError();
+  if (user.passwordHash) {
+    if (currentPassword === undefined) throw new BadRequestError("currentPassword: is required", "currentPassword");
+    await assertCurrentPassword(user, currentPassword);
+  } else if (confirm === undefined || confirm.normalize("NFKC").trim().toLowerCase() !== user.email) {
+    throw new BadRequestError("confirm: type your email address to confirm", "confirm");
+  }
+  const subscription = await liveSubscription(userUuid);
+  if (subscription && !subscription.cancelAtPeriodEnd) {
+    throw new ConflictError("subscription: cancel your subscription in the billing portal before deleting the account");
+  }
+  const [running] = await db
+    .select({ uuid: tasks.uuid })
+    .from(tasks)
+    .where(and(eq(tasks.userUuid, userUuid), inArray(tasks.status, ["queued", "running"])))
+    .limit(1);
+  if (running) throw new ConflictError("tasks: a task is still running; delete the account when it has finished");
+
+  // Outputs first: if storage fails, nothing else has changed and the user can try again.
+  const outputsDeleted = await deleteTaskOutputs(userUuid);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({
+        email: deletedEmail(userUuid),
+        name: null,
+        image: null,
+        passwordHash: null,
+        emailVerified: null,
+        locale: null,
+        disabledAt: new Date(),
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, userUuid));
+    await tx.delete(accounts).where(eq(accounts.userId, userUuid));
+    await tx.delete(sessions).where(eq(sessions.userId, userUuid));
+    await tx.delete(accountTokens).where(eq(accountTokens.userUuid, userUuid));
+    await tx.delete(verificationTokens).where(eq(verificationTokens.identifier, user.email));
+    await tx.delete(userNotices).where(eq(userNotices.userUuid, userUuid));
+    await tx
+      .update(tasks)
+      .set({ userInput: "{}", outputJson: null, outputUrl: null, outputKey: null })
+      .where(eq(tasks.userUuid, userUuid));
+  });
+  forgetUserSessions(userUuid);
+  logger.info({ userUuid, outputsDeleted }, "[account] account deleted");
+  return { outputsDeleted };
+}

@@ -11,6 +11,7 @@ import { WELCOME_CREDITS } from "@/data/credits";
 import { deleteAccount, deletedEmail } from "@/services/account-deletion";
 import { verifyLedger } from "@/services/credits-verify";
 import { confirmEmailChange, requestEmailChange } from "@/services/email-change";
+import { markEmailVerified } from "@/services/email-verification";
 import { getUserCredits } from "@/services/credits";
 import { isSessionActive, sessionVersionForSignIn } from "@/services/sessions";
 import { storage } from "@/services/storage";
@@ -26,6 +27,12 @@ describe("change email and delete account (mail over a real SMTP server)", () =>
   const smtp = useSmtpServer();
 
   const signUp = (email: string) => createUser(signUpInput.parse({ email, password: PASSWORD }));
+  // A confirmed account: its welcome credits pay for the tasks below.
+  const signUpVerified = async (email: string) => {
+    const user = await signUp(email);
+    await markEmailVerified(user.id);
+    return user;
+  };
   const sessionOf = async (userUuid: string, sid = crypto.randomUUID()) => ({ uid: userUuid, sid, sv: (await sessionVersionForSignIn(userUuid))! });
 
   describe("change email", () => {
@@ -116,7 +123,7 @@ describe("change email and delete account (mail over a real SMTP server)", () =>
 
   describe("delete account", () => {
     async function userWithHistory(email: string) {
-      const user = await signUp(email);
+      const user = await signUpVerified(email);
       // A finished task with a stored output, and a paid-looking order.
       const bg = collector();
       const { task } = await createTextToVideoTask({ userUuid: user.id, prompt: "my private prompt", seconds: 4, aspectRatio: "landscape" }, { background: bg.background });
@@ -172,7 +179,7 @@ describe("change email and delete account (mail over a real SMTP server)", () =>
     });
 
     it("refuses (409) while a task runs or a subscription renews; nothing changes", async () => {
-      const user = await signUp("delete-busy@example.com");
+      const user = await signUpVerified("delete-busy@example.com");
       const bg = collector();
       const { task } = await createTextToVideoTask({ userUuid: user.id, prompt: "still running", seconds: 4, aspectRatio: "landscape" }, { background: bg.background });
       await bg.settle();

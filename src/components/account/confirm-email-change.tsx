@@ -2,9 +2,9 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { LinkOutcome } from "@/components/auth/link-outcome";
 
 // One click confirms the new address (POST /api/account/email/confirm).
 export function ConfirmEmailChange({ token }: { token: string }) {
@@ -29,24 +29,11 @@ export function ConfirmEmailChange({ token }: { token: string }) {
   }
 
   if (state.kind === "done") {
-    return (
-      <div className="space-y-4" data-testid="confirm-email-done">
-        <Alert tone="success">{t("confirmEmail.done", { email: state.email })}</Alert>
-        <Link href="/account" className="text-brand-700 underline">
-          {t("confirmEmail.toAccount")}
-        </Link>
-      </div>
-    );
+    return <LinkOutcome testId="confirm-email-done" tone="success" text={t("confirmEmail.done", { email: state.email })} href="/account" label={t("confirmEmail.toAccount")} />;
   }
   if (state.kind === "invalid" || state.kind === "taken") {
-    return (
-      <div className="space-y-4" data-testid="confirm-email-invalid">
-        <Alert tone="error">{t(state.kind === "taken" ? "confirmEmail.taken" : "confirmEmail.invalid")}</Alert>
-        <Link href="/account" className="text-brand-700 underline">
-          {t("confirmEmail.toAccount")}
-        </Link>
-      </div>
-    );
+    const text = t(state.kind === "taken" ? "confirmEmail.taken" : "confirmEmail.invalid");
+    return <LinkOutcome testId="confirm-email-invalid" tone="error" text={text} href="/account" label={t("confirmEmail.toAccount")} />;
   }
   return (
     <div className="space-y-4" data-testid="confirm-email-form">

@@ -2,9 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { LinkOutcome } from "./link-outcome";
 
 // One click signs in: the button posts the token to Auth.js's email callback (asking for
 // the redirect as JSON), which sets the session cookie; an invalid, used or expired token,
@@ -31,14 +31,7 @@ export function MagicLinkConfirm({ token, callbackUrl }: { token: string; callba
   }
 
   if (state === "invalid") {
-    return (
-      <div className="space-y-4" data-testid="magic-link-invalid">
-        <Alert tone="error">{t("magicLink.invalid")}</Alert>
-        <Link href="/auth/signin" className="text-brand-700 underline">
-          {t("magicLink.newLink")}
-        </Link>
-      </div>
-    );
+    return <LinkOutcome testId="magic-link-invalid" tone="error" text={t("magicLink.invalid")} href="/auth/signin" label={t("magicLink.newLink")} />;
   }
   return (
     <div className="space-y-4" data-testid="magic-link-confirm">

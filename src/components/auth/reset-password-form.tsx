@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { brokenPasswordRule, passwordRuleOf } from "@/lib/password-rules";
 import { Field } from "./field";
+import { LinkOutcome } from "./link-outcome";
 import { passwordMessage } from "./validation";
 
 // One click sets the password: opening the mailed link changes nothing (mail scanners prefetch links).
@@ -42,24 +42,10 @@ export function ResetPasswordForm({ token }: { token: string }) {
   }
 
   if (state === "done") {
-    return (
-      <div className="space-y-4" data-testid="reset-done">
-        <Alert tone="success">{t("reset.done")}</Alert>
-        <Link href="/auth/signin" className="text-brand-700 underline">
-          {t("reset.toSignIn")}
-        </Link>
-      </div>
-    );
+    return <LinkOutcome testId="reset-done" tone="success" text={t("reset.done")} href="/auth/signin" label={t("reset.toSignIn")} />;
   }
   if (state === "invalid") {
-    return (
-      <div className="space-y-4" data-testid="reset-invalid">
-        <Alert tone="error">{t("reset.invalidToken")}</Alert>
-        <Link href="/auth/forgot-password" className="text-brand-700 underline">
-          {t("reset.newLink")}
-        </Link>
-      </div>
-    );
+    return <LinkOutcome testId="reset-invalid" tone="error" text={t("reset.invalidToken")} href="/auth/forgot-password" label={t("reset.newLink")} />;
   }
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" data-testid="reset-form">

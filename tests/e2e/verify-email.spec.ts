@@ -6,8 +6,12 @@ import { balanceOnCreditsPage, signUp } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { tokenFromMail, waitForSpooledMail } from "../support/smtp";
 
+// Two accounts, several mails and page loads each: room for a loaded machine.
+test.describe.configure({ timeout: 180_000 });
+
 // The reused link's 400 and the dead cookie's 401 are expected answers, not page errors.
-test.use({ allowConsoleErrors: [/status of 400 .*\/api\/auth\/verify-email/, /status of 401/] });
+// (One pattern: Playwright reads a two-element array here as [value, fixture options].)
+test.use({ allowConsoleErrors: [/status of (400 .*\/api\/auth\/verify-email|401)/] });
 
 test("sign up -> no credits yet, the notice says why -> open the mailed link -> confirm -> welcome credits shown", async ({ page }) => {
   const email = uniqueEmail("verify");

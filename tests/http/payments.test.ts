@@ -384,5 +384,5 @@ describe("without STRIPE_SECRET_KEY", () => {
       await app.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // a server of its own (fresh PGlite, migrations) on a loaded machine
 });

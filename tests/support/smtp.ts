@@ -46,6 +46,8 @@ export async function startSmtp(): Promise<{ url: string; received: Received[]; 
       });
     },
   });
+  // A client that goes away mid-session (an app server stopped or killed) is not a test failure.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as { port: number }).port;
   const close = async () => {

@@ -3,6 +3,7 @@ import { BuyButton } from "@/components/billing/buy-button";
 import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
 import { WELCOME_CREDITS, findBundle } from "@/data/credits";
+import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
 import { taskTypes } from "@/services/tasks/registry";
 
@@ -14,7 +15,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
   const [first, ...others] = taskTypes();
   const features = ["credits", "generate", "refund"] as const;
   return (
-    <>
+    <ClientMessages namespaces={["billing.buy"]}>
       <section className="bg-gradient-to-b from-brand-50 to-white">
         <div className="mx-auto max-w-6xl px-4 py-20">
           <p className="text-sm font-semibold uppercase tracking-wide text-brand-600">{t("hero.eyebrow")}</p>
@@ -49,6 +50,6 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
       </section>
       {/* Signed-out buyers are sent to sign in; without Stripe keys the button explains the setup. */}
       <PricingSection action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
-    </>
+    </ClientMessages>
   );
 }

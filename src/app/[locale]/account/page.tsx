@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AccountSettings } from "@/components/account/account-settings";
+import { ClientMessages } from "@/i18n/client-messages";
 import { requirePageUser } from "@/lib/page-auth";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +24,9 @@ export default async function AccountPage({ params }: Props) {
         <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
         <p className="mt-2 text-sm text-slate-600">{t("email", { email: user.email })}</p>
       </div>
-      <AccountSettings name={user.name ?? ""} afterSignOut={`/${locale}`} />
+      <ClientMessages namespaces={["account", "auth"]}>
+        <AccountSettings name={user.name ?? ""} afterSignOut={`/${locale}`} />
+      </ClientMessages>
     </div>
   );
 }

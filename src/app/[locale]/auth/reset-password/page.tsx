@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Alert } from "@/components/ui/alert";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,13 @@ export default async function ResetPasswordPage({ params, searchParams }: Props)
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
       <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
-        {typeof token === "string" && token ? <ResetPasswordForm token={token} /> : <Alert tone="error">{t("missingToken")}</Alert>}
+        {typeof token === "string" && token ? (
+          <ClientMessages namespaces={["auth"]}>
+            <ResetPasswordForm token={token} />
+          </ClientMessages>
+        ) : (
+          <Alert tone="error">{t("missingToken")}</Alert>
+        )}
       </div>
     </div>
   );

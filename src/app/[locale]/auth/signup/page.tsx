@@ -3,6 +3,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AuthPage } from "@/components/auth/auth-page";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { WELCOME_CREDITS } from "@/data/credits";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export const dynamic = "force-dynamic";
 
@@ -18,12 +19,14 @@ export default async function SignUpPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const t = await getTranslations("auth.signUp");
   return (
-    <AuthPage
-      locale={locale}
-      callbackUrl={(await searchParams).callbackUrl}
-      title={t("title")}
-      subtitle={t("subtitle", { credits: WELCOME_CREDITS })}
-      form={(target) => <SignUpForm callbackUrl={target} />}
-    />
+    <ClientMessages namespaces={["auth"]}>
+      <AuthPage
+        locale={locale}
+        callbackUrl={(await searchParams).callbackUrl}
+        title={t("title")}
+        subtitle={t("subtitle", { credits: WELCOME_CREDITS })}
+        form={(target) => <SignUpForm callbackUrl={target} />}
+      />
+    </ClientMessages>
   );
 }

@@ -97,10 +97,11 @@ async function closeChromium(browser: Browser) {
 async function probeBrowser(port: number): Promise<{ scheme: string; benchmarkIndex: number }> {
   const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
   try {
-    const page = await cdp.contexts()[0].newPage();
+    // colorScheme null: Playwright's own emulation (light by default) off, the browser's setting shows.
+    const page = await (await cdp.newContext({ colorScheme: null })).newPage();
     const dark = await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches);
     const benchmarkIndex = await page.evaluate(pageFunctions.computeBenchmarkIndex);
-    await page.close();
+    await page.context().close();
     return { scheme: dark ? "dark" : "light", benchmarkIndex };
   } finally {
     await cdp.close();

@@ -7,6 +7,12 @@ import { defineConfig, devices } from "@playwright/test";
 export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.spec.ts",
+  // `npm run test:e2e` runs the e2e project; `npm run test:lighthouse` the Lighthouse audits
+  // (minutes per page on a small machine: docs/benchmarks.md, "Page budgets").
+  projects: [
+    { name: "e2e", testIgnore: "**/lighthouse.spec.ts" },
+    { name: "lighthouse", testMatch: "**/lighthouse.spec.ts" },
+  ],
   globalSetup: "./tests/e2e/global-setup.ts",
   // One worker: the machine has 2 cores and the app server needs one of them.
   workers: 1,

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { headers } from "next/headers";
 import { connection } from "next/server";
-import { hasLocale, NextIntlClientProvider } from "next-intl";
+import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
@@ -10,6 +10,7 @@ import { ThemeProvider } from "@/components/theme-provider";
 import { Toaster } from "@/components/ui/sonner";
 import { VerifyEmailNotice } from "@/components/verify-email/verify-email-notice";
 import { siteConfig, TITLE_TEMPLATE } from "@/config/site";
+import { ClientMessages } from "@/i18n/client-messages";
 import { routing } from "@/i18n/routing";
 import "../globals.css";
 
@@ -48,13 +49,14 @@ export default async function LocaleLayout({
     <html lang={locale} suppressHydrationWarning>
       <body className="flex min-h-screen flex-col">
         <ThemeProvider nonce={nonce}>
-          <NextIntlClientProvider>
+          {/* Client components of the shared chrome read `common` only; pages add theirs (ClientMessages). */}
+          <ClientMessages namespaces={["common"]}>
             <SiteHeader />
             <VerifyEmailNotice />
             <main className="flex-1">{children}</main>
             <SiteFooter />
             <Toaster />
-          </NextIntlClientProvider>
+          </ClientMessages>
         </ThemeProvider>
       </body>
     </html>

@@ -4,6 +4,7 @@ import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
 import { WELCOME_CREDITS, findBundle } from "@/data/credits";
 import { env } from "@/lib/env";
+import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
 import { taskTypes } from "@/services/tasks/registry";
 
@@ -15,7 +16,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
   const [first, ...others] = taskTypes();
   const features = ["credits", "generate", "refund"] as const;
   return (
-    <>
+    <ClientMessages namespaces={["billing.buy"]}>
       <section className="bg-gradient-to-b from-brand-50 to-white">
         <div className="mx-auto max-w-6xl px-4 py-20">
           <p className="text-sm font-semibold uppercase tracking-wide text-brand-600">{t("hero.eyebrow")}</p>
@@ -50,6 +51,6 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
       </section>
       {/* Signed-out buyers are sent to sign in; without Stripe keys the button explains the setup. */}
       <PricingSection action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
-    </>
+    </ClientMessages>
   );
 }

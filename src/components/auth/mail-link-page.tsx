@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
+import { ClientMessages } from "@/i18n/client-messages";
 
 // The pages a mailed link opens (`?token=…`: reset password, confirm email, magic link,
 // email change): a title, a subtitle and the form that uses the token. Nothing changes until
@@ -17,6 +18,9 @@ export async function mailLinkMetadata({ params }: MailLinkProps, namespace: Nam
   const { locale } = await params;
   return { title: (await getTranslations({ locale, namespace }))("title"), referrer: "no-referrer" };
 }
+
+/** The forms read their own namespace's root and the shared auth strings. */
+const clientNamespaces = (namespace: Namespace) => [...new Set([namespace.split(".")[0], "auth"])];
 
 export async function MailLinkPage({
   props,
@@ -39,7 +43,9 @@ export async function MailLinkPage({
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
       <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
-        {typeof token === "string" && token ? form(token) : <Alert tone="error">{t(missingToken)}</Alert>}
+        {typeof token === "string" && token ? (
+          <ClientMessages namespaces={clientNamespaces(namespace)}>{form(token)}</ClientMessages>
+        ) : <Alert tone="error">{t(missingToken)}</Alert>}
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { WELCOME_CREDITS } from "@/data/credits";
+import { ClientMessages } from "@/i18n/client-messages";
 import { getCurrentUser } from "@/lib/current-user";
 import { needsEmailVerification } from "@/services/email-verification";
 import { ResendVerificationButton } from "./resend-button";
@@ -17,7 +18,9 @@ export async function VerifyEmailNotice() {
     <div className="border-b border-amber-300 bg-amber-50 text-sm text-amber-900" data-testid="verify-email-notice" role="status">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <span>{t("text", { email: pending.email, credits: WELCOME_CREDITS })}</span>
-        <ResendVerificationButton />
+        <ClientMessages namespaces={["auth.verifyNotice"]}>
+          <ResendVerificationButton />
+        </ClientMessages>
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AccountSettings } from "@/components/account/account-settings";
+import { ClientMessages } from "@/i18n/client-messages";
 import { requirePageUser } from "@/lib/page-auth";
 import { getAccount } from "@/services/account";
 
@@ -26,7 +27,9 @@ export default async function AccountPage({ params }: Props) {
         <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
         <p className="mt-2 text-sm text-slate-600">{t("email", { email })}</p>
       </div>
-      <AccountSettings name={account?.name ?? user.name ?? ""} email={email} hasPassword={account?.hasPassword ?? true} afterSignOut={`/${locale}`} />
+      <ClientMessages namespaces={["account", "auth"]}>
+        <AccountSettings name={account?.name ?? user.name ?? ""} email={email} hasPassword={account?.hasPassword ?? true} afterSignOut={`/${locale}`} />
+      </ClientMessages>
     </div>
   );
 }

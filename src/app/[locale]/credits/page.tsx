@@ -3,6 +3,7 @@ import { getFormatter, getTranslations, setRequestLocale } from "next-intl/serve
 import { CreditsPurchase } from "@/components/billing/credits-purchase";
 import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
 import { SubscriptionSection } from "@/components/billing/subscription-section";
+import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
 import { requirePageUser } from "@/lib/page-auth";
 import { pageFromSearchParam } from "@/lib/pagination";
@@ -67,9 +68,10 @@ export default async function CreditsPage({ params, searchParams }: Props) {
         </p>
       </div>
 
-      <SubscriptionSection userUuid={user.uuid} />
-
-      <CreditsPurchase />
+      <ClientMessages namespaces={["billing"]}>
+        <SubscriptionSection userUuid={user.uuid} />
+        <CreditsPurchase />
+      </ClientMessages>
 
       <section className="mt-10">
         <h2 className="text-xl font-semibold">{t("history.title")}</h2>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ComponentType } from "react";
 import { getCurrentUser } from "@/lib/current-user";
+import { ClientMessages } from "@/i18n/client-messages";
 import { getUserCredits } from "@/services/credits";
 import { getTaskForUser, toTaskDto, type TaskDto } from "@/services/tasks";
 import { SignUpPrompt } from "./sign-up-prompt";
@@ -46,7 +47,16 @@ export function taskPage(messages: string, Form: ComponentType<TaskFormProps>) {
       <div className="mx-auto max-w-3xl px-4 py-10">
         <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
         <p className="mt-2 text-slate-600">{t("subtitle")}</p>
-        <div className="mt-8">{user ? <Form balance={balance} initialTask={initialTask} /> : <SignUpPrompt />}</div>
+        <div className="mt-8">
+          {user ? (
+            // The forms and the shared task runner read these (the type's own strings are under taskTypes).
+            <ClientMessages namespaces={["tasks", "errors", "taskTypes"]}>
+              <Form balance={balance} initialTask={initialTask} />
+            </ClientMessages>
+          ) : (
+            <SignUpPrompt />
+          )}
+        </div>
       </div>
     );
   }

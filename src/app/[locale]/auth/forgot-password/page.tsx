@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
+import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
 import { RESET_TOKEN_TTL_MINUTES } from "@/services/password-reset";
 
@@ -22,7 +23,9 @@ export default async function ForgotPasswordPage({ params }: Props) {
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
       <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
-        <ForgotPasswordForm locale={locale} minutes={RESET_TOKEN_TTL_MINUTES} />
+        <ClientMessages namespaces={["auth"]}>
+          <ForgotPasswordForm locale={locale} minutes={RESET_TOKEN_TTL_MINUTES} />
+        </ClientMessages>
         <Link href="/auth/signin" className="block text-center text-sm text-brand-700 underline">
           {t("backToSignIn")}
         </Link>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AuthPage } from "@/components/auth/auth-page";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export const dynamic = "force-dynamic";
 
@@ -17,12 +18,14 @@ export default async function SignInPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const t = await getTranslations("auth.signIn");
   return (
-    <AuthPage
-      locale={locale}
-      callbackUrl={(await searchParams).callbackUrl}
-      title={t("title")}
-      subtitle={t("subtitle")}
-      form={(target) => <SignInForm callbackUrl={target} />}
-    />
+    <ClientMessages namespaces={["auth"]}>
+      <AuthPage
+        locale={locale}
+        callbackUrl={(await searchParams).callbackUrl}
+        title={t("title")}
+        subtitle={t("subtitle")}
+        form={(target) => <SignInForm callbackUrl={target} />}
+      />
+    </ClientMessages>
   );
 }

@@ -4,6 +4,7 @@ import { AuthPage } from "@/components/auth/auth-page";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { env } from "@/lib/env";
+import { ClientMessages } from "@/i18n/client-messages";
 
 export const dynamic = "force-dynamic";
 
@@ -19,12 +20,14 @@ export default async function SignUpPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const t = await getTranslations("auth.signUp");
   return (
-    <AuthPage
-      locale={locale}
-      callbackUrl={(await searchParams).callbackUrl}
-      title={t("title")}
-      subtitle={t(env().EMAIL_VERIFICATION ? "subtitleVerify" : "subtitle", { credits: WELCOME_CREDITS })}
-      form={(target) => <SignUpForm callbackUrl={target} />}
-    />
+    <ClientMessages namespaces={["auth"]}>
+      <AuthPage
+        locale={locale}
+        callbackUrl={(await searchParams).callbackUrl}
+        title={t("title")}
+        subtitle={t(env().EMAIL_VERIFICATION ? "subtitleVerify" : "subtitle", { credits: WELCOME_CREDITS })}
+        form={(target) => <SignUpForm callbackUrl={target} />}
+      />
+    </ClientMessages>
   );
 }

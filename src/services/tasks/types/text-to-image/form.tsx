@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { TaskRunner } from "@/components/tasks/task-runner";
 import type { TaskDto } from "@/services/tasks/queries";
-import { IMAGE_SIZES, TEXT2IMAGE_MAX_PROMPT_LENGTH, textToImageCost, type ImageSize } from "./input";
+import { IMAGE_SIZES, TEXT2IMAGE_MAX_PROMPT_LENGTH, textToImageCost, type ImageSize } from "./limits";
 
 /** Text-to-image's own fields; submitting and following the task is the shared TaskRunner. */
 export function TextToImageForm({ balance, initialTask }: { balance: number; initialTask: TaskDto | null }) {

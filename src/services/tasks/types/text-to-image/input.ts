@@ -1,17 +1,11 @@
 /**
- * Text-to-image: its input and its price. Safe to import from client components.
+ * Text-to-image: the POST body's schema, with the limits and price of ./limits. Client-safe, but it
+ * brings zod (~30 kB gzip): a client component that needs only the limits or the price imports ./limits.
  */
 import { z } from "zod";
+import { IMAGE_SIZES, TEXT2IMAGE_MAX_PROMPT_LENGTH } from "./limits";
 
-export const IMAGE_SIZES = ["512x512", "1024x1024"] as const;
-export type ImageSize = (typeof IMAGE_SIZES)[number];
-
-export const TEXT2IMAGE_MAX_PROMPT_LENGTH = 1000;
-
-/** Credits per image, by size. */
-export const TEXT2IMAGE_COST: Record<ImageSize, number> = { "512x512": 2, "1024x1024": 5 };
-
-export const textToImageCost = (size: ImageSize) => TEXT2IMAGE_COST[size];
+export * from "./limits";
 
 /** The POST body. Unknown fields are ignored (stripped), not rejected. */
 export const textToImageInput = z.object({

@@ -11,7 +11,7 @@ import {
   TEXT2VIDEO_MIN_SECONDS,
   textToVideoCost,
   type AspectRatio,
-} from "@/services/tasks/types/text-to-video/input";
+} from "@/services/tasks/types/text-to-video/limits";
 
 const FIELDS = ["prompt", "seconds", "aspectRatio"];
 

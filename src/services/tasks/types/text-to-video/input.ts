@@ -1,28 +1,11 @@
 /**
- * Text-to-video: its input and its price. Safe to import from client components
- * (the form shows the cost before submitting).
+ * Text-to-video: the POST body's schema, with the limits and price of ./limits. Client-safe, but it
+ * brings zod (~30 kB gzip): a client component that needs only the limits or the price imports ./limits.
  */
 import { z } from "zod";
+import { ASPECT_RATIOS, TEXT2VIDEO_MAX_PROMPT_LENGTH, TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS } from "./limits";
 
-export const ASPECT_RATIOS = ["landscape", "portrait", "square"] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
-
-/** Video lengths (whole seconds) the providers support. */
-export const TEXT2VIDEO_MIN_SECONDS = 1;
-export const TEXT2VIDEO_MAX_SECONDS = 10;
-export const TEXT2VIDEO_MAX_PROMPT_LENGTH = 2000;
-
-export const TEXT2VIDEO_COST = {
-  CREDITS_PER_SECOND: 2,
-  MULTIPLIER: { landscape: 1, portrait: 1, square: 1 },
-  MIN_CREDITS: 4,
-} as const;
-
-/** Credits charged for a text-to-video task: per second times the ratio's multiplier, at least MIN_CREDITS. */
-export function textToVideoCost(seconds: number, aspectRatio: AspectRatio): number {
-  const raw = seconds * TEXT2VIDEO_COST.CREDITS_PER_SECOND * TEXT2VIDEO_COST.MULTIPLIER[aspectRatio];
-  return Math.max(TEXT2VIDEO_COST.MIN_CREDITS, Math.ceil(raw));
-}
+export * from "./limits";
 
 /** The POST body. Unknown fields are ignored (stripped), not rejected. */
 export const textToVideoInput = z.object({

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
 import { requireAdmin } from "@/lib/admin";
 import { NotFoundError } from "@/lib/errors";
@@ -34,7 +35,9 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
         <Card label={t("users.state")} value={d.user.disabledAt ? `${t("users.disabled")} · ${date(d.user.disabledAt)}` : t("users.active")} />
         <Card label={t("users.created")} value={<span className="text-base">{date(d.user.createdAt)}</span>} />
       </div>
-      <UserActions userUuid={d.user.uuid} disabled={!!d.user.disabledAt} />
+      <ClientMessages namespaces={["admin.actions"]}>
+        <UserActions userUuid={d.user.uuid} disabled={!!d.user.disabledAt} />
+      </ClientMessages>
 
       <section>
         <h3 className="mb-2 font-semibold">{t("users.grants")}</h3>

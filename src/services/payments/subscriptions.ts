@@ -17,15 +17,12 @@
  *   first with the ledger's existing expiry order; no grant priority was needed.
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
 import { CREDIT_CURRENCY } from "@/data/credits";
 import {
   PLAN_CREDITS_GRACE_DAYS,
-  PLAN_INTERVALS,
   ROLLOVER_CREDITS_VALIDITY_DAYS,
-  SUBSCRIPTION_PLANS,
   addMonths,
   findPlan,
   type PlanInterval,
@@ -38,7 +35,8 @@ import { Stripe, getStripe } from "@/lib/stripe";
 import { grantCredits } from "@/services/credits";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
-import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
+import { CHECKOUT_LOCALES, subscriptionCheckoutSchema, type CheckoutLocale } from "@/lib/schemas/payments";
+import { CHECKOUT_RATE_LIMIT, PaymentProviderError } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
 import { logger } from "@/lib/logger";
@@ -76,18 +74,7 @@ function planOfPrice(priceId: string | null | undefined): { plan: SubscriptionPl
 // Checkout and portal
 // ---------------------------------------------------------------------------
 
-export const subscriptionCheckoutSchema = z.strictObject(
-  {
-    plan: z
-      .string({ error: "must be a plan id" })
-      .max(64, { error: "unknown plan" })
-      .refine((id) => findPlan(id) !== undefined, { error: `unknown plan (${SUBSCRIPTION_PLANS.map((p) => p.id).join(", ")})` }),
-    interval: z.enum(PLAN_INTERVALS, { error: `must be one of ${PLAN_INTERVALS.join(", ")}` }),
-    locale: z.enum(CHECKOUT_LOCALES, { error: `must be one of ${CHECKOUT_LOCALES.join(", ")}` }).optional(),
-  },
-  { error: "unknown field" },
-);
-export type SubscriptionCheckoutRequest = z.infer<typeof subscriptionCheckoutSchema>;
+export { subscriptionCheckoutSchema, type SubscriptionCheckoutRequest } from "@/lib/schemas/payments";
 
 export async function liveSubscription(userUuid: string, db: Executor = getDb()): Promise<Subscription | null> {
   const [row] = await db

@@ -32,30 +32,47 @@ export function fail(status: number, message: string, data: unknown = null, head
   return NextResponse.json<Envelope>({ code: status, message, data }, { status, headers });
 }
 
-/** The single mapping from thrown errors to HTTP responses. */
-export function toErrorResponse(error: unknown, context: string) {
+/** What a thrown error means to a client: the envelope's status, message and data, and headers. */
+export interface ErrorEnvelope {
+  status: number;
+  message: string;
+  data: Record<string, unknown> | null;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The single mapping from thrown errors to what a client is told, shared by the JSON
+ * routes (`toErrorResponse`) and the forms' Server Actions (src/lib/action.ts).
+ */
+export function toErrorEnvelope(error: unknown, context: string): ErrorEnvelope {
   if (error instanceof TooManyRequestsError) {
-    return fail(429, error.message, error.details, { "Retry-After": String(error.retryAfterSeconds) });
+    return { status: 429, message: error.message, data: error.details ?? null, headers: { "Retry-After": String(error.retryAfterSeconds) } };
   }
   if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) {
-    return fail(503, error.message, error.details ?? null, { "Retry-After": String(error.retryAfterSeconds) });
+    return { status: 503, message: error.message, data: error.details ?? null, headers: { "Retry-After": String(error.retryAfterSeconds) } };
   }
   if (error instanceof AppError) {
-    return fail(error.status, error.message, error.details ?? null);
+    return { status: error.status, message: error.message, data: error.details ?? null };
   }
   if (isDatabaseUnavailable(error)) {
     logger.error({ context, error: describeError(error).split("\n")[0] }, "database unavailable");
     const e = new ServiceUnavailableError();
-    return fail(e.status, e.message, null, { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) });
+    return { status: e.status, message: e.message, data: null, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } };
   }
   if (isBadDatabaseInput(error)) {
     // Validation should have caught it; the database refusing a value is still the client's input.
     logger.warn({ context }, "input refused by the database");
-    return fail(400, "malformed input");
+    return { status: 400, message: "malformed input", data: null };
   }
   // Never the raw error: a query error carries the SQL parameters (emails, password hashes).
   logger.error({ context, error: describeError(error) }, "unhandled error");
-  return fail(500, "internal server error");
+  return { status: 500, message: "internal server error", data: null };
+}
+
+/** The single mapping from thrown errors to HTTP responses. */
+export function toErrorResponse(error: unknown, context: string) {
+  const e = toErrorEnvelope(error, context);
+  return fail(e.status, e.message, e.data, e.headers);
 }
 
 /** Seconds a client is asked to wait (Retry-After) when the database does not answer. */

@@ -20,8 +20,9 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "object-src 'none'",
-    // OAuth sign-in posts a form that redirects to the provider.
-    "form-action 'self' https://github.com https://accounts.google.com",
+    // OAuth sign-in posts a form that redirects to the provider; the checkout forms
+    // (Server Actions) redirect to Stripe's hosted Checkout and billing portal.
+    "form-action 'self' https://github.com https://accounts.google.com https://checkout.stripe.com https://billing.stripe.com",
   ].join("; ");
 }
 

@@ -116,8 +116,30 @@ describe("pages", () => {
     }
   });
 
-  it("the landing page has a Buy button for every bundle", async () => {
+  it("the landing page has a Buy button for every bundle; signed out it leads to sign-up, which explains and comes back to buy", async () => {
     const html = await (await fetch(`${base}/en`)).text();
-    for (const id of ["starter", "creator", "studio"]) expect(html).toContain(`data-testid="buy-${id}"`);
+    for (const id of ["starter", "creator", "studio"]) {
+      const back = encodeURIComponent(`/en/credits?buy=${id}`);
+      expect(new RegExp(`<a[^>]*data-testid="buy-${id}"[^>]*>`).exec(html)?.[0]).toContain(`href="/en/auth/signup?callbackUrl=${back}"`);
+    }
+    for (const [page, text] of [
+      ["/en/auth/signup", "Create an account to buy credits."],
+      ["/zh/auth/signup", "创建账户即可购买积分"],
+      ["/en/auth/signin", "Sign in to buy credits."],
+    ]) {
+      const withBuy = await (await fetch(`${base}${page}?callbackUrl=${encodeURIComponent(`/${page.slice(1, 3)}/credits?buy=creator`)}`)).text();
+      expect(withBuy, page).toContain('data-testid="purchase-note"');
+      expect(withBuy, page).toContain(text);
+      // The note only for a purchase; and never a way off this site.
+      expect(await (await fetch(`${base}${page}`)).text(), page).not.toContain('data-testid="purchase-note"');
+      const offsite = await (await fetch(`${base}${page}?callbackUrl=${encodeURIComponent("https://evil.example/en/credits?buy=creator")}`)).text();
+      expect(offsite, page).not.toContain('data-testid="purchase-note"');
+    }
+  });
+
+  it("the success page without a session id says the checkout was not found, without a thank-you", async () => {
+    const html = await (await fetch(`${base}/en/success`)).text();
+    expect(html).toContain('data-state="notFound"');
+    expect(/<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1]).toBe("Checkout not found");
   });
 });

@@ -7,9 +7,10 @@ import { describe, expect, inject, it } from "vitest";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { startAppServer } from "../support/app-server";
 import { fakeStripeControl, refundedCharge, signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
-import { signedInClient, type TestClient } from "../support/http-client";
+import { TestClient, signedInClient } from "../support/http-client";
 import { HTTP_TEST_ENV } from "../support/http-setup";
 import { dispute } from "../support/fake-stripe";
+import { submitForm } from "../support/action-form";
 
 const base = inject("baseUrl");
 const stripe = fakeStripeControl(inject("stripeApiBase"));
@@ -320,6 +321,102 @@ describe("subscriptions and the billing portal over HTTP", () => {
   });
 });
 
+describe("checkout forms (Server Actions, posted as a browser without JavaScript)", () => {
+  it("a bundle's Buy form redirects to Stripe's hosted page; the order is written like the JSON route's", async () => {
+    const { client, email } = await signedInClient(base);
+    const res = await submitForm(client, "/en/credits", "buy-creator-form");
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location")!;
+    const [order] = await ordersOf(client);
+    expect(order).toMatchObject({ credits: 500, status: "created" });
+    const [request] = await stripeRequestsFor(email);
+    expect(request.params).toMatchObject({ metadata: { order_no: order.orderNo }, locale: "en" });
+    expect(sessionIdOf(location)).toMatch(/^cs_/);
+    expect((await stripe.session(sessionIdOf(location))).metadata).toMatchObject({ order_no: order.orderNo });
+  });
+
+  it("a custom amount out of range comes back with the field's error and the typed value; nothing ordered", async () => {
+    const { client, email } = await signedInClient(base);
+    for (const [locale, quantity, text] of [["en", "5", "Choose between 10 and 100000 credits."], ["zh", "abc", "请选择 10 到 100000 积分"]]) {
+      const res = await submitForm(client, `/${locale}/credits`, "custom-purchase-form", { quantity });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('data-testid="custom-quantity-error"');
+      expect(html).toContain(text);
+      expect(/<input[^>]*data-testid="custom-quantity"[^>]*>/.exec(html)?.[0]).toContain(`value="${quantity}"`);
+    }
+    expect(await ordersOf(client)).toEqual([]);
+    expect(await stripeRequestsFor(email)).toEqual([]);
+  });
+
+  it("a valid custom amount and a plan subscription redirect to Stripe too", async () => {
+    const { client } = await signedInClient(base);
+    const custom = await submitForm(client, "/en/credits", "custom-purchase-form", { quantity: "250" });
+    expect(custom.status).toBe(303);
+    expect((await ordersOf(client))[0]).toMatchObject({ credits: 250 });
+    const plan = await submitForm(client, "/en/credits", "subscribe-pro-month", { interval: "month" });
+    expect(plan.status).toBe(303);
+    expect(plan.headers.get("location")).toMatch(/^http/);
+  });
+
+  it("signed out, the Buy form goes to sign-up, which explains and comes back to the credits page with the bundle selected", async () => {
+    const { client } = await signedInClient(base);
+    const visitor = new TestClient(base);
+    const res = await submitForm(client, "/en/credits", "buy-studio-form", {}, visitor);
+    expect(res.status).toBe(303);
+    const target = "/en/credits?buy=studio";
+    expect(res.headers.get("location")).toBe(`/en/auth/signup?callbackUrl=${encodeURIComponent(target)}`);
+    expect(await ordersOf(client)).toEqual([]);
+    const signUp = await (await visitor.fetch(res.headers.get("location")!)).text();
+    expect(signUp).toContain('data-testid="purchase-note"');
+    expect(signUp).toContain("Create an account to buy credits.");
+    // After signing up: back on the credits page, the bundle selected, one click from Stripe.
+    const buyer = await signedInClient(base);
+    const html = await (await buyer.client.fetch(target)).text();
+    expect(html).toContain('data-testid="resume-purchase" data-bundle="studio"');
+    expect(html).toContain('data-testid="bundle-card-studio" data-selected="true"');
+    const resumed = await submitForm(buyer.client, target, "resume-buy-form");
+    expect(resumed.status).toBe(303);
+    expect((await ordersOf(buyer.client))[0]).toMatchObject({ credits: 2000 });
+    // An unknown bundle selects nothing.
+    expect(await (await buyer.client.fetch("/en/credits?buy=https%3A%2F%2Fevil.example")).text()).not.toContain('data-testid="resume-purchase"');
+  });
+});
+
+describe("the success page's states", () => {
+  const stateOf = (html: string) => /data-testid="success-state" data-state="(\w+)"/.exec(html)?.[1];
+  // The page's one heading (the HTML also carries the catalog for client components, every state's words included).
+  const heading = (html: string) => /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1];
+
+  it("paid, processing (polls), not found and someone else's each have their own heading", async () => {
+    const { client } = await signedInClient(base);
+    const other = await signedInClient(base);
+    const { body } = await buy(client, { bundle: "starter" });
+    const sessionId = sessionIdOf(body.data.url);
+
+    const processing = await successPage(client, sessionId);
+    expect(stateOf(processing.html)).toBe("processing");
+    expect(heading(processing.html)).toBe("Your payment is processing");
+    expect(processing.html).toContain('data-testid="success-refresh"');
+
+    const forbidden = await successPage(other.client, sessionId);
+    expect(stateOf(forbidden.html)).toBe("forbidden");
+    expect(heading(forbidden.html)).toBe("Not your checkout");
+
+    for (const path of ["/en/success", "/en/success?session_id=cs_test_unknown00000000", "/en/success?session_id=nonsense"]) {
+      const html = await (await client.fetch(path)).text();
+      expect(stateOf(html), path).toBe("notFound");
+      expect(heading(html), path).toBe("Checkout not found");
+    }
+
+    await stripe.pay(sessionId, true);
+    const paid = await successPage(client, sessionId);
+    expect(stateOf(paid.html)).toBe("paid");
+    expect(heading(paid.html)).toBe("Thank you for your purchase");
+    expect(paid.html).not.toContain('data-testid="success-refresh"');
+  });
+});
+
 describe("pages signed in", () => {
   it("the credits page offers every bundle and a custom amount, and lists recent orders", async () => {
     const { client } = await signedInClient(base);
@@ -380,9 +477,25 @@ describe("without STRIPE_SECRET_KEY", () => {
       const { payload, header } = signedEvent(stripeEvent("invoice.paid", {}), webhookSecret);
       const hook = await fetch(`${app.url}/api/stripe/webhook`, { method: "POST", body: payload, headers: { "stripe-signature": header } });
       expect(hook.status).toBe(503);
+      // End users read that purchasing is not available; the setup hint is for development only.
+      for (const page of ["/en/credits", "/en"]) {
+        const html = await (await client.fetch(page)).text();
+        expect(html, page).toContain("Purchasing is not available yet");
+        expect(html, page).not.toContain('data-testid="stripe-setup-hint"');
+        expect(html.replace(/<script[\s\S]*?<\/script>/g, ""), page).not.toMatch(/STRIPE_SECRET_KEY|\.env\.local/);
+        for (const id of ["starter", "creator", "studio"]) expect(html, page).toMatch(new RegExp(`<button[^>]*disabled=""[^>]*data-testid="buy-${id}"`));
+      }
+      const credits = await (await client.fetch("/en/credits")).text();
+      expect(credits.match(/>Purchasing is not available yet</g)).toHaveLength(1);
+      expect(credits).toMatch(/<button[^>]*disabled=""[^>]*data-testid="buy-custom"/);
+      expect(credits).toMatch(/<button[^>]*disabled=""[^>]*data-testid="subscribe-pro-month"/);
+      // The success page with a session id says so too, without a contradicting heading.
+      const success = await (await client.fetch("/en/success?session_id=cs_test_x")).text();
+      expect(success).toContain('data-state="notConfigured"');
+      expect(/<h1[^>]*>([^<]*)<\/h1>/.exec(success)?.[1]).toBe("Purchasing is not available yet");
     } finally {
       await app.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 180_000); // a server of its own (fresh PGlite, migrations) on a loaded machine
+  }, 240_000); // a server of its own (fresh PGlite, migrations) on a loaded machine
 });

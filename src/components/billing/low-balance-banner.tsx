@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
-import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
+import { Alert, AlertDescription } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
+import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
 import { Link } from "@/i18n/navigation";
 
 /** Shown while the balance is below LOW_BALANCE_THRESHOLD, with a Buy button. */
@@ -8,16 +9,13 @@ export async function LowBalanceBanner({ balance }: { balance: number }) {
   if (balance >= LOW_BALANCE_THRESHOLD) return null;
   const t = await getTranslations("billing.banner");
   return (
-    <div
-      className="mt-6 flex flex-wrap items-center justify-between gap-3 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
-      data-testid="low-balance-banner"
-      data-balance={balance}
-      role="status"
-    >
-      <span>{t("lowBalance", { balance })}</span>
-      <Link href={{ pathname: "/credits", hash: "buy" }} className={buttonClass("primary")} data-testid="low-balance-buy">
-        {t("buy")}
-      </Link>
-    </div>
+    <Alert className="mt-6 border-amber-500/40 bg-amber-500/10" data-testid="low-balance-banner" data-balance={balance}>
+      <AlertDescription className="flex flex-wrap items-center justify-between gap-3 text-foreground">
+        <span>{t("lowBalance", { balance })}</span>
+        <Link href={{ pathname: "/credits", hash: "buy" }} className={buttonClass("primary")} data-testid="low-balance-buy">
+          {t("buy")}
+        </Link>
+      </AlertDescription>
+    </Alert>
   );
 }

@@ -1,14 +1,17 @@
 import { getFormatter, getTranslations } from "next-intl/server";
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { OrderDto } from "@/services/payments";
 
-const statusTone: Record<OrderDto["status"], string> = {
-  created: "bg-amber-50 text-amber-800",
-  paid: "bg-green-50 text-green-800",
-  failed: "bg-red-50 text-red-800",
-  expired: "bg-slate-100 text-slate-600",
-  refunded: "bg-slate-100 text-slate-700",
-  disputed: "bg-red-50 text-red-800",
-  needs_review: "bg-amber-50 text-amber-800",
+type BadgeVariant = "default" | "secondary" | "destructive" | "success" | "outline";
+const statusVariant: Record<OrderDto["status"], BadgeVariant> = {
+  created: "outline",
+  paid: "success",
+  failed: "destructive",
+  expired: "secondary",
+  refunded: "secondary",
+  disputed: "destructive",
+  needs_review: "outline",
 };
 
 /** The user's orders: a table on wide screens, stacked cards on a phone. */
@@ -19,51 +22,53 @@ export async function OrdersTable({ orders }: { orders: OrderDto[] }) {
   const date = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
   if (orders.length === 0) {
     return (
-      <p className="rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500" data-testid="orders-list" data-count={0}>
+      <p className="rounded-xl border border-dashed p-6 text-center text-sm text-muted-foreground" data-testid="orders-list" data-count={0}>
         {t("empty")}
       </p>
     );
   }
-  const badge = (o: OrderDto) => (
-    <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${statusTone[o.status]}`}>{t(`statuses.${o.status}`)}</span>
-  );
+  const badge = (o: OrderDto) => <Badge variant={statusVariant[o.status]}>{t(`statuses.${o.status}`)}</Badge>;
   return (
     <div data-testid="orders-list" data-count={orders.length}>
       <ul className="space-y-3 sm:hidden">
         {orders.map((o) => (
-          <li key={o.orderNo} className="rounded-xl border border-slate-200 p-4" data-testid="order-row" data-order-no={o.orderNo} data-status={o.status}>
+          <li key={o.orderNo} className="rounded-xl border bg-card p-4" data-testid="order-row" data-order-no={o.orderNo} data-status={o.status}>
             <div className="flex items-center justify-between gap-2">
-              <span className="font-semibold">{format.number(o.credits)} {t("credits")}</span>
+              <span className="font-semibold">
+                {format.number(o.credits)} {t("credits")}
+              </span>
               {badge(o)}
             </div>
-            <p className="mt-1 text-sm text-slate-700">{money(o)}</p>
-            <p className="mt-1 text-xs text-slate-500">{date(o.createdAt)}</p>
-            <p className="mt-1 break-all font-mono text-xs text-slate-400">{o.orderNo}</p>
+            <p className="mt-1 text-sm">{money(o)}</p>
+            <p className="mt-1 text-xs text-muted-foreground">{date(o.createdAt)}</p>
+            <p className="mt-1 break-all font-mono text-xs text-muted-foreground">{o.orderNo}</p>
           </li>
         ))}
       </ul>
-      <table className="hidden w-full text-left text-sm sm:table">
-        <thead className="border-b border-slate-200 text-slate-500">
-          <tr>
-            <th className="py-2 pr-4 font-medium">{t("date")}</th>
-            <th className="py-2 pr-4 font-medium">{t("orderNo")}</th>
-            <th className="py-2 pr-4 text-right font-medium">{t("credits")}</th>
-            <th className="py-2 pr-4 text-right font-medium">{t("amount")}</th>
-            <th className="py-2 font-medium">{t("status")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((o) => (
-            <tr key={o.orderNo} className="border-b border-slate-100">
-              <td className="py-2 pr-4 whitespace-nowrap">{date(o.createdAt)}</td>
-              <td className="py-2 pr-4 font-mono text-xs text-slate-500">{o.orderNo}</td>
-              <td className="py-2 pr-4 text-right">{format.number(o.credits)}</td>
-              <td className="py-2 pr-4 text-right">{money(o)}</td>
-              <td className="py-2">{badge(o)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="hidden rounded-xl border bg-card sm:block">
+        <Table>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("date")}</TableHead>
+              <TableHead>{t("orderNo")}</TableHead>
+              <TableHead className="text-right">{t("credits")}</TableHead>
+              <TableHead className="text-right">{t("amount")}</TableHead>
+              <TableHead>{t("status")}</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {orders.map((o) => (
+              <TableRow key={o.orderNo} id={`order-${o.orderNo}`}>
+                <TableCell>{date(o.createdAt)}</TableCell>
+                <TableCell className="font-mono text-xs text-muted-foreground">{o.orderNo}</TableCell>
+                <TableCell className="text-right">{format.number(o.credits)}</TableCell>
+                <TableCell className="text-right">{money(o)}</TableCell>
+                <TableCell>{badge(o)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
     </div>
   );
 }

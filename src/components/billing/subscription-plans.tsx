@@ -1,49 +1,78 @@
 "use client";
 
-import { useTranslations } from "next-intl";
-import { Button } from "@/components/ui/button";
-import { SUBSCRIPTION_PLANS, type PlanInterval } from "@/data/plans";
-import { postForRedirect, useCheckout } from "./buy-button";
+import { useLocale, useTranslations } from "next-intl";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { SUBSCRIPTION_PLANS, type SubscriptionPlan } from "@/data/plans";
+import { cn } from "@/lib/utils";
+import { openBillingPortal, subscribe } from "./actions";
+import { CheckoutProblem, CheckoutSubmit, useCheckoutAction } from "./checkout-form";
+
+const usd = (cents: number) => `$${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)}`;
 
 /** Subscribe buttons per plan and interval, or the billing portal button for a subscriber. */
 export function SubscriptionPlans({ configured, subscribed, hasCustomer }: { configured: boolean; subscribed: boolean; hasCustomer: boolean }) {
-  const t = useTranslations("billing.plans");
-  const { redirectTo, busy, message, locale } = useCheckout();
-  const subscribe = (plan: string, interval: PlanInterval) =>
-    redirectTo(() => postForRedirect("/api/stripe/checkout/subscription", { plan, interval, locale }), configured);
-  const manage = () => redirectTo(() => postForRedirect("/api/stripe/portal", { locale }, "noBillingAccount"), configured);
-  const usd = (cents: number) => `$${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)}`;
-
   return (
     <div data-testid="subscription-plans">
       {!subscribed && (
-        <ul className="mt-4 grid gap-4 sm:grid-cols-2">
+        <ul className="mt-4 grid auto-rows-fr gap-4 sm:grid-cols-2">
           {SUBSCRIPTION_PLANS.map((plan) => (
-            <li key={plan.id} className={`rounded-xl border p-5 ${plan.popular ? "border-brand-500" : "border-slate-200"}`} data-testid={`plan-${plan.id}`}>
-              <p className="text-lg font-semibold">{t(`names.${plan.id}`)}</p>
-              <p className="mt-1 text-sm text-slate-600">{t("creditsPerMonth", { credits: plan.creditsPerMonth })}</p>
-              <p className="mt-1 text-xs text-slate-500">{t(plan.unused === "rollover" ? "rollover" : "expire")}</p>
-              {plan.trialCredits ? <p className="mt-1 text-xs text-slate-500">{t("trial", { credits: plan.trialCredits })}</p> : null}
-              <div className="mt-4 grid gap-2">
-                <Button type="button" disabled={busy} data-testid={`subscribe-${plan.id}-month`} onClick={() => subscribe(plan.id, "month")}>
-                  {t("subscribeMonthly", { price: usd(plan.priceCents.month) })}
-                </Button>
-                <Button type="button" variant="secondary" disabled={busy} data-testid={`subscribe-${plan.id}-year`} onClick={() => subscribe(plan.id, "year")}>
-                  {t("subscribeYearly", { price: usd(plan.priceCents.year) })}
-                </Button>
-              </div>
+            <li key={plan.id} className="flex" data-testid={`plan-${plan.id}`}>
+              <PlanCard plan={plan} configured={configured} />
             </li>
           ))}
         </ul>
       )}
-      {hasCustomer && (
-        <div className="mt-4">
-          <Button type="button" variant="secondary" disabled={busy} data-testid="manage-billing" onClick={manage}>
-            {t(subscribed ? "manage" : "billingPortal")}
-          </Button>
-        </div>
-      )}
-      {message}
+      {hasCustomer && <PortalForm subscribed={subscribed} configured={configured} />}
     </div>
+  );
+}
+
+function PlanCard({ plan, configured }: { plan: SubscriptionPlan; configured: boolean }) {
+  const t = useTranslations("billing.plans");
+  const locale = useLocale();
+  const { state, formAction } = useCheckoutAction(subscribe);
+  return (
+    <Card className={cn("w-full gap-4", plan.popular && "border-primary ring-1 ring-primary")}>
+      <CardHeader>
+        <CardTitle className="flex items-center gap-2 text-lg">
+          {t(`names.${plan.id}`)}
+          {plan.popular && <Badge>{t("popular")}</Badge>}
+        </CardTitle>
+        <CardDescription>{t("creditsPerMonth", { credits: plan.creditsPerMonth })}</CardDescription>
+      </CardHeader>
+      <CardContent className="flex-1 space-y-1 text-xs text-muted-foreground">
+        <p>{t(plan.unused === "rollover" ? "rollover" : "expire")}</p>
+        {plan.trialCredits ? <p>{t("trial", { credits: plan.trialCredits })}</p> : null}
+      </CardContent>
+      <CardFooter>
+        <form action={formAction} className="grid w-full gap-2">
+          <input type="hidden" name="plan" value={plan.id} />
+          <input type="hidden" name="locale" value={locale} />
+          <CheckoutSubmit name="interval" value="month" disabled={!configured} testId={`subscribe-${plan.id}-month`}>
+            {t("subscribeMonthly", { price: usd(plan.priceCents.month) })}
+          </CheckoutSubmit>
+          <CheckoutSubmit name="interval" value="year" variant="secondary" disabled={!configured} testId={`subscribe-${plan.id}-year`}>
+            {t("subscribeYearly", { price: usd(plan.priceCents.year) })}
+          </CheckoutSubmit>
+          <CheckoutProblem state={state} />
+        </form>
+      </CardFooter>
+    </Card>
+  );
+}
+
+function PortalForm({ subscribed, configured }: { subscribed: boolean; configured: boolean }) {
+  const t = useTranslations("billing.plans");
+  const locale = useLocale();
+  const { state, formAction } = useCheckoutAction(openBillingPortal);
+  return (
+    <form action={formAction} className="mt-4">
+      <input type="hidden" name="locale" value={locale} />
+      <CheckoutSubmit variant="outline" disabled={!configured} testId="manage-billing">
+        {t(subscribed ? "manage" : "billingPortal")}
+      </CheckoutSubmit>
+      <CheckoutProblem state={state} />
+    </form>
   );
 }

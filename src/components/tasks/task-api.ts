@@ -1,4 +1,5 @@
 /** The browser side of the task API: one call, the envelope, and the errors a user can act on. */
+import { apiFetch } from "@/lib/api-client";
 import type { TaskDto } from "@/services/tasks/queries";
 
 export type TaskErrorState =
@@ -7,31 +8,20 @@ export type TaskErrorState =
   | { kind: "invalid"; field: string }
   | { kind: "reused" | "unauthorized" | "notFound" | "forbidden" | "network" | "generic" };
 
-interface Envelope<T> {
-  code: number;
-  message: string;
-  data: T | null;
-}
-
-/** Calls an API route; answers the envelope's data or a TaskErrorState. */
+/** Calls an API route (src/lib/api-client.ts); answers the envelope's data or a TaskErrorState. */
 export async function callTaskApi<T>(path: string, init?: RequestInit): Promise<{ data: T } | { error: TaskErrorState }> {
-  let res: Response;
-  let body: Envelope<T> | null = null;
-  try {
-    res = await fetch(path, { ...init, cache: "no-store" });
-    body = (await res.json().catch(() => null)) as Envelope<T> | null;
-  } catch {
-    return { error: { kind: "network" } };
-  }
-  if (res.ok && body?.code === 0 && body.data) return { data: body.data };
-  const details = (body?.data ?? {}) as Record<string, unknown>;
+  const res = await apiFetch<T>(path, init);
+  if (res.ok) return res.data ? { data: res.data } : { error: { kind: "generic" } };
+  const details = res.details ?? {};
   switch (res.status) {
+    case 0:
+      return { error: { kind: "network" } };
     case 402:
       return { error: { kind: "insufficient", required: Number(details.required ?? 0), balance: Number(details.balance ?? 0) } };
     case 429:
-      return { error: { kind: "rateLimited", seconds: Number(details.retryAfterSeconds ?? res.headers.get("retry-after") ?? 60) } };
+      return { error: { kind: "rateLimited", seconds: res.retryAfterSeconds ?? 60 } };
     case 400:
-      return { error: { kind: "invalid", field: String(details.field ?? "body") } };
+      return { error: { kind: "invalid", field: res.field ?? "body" } };
     case 422:
       return { error: { kind: "reused" } };
     case 401:

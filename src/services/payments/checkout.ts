@@ -4,17 +4,10 @@
  */
 import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { orders } from "@/db/schema";
-import {
-  CREDIT_CURRENCY,
-  MAX_PURCHASE_CREDITS,
-  MIN_PURCHASE_CREDITS,
-  PURCHASED_CREDITS_VALIDITY_DAYS,
-  findBundle,
-  priceInCents,
-} from "@/data/credits";
+import { CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, findBundle, priceInCents } from "@/data/credits";
+import { CHECKOUT_LOCALES, checkoutRequestSchema, type CheckoutLocale, type CheckoutRequest } from "@/lib/schemas/payments";
 import { parseInput } from "@/lib/api";
 import { env } from "@/lib/env";
 import { AppError, BadRequestError } from "@/lib/errors";
@@ -23,8 +16,7 @@ import { hitRateLimit } from "@/services/rate-limit";
 import { findStripeCustomer } from "./customers";
 import { logger } from "@/lib/logger";
 
-export const CHECKOUT_LOCALES = ["en", "zh"] as const;
-export type CheckoutLocale = (typeof CHECKOUT_LOCALES)[number];
+export { CHECKOUT_LOCALES, checkoutRequestSchema, type CheckoutLocale, type CheckoutRequest } from "@/lib/schemas/payments";
 
 /** Checkouts a user may start per window: each one is an order row and a Stripe API call. */
 export const CHECKOUT_RATE_LIMIT = { perUser: 20, windowSeconds: 600 } as const;
@@ -41,35 +33,8 @@ export class PaymentProviderError extends AppError {
 }
 
 // ---------------------------------------------------------------------------
-// Input
+// Input (the schema itself is in src/lib/schemas/payments.ts, shared with the forms)
 // ---------------------------------------------------------------------------
-
-const quantityMessage = `must be a whole number between ${MIN_PURCHASE_CREDITS} and ${MAX_PURCHASE_CREDITS}`;
-
-/** A purchase: a custom `quantity` of credits or a `bundle` id, exactly one of them. */
-export const checkoutRequestSchema = z
-  .strictObject({
-    quantity: z
-      .number({ error: quantityMessage })
-      .int({ error: quantityMessage })
-      .min(MIN_PURCHASE_CREDITS, { error: quantityMessage })
-      .max(MAX_PURCHASE_CREDITS, { error: quantityMessage })
-      .optional(),
-    bundle: z
-      .string({ error: "must be a bundle id" })
-      .max(64, { error: "unknown bundle" })
-      .refine((id) => findBundle(id) !== undefined, { error: "unknown bundle" })
-      .optional(),
-    locale: z.enum(CHECKOUT_LOCALES, { error: `must be one of ${CHECKOUT_LOCALES.join(", ")}` }).optional(),
-  }, { error: "unknown field" })
-  .superRefine((value, ctx) => {
-    const given = Number(value.quantity !== undefined) + Number(value.bundle !== undefined);
-    if (given !== 1) {
-      ctx.addIssue({ code: "custom", path: ["quantity"], message: "give either quantity or bundle, exactly one" });
-    }
-  });
-
-export type CheckoutRequest = z.infer<typeof checkoutRequestSchema>;
 
 export interface Purchase {
   credits: number;

@@ -17,15 +17,12 @@
  *   first with the ledger's existing expiry order; no grant priority was needed.
  */
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
 import { CREDIT_CURRENCY } from "@/data/credits";
 import {
   PLAN_CREDITS_GRACE_DAYS,
-  PLAN_INTERVALS,
   ROLLOVER_CREDITS_VALIDITY_DAYS,
-  SUBSCRIPTION_PLANS,
   addMonths,
   findPlan,
   type PlanInterval,
@@ -39,7 +36,8 @@ import { grantCredits } from "@/services/credits";
 import { sendAlertOnce } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
-import { CHECKOUT_LOCALES, CHECKOUT_RATE_LIMIT, PaymentProviderError, type CheckoutLocale } from "./checkout";
+import { CHECKOUT_LOCALES, subscriptionCheckoutSchema, type CheckoutLocale } from "@/lib/schemas/payments";
+import { CHECKOUT_RATE_LIMIT, PaymentProviderError } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
 import { creditsForRefund } from "./refunds";
@@ -90,18 +88,7 @@ function resolvePlan(priceId: string | null | undefined, metadata: Record<string
 // Checkout and portal
 // ---------------------------------------------------------------------------
 
-export const subscriptionCheckoutSchema = z.strictObject(
-  {
-    plan: z
-      .string({ error: "must be a plan id" })
-      .max(64, { error: "unknown plan" })
-      .refine((id) => findPlan(id) !== undefined, { error: `unknown plan (${SUBSCRIPTION_PLANS.map((p) => p.id).join(", ")})` }),
-    interval: z.enum(PLAN_INTERVALS, { error: `must be one of ${PLAN_INTERVALS.join(", ")}` }),
-    locale: z.enum(CHECKOUT_LOCALES, { error: `must be one of ${CHECKOUT_LOCALES.join(", ")}` }).optional(),
-  },
-  { error: "unknown field" },
-);
-export type SubscriptionCheckoutRequest = z.infer<typeof subscriptionCheckoutSchema>;
+export { subscriptionCheckoutSchema, type SubscriptionCheckoutRequest } from "@/lib/schemas/payments";
 
 export async function liveSubscription(userUuid: string, db: Executor = getDb()): Promise<Subscription | null> {
   const [row] = await db

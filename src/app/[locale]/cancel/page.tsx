@@ -17,12 +17,12 @@ export default async function CancelPage({ params }: { params: Promise<{ locale:
   return (
     <div className="mx-auto max-w-2xl px-4 py-12" data-testid="checkout-cancelled">
       <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
-      <p className="mt-4 text-slate-600">{t("body")}</p>
+      <p className="mt-4 text-muted-foreground">{t("body")}</p>
       <div className="mt-8 flex flex-wrap gap-3">
         <Link href="/credits" className={buttonClass("primary")}>
           {t("retry")}
         </Link>
-        <Link href="/" className={buttonClass("secondary")}>
+        <Link href="/" className={buttonClass("outline")}>
           {t("home")}
         </Link>
       </div>

@@ -32,7 +32,7 @@ export default async function OrdersPage({
     return (
       <div className="mx-auto max-w-3xl space-y-4 px-4 py-10">
         <h1 className="text-3xl font-bold tracking-tight">{t("meta.ordersTitle")}</h1>
-        <Alert>{t("success.signIn")}</Alert>
+        <Alert>{t("success.signIn.body")}</Alert>
         <Link href={{ pathname: "/auth/signin", query: { callbackUrl: `/${locale}/orders` } }} className={buttonClass("primary")}>
           {t("success.signInButton")}
         </Link>
@@ -45,7 +45,7 @@ export default async function OrdersPage({
     <div className="mx-auto max-w-4xl px-4 py-10">
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-3xl font-bold tracking-tight">{t("meta.ordersTitle")}</h1>
-        <Link href="/credits#buy" className={buttonClass("primary")}>
+        <Link href={{ pathname: "/credits", hash: "buy" }} className={buttonClass("primary")}>
           {t("purchase.title")}
         </Link>
       </div>
@@ -53,14 +53,14 @@ export default async function OrdersPage({
       {(page > 1 || hasMore) && (
         <nav className="mt-6 flex justify-between">
           {page > 1 ? (
-            <Link href={`/orders?page=${page - 1}`} className={buttonClass("secondary")}>
+            <Link href={{ pathname: "/orders", query: { page: page - 1 } }} className={buttonClass("outline")}>
               {t("orders.previous")}
             </Link>
           ) : (
             <span />
           )}
           {hasMore && (
-            <Link href={`/orders?page=${page + 1}`} className={buttonClass("secondary")}>
+            <Link href={{ pathname: "/orders", query: { page: page + 1 } }} className={buttonClass("outline")}>
               {t("orders.next")}
             </Link>
           )}

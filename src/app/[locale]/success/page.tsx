@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { SuccessRefresh } from "@/components/billing/success-refresh";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Link } from "@/i18n/navigation";
-import { taskTypes } from "@/services/tasks/registry";
 import { getCurrentUser } from "@/lib/current-user";
 import { AppError } from "@/lib/errors";
-import { confirmCheckoutSession, type ConfirmedCheckout } from "@/services/payments";
 import { describeError } from "@/lib/log-safe";
 import { logger } from "@/lib/logger";
+import { confirmCheckoutSession, type ConfirmedCheckout } from "@/services/payments";
+import { taskTypes } from "@/services/tasks/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +20,10 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
   return { title: t("successTitle"), robots: { index: false } };
 }
 
-const problemKey = (error: unknown) => {
+/** Every state the page can be in; each has its own heading and words (billing.success.<state>). */
+type State = "paid" | "processing" | "refunded" | "closed" | "review" | "notFound" | "forbidden" | "signIn" | "notConfigured" | "unavailable";
+
+const problemState = (error: unknown): State => {
   if (!(error instanceof AppError)) return "unavailable";
   switch (error.status) {
     case 400:
@@ -30,6 +35,22 @@ const problemKey = (error: unknown) => {
       return (error.details as { reason?: string } | undefined)?.reason === "stripe_not_configured" ? "notConfigured" : "unavailable";
     default:
       return "unavailable";
+  }
+};
+
+const orderState = (status: ConfirmedCheckout["order"]["status"]): State => {
+  switch (status) {
+    case "paid":
+      return "paid";
+    case "created":
+      return "processing";
+    case "refunded":
+      return "refunded";
+    case "needs_review":
+    case "disputed":
+      return "review";
+    default:
+      return "closed";
   }
 };
 
@@ -46,80 +67,77 @@ export default async function SuccessPage({
   setRequestLocale(locale);
   const t = await getTranslations("billing.success");
   const format = await getFormatter();
-  const sessionId = (await searchParams).session_id;
-  const user = await getCurrentUser();
+  const raw = (await searchParams).session_id;
+  const sessionId = typeof raw === "string" && raw !== "" ? raw : null;
+  const user = sessionId ? await getCurrentUser() : null;
 
-  let body: React.ReactNode;
-  if (!user) {
-    body = (
-      <div className="space-y-4">
-        <Alert>{t("signIn")}</Alert>
-        <Link
-          href={{
-            pathname: "/auth/signin",
-            query: { callbackUrl: `/${locale}/success${typeof sessionId === "string" ? `?session_id=${encodeURIComponent(sessionId)}` : ""}` },
-          }}
-          className={buttonClass("primary")}
-        >
-          {t("signInButton")}
-        </Link>
-      </div>
-    );
-  } else if (typeof sessionId !== "string" || sessionId === "") {
-    body = <Alert tone="error">{t("missing")}</Alert>;
-  } else {
-    let confirmed: ConfirmedCheckout | null = null;
-    let problem: string | null = null;
+  let state: State;
+  let confirmed: ConfirmedCheckout | null = null;
+  if (!sessionId) state = "notFound";
+  else if (!user) state = "signIn";
+  else {
     try {
       confirmed = await confirmCheckoutSession({ sessionId, userUuid: user.uuid });
+      state = orderState(confirmed.order.status);
     } catch (error) {
       if (!(error instanceof AppError)) logger.error({ error: describeError(error) }, "[success page] confirming the checkout failed");
-      problem = problemKey(error);
-    }
-    if (!confirmed) {
-      body = (
-        <div data-testid="success-problem" data-problem={problem}>
-          <Alert tone="error">{t(problem as "notFound")}</Alert>
-        </div>
-      );
-    } else {
-      const { order, balance } = confirmed;
-      const amount = format.number(order.amount / 100, { style: "currency", currency: order.currency.toUpperCase() });
-      const message =
-        order.status === "paid"
-          ? t("paid", { credits: format.number(order.credits) })
-          : order.status === "refunded"
-            ? t("refunded")
-            : order.status === "created"
-              ? t("processing")
-              : t("closed");
-      body = (
-        <div className="space-y-4" data-testid="success-order" data-status={order.status} data-credits={order.credits} data-balance={balance}>
-          <Alert tone={order.status === "paid" ? "success" : "info"}>{message}</Alert>
-          {order.status === "paid" && <p className="text-lg font-semibold">{t("balance", { balance: format.number(balance) })}</p>}
-          <p className="text-sm text-slate-500">{t("order", { orderNo: order.orderNo, amount })}</p>
-          {order.status === "created" && (
-            <a href="" className={buttonClass("secondary")}>
-              {t("refresh")}
-            </a>
-          )}
-        </div>
-      );
+      state = problemState(error);
     }
   }
 
+  const good = state === "paid";
+  const order = confirmed?.order;
   return (
-    <div className="mx-auto max-w-2xl px-4 py-12">
-      <h1 className="mb-6 text-3xl font-bold tracking-tight">{t("title")}</h1>
-      {body}
-      <div className="mt-8 flex flex-wrap gap-3">
-        <Link href={`/tasks/${taskTypes()[0].slug}`} className={buttonClass("primary")}>
-          {t("generate")}
-        </Link>
-        <Link href="/credits" className={buttonClass("secondary")}>
-          {t("viewCredits")}
-        </Link>
-      </div>
+    <div className="mx-auto max-w-2xl px-4 py-12" data-testid="success-state" data-state={state}>
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{t(`${state}.title`)}</h1>
+          </CardTitle>
+          {!order && <CardDescription>{t(`${state}.body`)}</CardDescription>}
+        </CardHeader>
+        <CardContent className="space-y-4">
+          {order && confirmed ? (
+            <div className="space-y-4" data-testid="success-order" data-status={order.status} data-credits={order.credits} data-balance={confirmed.balance}>
+              <Alert tone={good ? "success" : "info"}>{t(`${state}.body`, { credits: format.number(order.credits) })}</Alert>
+              {good && <p className="text-lg font-semibold">{t("balance", { balance: format.number(confirmed.balance) })}</p>}
+              <p className="text-sm text-muted-foreground">
+                {t("order", { orderNo: order.orderNo, amount: format.number(order.amount / 100, { style: "currency", currency: order.currency.toUpperCase() }) })}
+              </p>
+              {state === "processing" && (
+                <>
+                  <SuccessRefresh mode="poll" />
+                  <a href="" className={buttonClass("outline")} data-testid="success-refresh">
+                    {t("refresh")}
+                  </a>
+                </>
+              )}
+              {good && confirmed.fulfilledNow && <SuccessRefresh mode="once" />}
+            </div>
+          ) : (
+            state !== "signIn" && <div data-testid="success-problem" data-problem={state} />
+          )}
+          <div className="flex flex-wrap gap-3 pt-2">
+            {state === "signIn" ? (
+              <Link
+                href={{ pathname: "/auth/signin", query: { callbackUrl: `/${locale}/success?session_id=${encodeURIComponent(sessionId ?? "")}` } }}
+                className={buttonClass("primary")}
+              >
+                {t("signInButton")}
+              </Link>
+            ) : (
+              <>
+                <Link href={`/tasks/${taskTypes()[0].slug}`} className={buttonClass(good ? "primary" : "outline")}>
+                  {t("generate")}
+                </Link>
+                <Link href="/credits" className={buttonClass(good ? "outline" : "primary")}>
+                  {t("viewCredits")}
+                </Link>
+              </>
+            )}
+          </div>
+        </CardContent>
+      </Card>
     </div>
   );
 }

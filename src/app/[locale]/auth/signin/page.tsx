@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AuthPage } from "@/components/auth/auth-page";
+import { PurchaseNote } from "@/components/billing/purchase-note";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { ClientMessages } from "@/i18n/client-messages";
 
@@ -24,7 +25,12 @@ export default async function SignInPage({ params, searchParams }: Props) {
         callbackUrl={(await searchParams).callbackUrl}
         title={t("title")}
         subtitle={t("subtitle")}
-        form={(target) => <SignInForm callbackUrl={target} />}
+        form={(target) => (
+          <>
+            <PurchaseNote target={target} mode="signIn" />
+            <SignInForm callbackUrl={target} />
+          </>
+        )}
       />
     </ClientMessages>
   );

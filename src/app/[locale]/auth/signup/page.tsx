@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { AuthPage } from "@/components/auth/auth-page";
+import { PurchaseNote } from "@/components/billing/purchase-note";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { env } from "@/lib/env";
@@ -26,7 +27,12 @@ export default async function SignUpPage({ params, searchParams }: Props) {
         callbackUrl={(await searchParams).callbackUrl}
         title={t("title")}
         subtitle={t(env().EMAIL_VERIFICATION ? "subtitleVerify" : "subtitle", { credits: WELCOME_CREDITS })}
-        form={(target) => <SignUpForm callbackUrl={target} />}
+        form={(target) => (
+          <>
+            <PurchaseNote target={target} mode="signUp" />
+            <SignUpForm callbackUrl={target} />
+          </>
+        )}
       />
     </ClientMessages>
   );

@@ -1,12 +1,10 @@
-import { z } from "zod";
 import { parseJson, route } from "@/lib/api";
 import { requireUser } from "@/lib/current-user";
 import { okWithUrl } from "@/lib/redirect-envelope";
-import { CHECKOUT_LOCALES, createPortalSession } from "@/services/payments";
+import { portalSchema } from "@/lib/schemas/payments";
+import { createPortalSession } from "@/services/payments";
 
 export const dynamic = "force-dynamic";
-
-const portalSchema = z.strictObject({ locale: z.enum(CHECKOUT_LOCALES).optional() }, { error: "unknown field" });
 
 // {} (+ optional locale) -> a Stripe Billing Portal session for the user's Stripe customer (400 when there is none).
 export const POST = route(async (request) => {

@@ -1,27 +1,17 @@
-import { getTranslations } from "next-intl/server";
-import { PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
 import { parseJson, route } from "@/lib/api";
 import { requireUser } from "@/lib/current-user";
 import { okWithUrl } from "@/lib/redirect-envelope";
 import { checkoutRequestSchema, createCreditsCheckout } from "@/services/payments";
+import { creditLabels } from "@/services/payments/labels";
 
 export const dynamic = "force-dynamic";
 
 // { quantity } or { bundle } (+ optional locale) -> an order and a Stripe Checkout Session; answers its url
-// (in data and at the top level of the envelope).
+// (in data and at the top level of the envelope). The credits page's forms do the same with a Server Action.
 export const POST = route(async (request) => {
   const input = await parseJson(request, checkoutRequestSchema);
   const user = await requireUser();
   const locale = input.locale ?? "en";
-  const t = await getTranslations({ locale, namespace: "billing.checkout" });
-  const checkout = await createCreditsCheckout({
-    user,
-    request: input,
-    locale,
-    labels: (credits) => ({
-      name: t("productName", { credits }),
-      description: t("productDescription", { credits, days: PURCHASED_CREDITS_VALIDITY_DAYS }),
-    }),
-  });
+  const checkout = await createCreditsCheckout({ user, request: input, locale, labels: await creditLabels(locale) });
   return okWithUrl({ url: checkout.url, orderNo: checkout.orderNo, credits: checkout.credits, amount: checkout.amount, currency: checkout.currency });
 });

@@ -1,8 +1,8 @@
-import { getTranslations } from "next-intl/server";
 import { parseJson, route } from "@/lib/api";
 import { requireUser } from "@/lib/current-user";
 import { okWithUrl } from "@/lib/redirect-envelope";
 import { createSubscriptionCheckout, subscriptionCheckoutSchema } from "@/services/payments";
+import { planLabels } from "@/services/payments/labels";
 
 export const dynamic = "force-dynamic";
 
@@ -11,11 +11,6 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const input = await parseJson(request, subscriptionCheckoutSchema);
   const user = await requireUser();
-  const t = await getTranslations({ locale: input.locale ?? "en", namespace: "billing.plans" });
-  const checkout = await createSubscriptionCheckout({
-    user,
-    request: input,
-    labels: (plan, interval) => ({ name: t("productName", { plan: t(`names.${plan.id}`), interval }) }),
-  });
+  const checkout = await createSubscriptionCheckout({ user, request: input, labels: await planLabels(input.locale ?? "en") });
   return okWithUrl({ url: checkout.url, plan: checkout.plan, interval: checkout.interval });
 });

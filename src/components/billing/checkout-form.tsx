@@ -1,0 +1,94 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useActionState } from "react";
+import { useFormStatus } from "react-dom";
+import { Alert } from "@/components/ui/alert";
+import { Button, type ButtonVariant } from "@/components/ui/button";
+import { MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS } from "@/data/credits";
+import type { ActionState } from "@/lib/action";
+import type { ApiProblem } from "@/lib/api-client";
+
+export type CheckoutAction = (previous: ActionState | null, formData: FormData) => Promise<ActionState>;
+
+/** Words for a failed checkout, whether it came from a Server Action or a JSON route. */
+export function problemKey(problem: ApiProblem) {
+  switch (problem.status) {
+    case 400:
+      return problem.field === "customer" ? "noBillingAccount" : "invalid";
+    case 401:
+      return "signIn";
+    case 409:
+      return "alreadySubscribed";
+    case 429:
+      return "rateLimited";
+    case 502:
+      return "providerError";
+    case 503:
+      return problem.details?.reason === "stripe_not_configured" ? "notConfigured" : "generic";
+    default:
+      return "generic";
+  }
+}
+
+/** useActionState for a checkout form: the state (values, errors) and the form's action. */
+export function useCheckoutAction(action: CheckoutAction) {
+  const [state, formAction] = useActionState(action, null);
+  return { state, formAction, values: state?.values ?? {} };
+}
+
+/** A submit button that is disabled (and says so) while its form is on the way to Stripe. */
+export function CheckoutSubmit({
+  children,
+  disabled,
+  name,
+  value,
+  variant = "primary",
+  className,
+  autoFocus,
+  testId,
+}: {
+  children: React.ReactNode;
+  disabled?: boolean;
+  name?: string;
+  value?: string;
+  variant?: ButtonVariant;
+  className?: string;
+  autoFocus?: boolean;
+  testId: string;
+}) {
+  const t = useTranslations("billing.buy");
+  const { pending, data } = useFormStatus();
+  // With two submit buttons in one form, only the pressed one says "Redirecting".
+  const mine = pending && (!name || data?.get(name) === value);
+  return (
+    <Button
+      type="submit"
+      name={name}
+      value={value}
+      variant={variant}
+      className={className}
+      disabled={disabled || pending}
+      autoFocus={autoFocus}
+      data-testid={testId}
+      data-pending={pending || undefined}
+    >
+      {mine ? t("redirecting") : children}
+    </Button>
+  );
+}
+
+/** The form's error (not tied to one field), in the user's words. */
+export function CheckoutProblem({ state }: { state: ActionState | null }) {
+  const t = useTranslations("billing.buy");
+  const problem = state?.formError ?? (state?.fieldErrors && !("quantity" in state.fieldErrors) ? { status: 400, code: 400, message: "", details: null } : null);
+  if (!problem) return null;
+  const key = problemKey(problem);
+  return (
+    <div className="mt-2 text-left" data-testid="buy-problem" data-problem={key}>
+      <Alert tone={key === "notConfigured" ? "info" : "error"}>
+        {key === "invalid" ? t("invalid", { min: MIN_PURCHASE_CREDITS, max: MAX_PURCHASE_CREDITS }) : t(key)}
+      </Alert>
+    </div>
+  );
+}

@@ -43,10 +43,10 @@ export function taskPage(messages: string, Form: ComponentType<TaskFormProps>) {
     }
 
     return (
-      <div className="mx-auto max-w-3xl px-4 py-10">
-        <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
-        <p className="mt-2 text-slate-600">{t("subtitle")}</p>
-        <div className="mt-8">{user ? <Form balance={balance} initialTask={initialTask} /> : <SignUpPrompt />}</div>
+      <div className="mx-auto max-w-6xl px-4 py-8 sm:py-10">
+        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{t("title")}</h1>
+        <p className="mt-2 max-w-3xl text-muted-foreground">{t("subtitle")}</p>
+        <div className="mt-6 sm:mt-8">{user ? <Form balance={balance} initialTask={initialTask} /> : <SignUpPrompt />}</div>
       </div>
     );
   }

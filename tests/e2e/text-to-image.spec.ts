@@ -57,8 +57,10 @@ test("generate an image: price by size, ?task= survives a reload, the image show
   await expect(page.locator('[data-task][data-status="failed"]')).toHaveCount(1);
   await page.getByTestId("filter-type-text_to_video").click();
   await expect(page).toHaveURL(/status=failed/);
+  await expect(page).toHaveURL(/type=text_to_video/);
   await expect(page.getByTestId("tasks-list")).toHaveAttribute("data-count", "0");
   await page.getByTestId("filter-status-all").click();
+  await expect(page).not.toHaveURL(/status=/);
   await expect(page.getByTestId("tasks-list")).toHaveAttribute("data-count", "0");
   await page.getByTestId("filter-type-text_to_image").click();
   await expect(page.getByTestId("tasks-list")).toHaveAttribute("data-count", "2");

@@ -1,33 +1,44 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 
-/** The prompt every text-to-something form starts with: label, textarea, optional hint. */
-export function PromptField({
-  id,
-  label,
-  value,
-  onChange,
-  maxLength,
-  placeholder,
-  hint,
-  rows = 4,
-}: {
+/** A label, the control, and an optional hint the control is described by (`<id>-hint`). */
+function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
+  return (
+    <div className="grid gap-2">
+      <Label htmlFor={id}>{label}</Label>
+      {children}
+      {hint && (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface TextFieldProps {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
-  maxLength: number;
-  placeholder?: string;
   hint?: string;
-  rows?: number;
-}) {
+}
+
+/** The prompt every text-to-something form starts with. */
+export function PromptField({
+  maxLength,
+  placeholder,
+  rows = 4,
+  ...field
+}: TextFieldProps & { maxLength: number; placeholder?: string; rows?: number }) {
+  const { id, value, onChange, hint } = field;
   return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
+    <Field {...field}>
       <Textarea
         id={id}
         data-testid={id}
@@ -39,36 +50,15 @@ export function PromptField({
         placeholder={placeholder}
         aria-describedby={hint ? `${id}-hint` : undefined}
       />
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      )}
-    </div>
+    </Field>
   );
 }
 
 /** A whole number within bounds, typed as text so a half-typed value stays as typed. */
-export function NumberField({
-  id,
-  label,
-  value,
-  onChange,
-  min,
-  max,
-  hint,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  min: number;
-  max: number;
-  hint?: string;
-}) {
+export function NumberField({ min, max, ...field }: TextFieldProps & { min: number; max: number }) {
+  const { id, value, onChange, hint } = field;
   return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
+    <Field {...field}>
       <Input
         id={id}
         data-testid={id}
@@ -82,12 +72,7 @@ export function NumberField({
         onChange={(e) => onChange(e.target.value)}
         aria-describedby={hint ? `${id}-hint` : undefined}
       />
-      {hint && (
-        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      )}
-    </div>
+    </Field>
   );
 }
 
@@ -110,8 +95,7 @@ export function SelectField<V extends string>({
 }) {
   const selected = options.find((o) => o.value === value);
   return (
-    <div className="grid gap-2">
-      <Label htmlFor={id}>{label}</Label>
+    <Field id={id} label={label}>
       <Select value={value} onValueChange={(v) => onChange(v as V)}>
         <SelectTrigger id={id} data-testid={id} className="w-full">
           {/* The label itself, so the server-rendered trigger shows it before hydration. */}
@@ -125,6 +109,6 @@ export function SelectField<V extends string>({
           ))}
         </SelectContent>
       </Select>
-    </div>
+    </Field>
   );
 }

@@ -27,16 +27,16 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
 
 /** ?type= and ?status= of the page; a value that is not a known type or status shows all. */
 function filtersFrom(sp: SearchParams): TaskFilters {
-  const one = (name: "type" | "status") => {
+  const one = <K extends "type" | "status">(name: K): TaskFilters[K] => {
     const value = sp[name];
-    if (typeof value !== "string") return {};
+    if (typeof value !== "string") return undefined;
     try {
-      return parseTaskFilters({ [name]: value });
+      return parseTaskFilters({ [name]: value })[name];
     } catch {
-      return {};
+      return undefined;
     }
   };
-  return { ...one("type"), ...one("status") };
+  return { type: one("type"), status: one("status") };
 }
 
 /** The query of this page with some filters changed (page back to 1). */

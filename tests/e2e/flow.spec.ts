@@ -2,7 +2,7 @@
 // a video and watch it play, find it in history, buy a bundle through the fake
 // Stripe checkout (fulfilled by an SDK-signed webhook), and see the balance rise.
 import { expect, test, uniqueEmail } from "./fixtures";
-import { balanceOnCreditsPage, buyBundle, signUp, waitForVideoLoaded } from "./helpers";
+import { balanceOnCreditsPage, buyBundle, chooseOption, signUp, waitForVideoLoaded } from "./helpers";
 import { CREDIT_BUNDLES, WELCOME_CREDITS } from "@/data/credits";
 import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 
@@ -20,7 +20,7 @@ test("sign up, generate a video, see it in history, buy credits", async ({ page 
   const prompt = `A paper boat drifting down a rainy street ${Date.now()}`;
   await page.getByTestId("t2v-prompt").fill(prompt);
   await page.getByTestId("t2v-seconds").fill("3");
-  await page.getByTestId("t2v-aspect").selectOption("landscape");
+  await chooseOption(page, "t2v-aspect", "landscape");
   const cost = textToVideoCost(3, "landscape");
   await expect(page.getByTestId("t2v-cost")).toHaveAttribute("data-credits", String(cost));
   await page.getByTestId("t2v-submit").click();

@@ -95,3 +95,16 @@ export async function buyBundle(page: Page, bundleId: string): Promise<FakeSessi
   expect(delivered.status, await delivered.text()).toBe(200);
   return session;
 }
+
+/** Picks `value` in a design-system Select (a Radix listbox, not a native <select>): trigger `testId`, option `<testId>-<value>`. */
+export async function chooseOption(page: Page, testId: string, value: string) {
+  await page.getByTestId(testId).click();
+  await page.getByTestId(`${testId}-${value}`).click();
+  await expect(page.getByTestId(`${testId}-${value}`)).toBeHidden();
+}
+
+/** Creates a task through the API with the page's own session (Playwright's request context sends no Origin by itself). */
+export async function createTaskViaApi(page: Page, slug: string, body: unknown) {
+  const res = await page.request.post(`/api/tasks/${slug}`, { headers: { origin: new URL(page.url()).origin }, data: body });
+  expect(res.status(), await res.text()).toBe(201);
+}

@@ -1,6 +1,6 @@
 // Text-to-image in a real browser: the header link, the size's price, the task id in
 // the URL (a reload resumes the progress view), the image once done, a refund on failure,
-// and the history showing an <img>.
+// and the history showing an <img>, filtered by status and type through the URL.
 import { expect, test, uniqueEmail } from "./fixtures";
 import { balanceOnCreditsPage, signUp } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
@@ -48,4 +48,20 @@ test("generate an image: price by size, ?task= survives a reload, the image show
   const failed = page.locator('[data-task][data-status="failed"]');
   await expect(failed.locator("[data-error-code]")).toHaveAttribute("data-error-code", "internal");
   await expect(failed.locator("[data-error-code]")).not.toContainText("asked the mock provider");
+
+  // Filters live in the URL and are applied by the server: status, then type, then an empty result.
+  await page.getByTestId("filter-status-failed").click();
+  await expect(page).toHaveURL(/\/en\/tasks\?status=failed$/);
+  await expect(page.getByTestId("filter-status-failed")).toHaveAttribute("aria-current", "page");
+  await expect(page.locator("[data-task]")).toHaveCount(1);
+  await expect(page.locator('[data-task][data-status="failed"]')).toHaveCount(1);
+  await page.getByTestId("filter-type-text_to_video").click();
+  await expect(page).toHaveURL(/status=failed/);
+  await expect(page).toHaveURL(/type=text_to_video/);
+  await expect(page.getByTestId("tasks-list")).toHaveAttribute("data-count", "0");
+  await page.getByTestId("filter-status-all").click();
+  await expect(page).not.toHaveURL(/status=/);
+  await expect(page.getByTestId("tasks-list")).toHaveAttribute("data-count", "0");
+  await page.getByTestId("filter-type-text_to_image").click();
+  await expect(page.getByTestId("tasks-list")).toHaveAttribute("data-count", "2");
 });

@@ -226,5 +226,17 @@ describe("GET /api/tasks/{uuid}, /latest, ?page", () => {
     expect(p2.body.data.items.map((t) => t.uuid)).toEqual([uuids[0]]);
     expect(p2.body.data.hasMore).toBe(false);
     for (const q of ["page=0", "page=abc", "pageSize=500"]) expect((await client.json(`/api/tasks?${q}`)).status).toBe(400);
+
+    // Filters: a type and a status, each validated (400 naming it).
+    const byType = await client.json<{ items: TaskJson[] }>("/api/tasks?type=text_to_video&pageSize=10");
+    expect(byType.body.data.items.map((t) => t.uuid)).toEqual([...uuids].reverse());
+    expect((await client.json<{ items: TaskJson[] }>("/api/tasks?type=text_to_image")).body.data.items).toEqual([]);
+    const byStatus = await client.json<{ items: TaskJson[] }>("/api/tasks?status=failed");
+    expect(byStatus.body.data.items).toEqual([]);
+    for (const [q, field] of [["type=bogus", "type"], ["status=done", "status"]]) {
+      const res = await client.json<{ field: string }>(`/api/tasks?${q}`);
+      expect(res.status).toBe(400);
+      expect(res.body.data).toEqual({ field });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { cn } from "@/lib/utils";
 import type { TaskDto } from "@/services/tasks";
 
 /** A finished task's output, as the element its output kind calls for. */
@@ -10,10 +11,10 @@ export function TaskOutput({
   task: Pick<TaskDto, "outputUrl" | "outputKind" | "userInput">;
   alt?: string;
   testId?: string;
-  /** The generator page shows it big; history rows small. */
+  /** The generator page shows it big; history cards small. */
   large?: boolean;
 }) {
-  const height = large ? "max-h-[70vh]" : "max-h-80";
+  const height = large ? "max-h-[70vh]" : "aspect-video";
   const url = task.outputUrl;
   if (!url) return null;
   switch (task.outputKind) {
@@ -25,21 +26,37 @@ export function TaskOutput({
           src={url}
           alt={alt ?? String((task.userInput as { prompt?: unknown } | null)?.prompt ?? "")}
           loading="lazy"
-          className={`${height} w-full rounded-lg bg-slate-100 object-contain`}
+          className={cn(height, "w-full rounded-lg bg-muted object-contain")}
           data-testid={testId}
         />
       );
     case "audio":
       return <audio src={url} controls preload="metadata" className="w-full" data-testid={testId} />;
     case "video":
+      // No poster is known for a task, so the video's first frame is its poster: metadata
+      // preload plus the #t media fragment (the fragment is not sent, the signature holds)
+      // makes browsers (Safari too) fetch and show that frame without playing.
       return (
-        <video key={url} src={url} controls playsInline preload="metadata" className={`${height} w-full rounded-lg bg-black object-contain`} data-testid={testId} />
+        <video
+          key={url}
+          src={`${url}#t=0.001`}
+          controls
+          playsInline
+          preload="metadata"
+          className={cn(height, "w-full rounded-lg bg-black object-contain")}
+          data-testid={testId}
+        />
       );
     default:
       return (
-        <a href={url} className="text-sm font-medium text-brand-700 underline" data-testid={testId}>
+        <a href={url} className="text-sm font-medium text-primary underline" data-testid={testId}>
           {url}
         </a>
       );
   }
+}
+
+/** The name a downloaded output is saved under; the browser adds the extension from its type. */
+export function outputFileName(task: Pick<TaskDto, "type" | "uuid">): string {
+  return `${task.type.replace(/_/g, "-")}-${task.uuid.slice(0, 8)}`;
 }

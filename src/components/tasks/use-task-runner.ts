@@ -1,12 +1,15 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { toast } from "sonner";
 import useSWR, { useSWRConfig } from "swr";
-import { usePathname, useRouter } from "@/i18n/navigation";
+import { useRouter } from "@/i18n/navigation";
 import type { TaskDto } from "@/services/tasks/queries";
 import { callTaskApi, isRunning, newIdempotencyKey, taskPath, type TaskErrorState } from "./task-api";
+import { useTaskEvents } from "./use-task-events";
 
-/** How often a running task is re-read. */
+/** How often a running task is re-read while its live stream is not open. */
 const POLL_MS = 1000;
 
 class TaskFetchError extends Error {
@@ -24,27 +27,39 @@ async function fetchTask(path: string): Promise<TaskDto> {
 /**
  * "Submit a task and follow it", for any task type: POSTs the body to
  * /api/tasks/<slug> with an Idempotency-Key (kept across retries of a lost response),
- * puts ?task=<uuid> into the URL (a reload or Back resumes), follows the task with SWR
- * until it finishes, and re-renders the server page (balance) when it does.
+ * puts ?task=<uuid> into the URL (a reload or Back resumes), follows the task live
+ * (server-sent events, falling back to SWR polling while the stream is not open) until
+ * it finishes, and re-renders the server components (page and header balance) when a
+ * task starts, finishes, or a submit is refused for want of credits.
+ *
+ * `balance` is the balance the page shows: an "insufficient credits" answer stands only
+ * until a newer balance arrives (then the page's own cost check takes over).
  */
-export function useTaskRunner({ slug, initialTask }: { slug: string; initialTask: TaskDto | null }) {
+export function useTaskRunner({ slug, initialTask, balance }: { slug: string; initialTask: TaskDto | null; balance: number }) {
   const router = useRouter();
-  const pathname = usePathname();
+  const t = useTranslations("tasks.runner");
   const { mutate: mutateKey } = useSWRConfig();
   const [uuid, setUuid] = useState<string | null>(initialTask?.uuid ?? null);
-  const [error, setError] = useState<TaskErrorState | null>(null);
+  const [failure, setFailure] = useState<{ error: TaskErrorState; balance: number } | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [refreshing, setRefreshing] = useState(false);
+  // Bumped on each new task: the page brings its status into view.
+  const [started, setStarted] = useState(0);
   // One key per intended task: a retry after a network error cannot charge twice.
   const idempotencyKey = useRef<string | null>(null);
 
   const { data: task, mutate } = useSWR<TaskDto>(uuid ? taskPath(uuid) : null, fetchTask, {
     fallbackData: initialTask && initialTask.uuid === uuid ? initialTask : undefined,
-    refreshInterval: (latest) => (isRunning(latest) ? POLL_MS : 0),
+    refreshInterval: (latest) => (isRunning(latest) && !liveRef.current ? POLL_MS : 0),
     revalidateOnFocus: false,
-    // Polling errors are not shown (the next poll may succeed); a manual refresh shows them.
     shouldRetryOnError: true,
   });
+
+  const onEvent = useCallback((next: TaskDto) => void mutate(next, { revalidate: false }), [mutate]);
+  const live = useTaskEvents(uuid && isRunning(task) ? uuid : null, onEvent);
+  const liveRef = useRef(live);
+  useEffect(() => {
+    liveRef.current = live;
+  }, [live]);
 
   // The balance shown comes from the server: re-render it when a task finishes (refunds).
   const wasRunning = useRef(isRunning(task));
@@ -56,7 +71,7 @@ export function useTaskRunner({ slug, initialTask }: { slug: string; initialTask
 
   const submit = useCallback(
     async (body: unknown) => {
-      setError(null);
+      setFailure(null);
       setSubmitting(true);
       idempotencyKey.current ??= newIdempotencyKey();
       const result = await callTaskApi<{ task: TaskDto }>(`/api/tasks/${slug}`, {
@@ -68,7 +83,9 @@ export function useTaskRunner({ slug, initialTask }: { slug: string; initialTask
       if ("error" in result) {
         // Only a lost response may be retried with the same key; any answer ends this attempt.
         if (result.error.kind !== "network") idempotencyKey.current = null;
-        setError(result.error);
+        setFailure({ error: result.error, balance });
+        // The balance moved since the page was drawn: show the new one (here and in the header).
+        if (result.error.kind === "insufficient") router.refresh();
         return;
       }
       idempotencyKey.current = null;
@@ -76,24 +93,19 @@ export function useTaskRunner({ slug, initialTask }: { slug: string; initialTask
       wasRunning.current = isRunning(created);
       await mutateKey(taskPath(created.uuid), created, { revalidate: false });
       setUuid(created.uuid);
-      // ?task=<uuid>: a reload or Back comes back to this task. Re-renders the page (balance).
-      router.replace({ pathname, query: { task: created.uuid } }, { scroll: false });
+      setStarted((n) => n + 1);
+      toast.success(t("started"));
+      // ?task=<uuid>: a reload or Back comes back to this task (Next.js keeps its router in
+      // step with history.replaceState); the refresh re-renders the balances.
+      const url = new URL(window.location.href);
+      url.searchParams.set("task", created.uuid);
+      window.history.replaceState(null, "", url);
+      router.refresh();
     },
-    [slug, mutateKey, router, pathname],
+    [slug, mutateKey, router, balance, t],
   );
 
-  const refresh = useCallback(async () => {
-    if (!uuid) return;
-    setError(null);
-    setRefreshing(true);
-    try {
-      await mutate(fetchTask(taskPath(uuid)), { revalidate: false });
-    } catch (e) {
-      setError(e instanceof TaskFetchError ? e.state : { kind: "generic" });
-    } finally {
-      setRefreshing(false);
-    }
-  }, [uuid, mutate]);
-
-  return { task: uuid ? (task ?? null) : null, error, submitting, refreshing, submit, refresh };
+  // An insufficient-credits answer is about the balance it was given against.
+  const error = failure && !(failure.error.kind === "insufficient" && failure.balance !== balance) ? failure.error : null;
+  return { task: uuid ? (task ?? null) : null, error, submitting, started, submit };
 }

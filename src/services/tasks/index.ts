@@ -27,7 +27,18 @@ export {
   refreshTask,
 } from "./lifecycle";
 export { sweepTasks, type SweepOptions, type SweepResult } from "./sweeper";
-export { getTask, isFinished, listTasks, taskErrorCode, taskOutputUrl, toTaskDto, type TaskDto, type TaskStatus } from "./queries";
+export {
+  getTask,
+  isFinished,
+  listTasks,
+  parseTaskFilters,
+  TASK_STATUSES,
+  taskErrorCode, taskOutputUrl, toTaskDto,
+  type TaskDto,
+  type TaskFilters,
+  type TaskStatus,
+} from "./queries";
+export { watchTask } from "./watch";
 export { textToVideoInput, type TextToVideoInput } from "./types/text-to-video";
 
 export type CreateTextToVideoTaskInput = TextToVideoInput & { userUuid: string; idempotencyKey?: string | null };

@@ -1,7 +1,9 @@
 /** Reading tasks: the API/page shape, ownership checks, lists. */
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { tasks, type Task } from "@/db/schema";
+import { parseInput } from "@/lib/api";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { isProviderErrorCode, type ProviderErrorCode } from "@/lib/provider-errors";
@@ -114,17 +116,46 @@ export async function getNewestTask(userUuid: string, db: Executor = getDb()): P
   return row ?? null;
 }
 
-/** The user's tasks, newest first. */
+export const TASK_STATUSES = ["queued", "running", "succeeded", "failed"] as const satisfies readonly TaskStatus[];
+
+/** What a task list may be narrowed to: a registered type (tasks.type) and a status. */
+export interface TaskFilters {
+  type?: string;
+  status?: TaskStatus;
+}
+
+const filtersSchema = z.object({
+  type: z
+    .string({ error: "must be a task type" })
+    .refine((type) => taskTypes().some((d) => d.type === type), "must be a task type")
+    .optional(),
+  status: z.enum(TASK_STATUSES, { error: `must be one of ${TASK_STATUSES.join(", ")}` }).optional(),
+});
+
+/** Validated filters (400 naming `type` or `status`); empty values mean "any". */
+export function parseTaskFilters(input: { type?: unknown; status?: unknown }): TaskFilters {
+  const blank = (v: unknown) => (v === "" || v === null ? undefined : v);
+  return parseInput(filtersSchema, { type: blank(input.type), status: blank(input.status) });
+}
+
+/** The user's tasks, newest first, optionally of one type and/or status. */
 export async function listTasks(
   userUuid: string,
-  options: { page?: number; pageSize?: number } = {},
+  options: { page?: number; pageSize?: number } & TaskFilters = {},
   db: Executor = getDb(),
 ): Promise<Page<Task>> {
   const window = pageWindow(options);
+  const filters = parseTaskFilters(options);
   const rows = await db
     .select()
     .from(tasks)
-    .where(eq(tasks.userUuid, userUuid))
+    .where(
+      and(
+        eq(tasks.userUuid, userUuid),
+        filters.type ? eq(tasks.type, filters.type) : undefined,
+        filters.status ? eq(tasks.status, filters.status) : undefined,
+      ),
+    )
     .orderBy(desc(tasks.createdAt), desc(tasks.uuid))
     .limit(window.limit)
     .offset(window.offset);

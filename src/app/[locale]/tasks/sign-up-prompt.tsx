@@ -6,9 +6,9 @@ import { Link } from "@/i18n/navigation";
 export async function SignUpPrompt() {
   const t = await getTranslations("tasks.signedOut");
   return (
-    <div className="rounded-xl border border-slate-200 bg-slate-50 p-6 text-center" data-testid="t2v-signup">
+    <div className="mx-auto max-w-3xl rounded-xl border bg-card p-6 text-center" data-testid="t2v-signup">
       <h2 className="text-lg font-semibold">{t("title")}</h2>
-      <p className="mt-2 text-sm text-slate-600">{t("body")}</p>
+      <p className="mt-2 text-sm text-muted-foreground">{t("body")}</p>
       <div className="mt-4 flex flex-wrap justify-center gap-3">
         <Link href="/auth/signup" className={buttonClass("primary")}>
           {t("signup")}

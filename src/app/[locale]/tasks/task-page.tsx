@@ -44,10 +44,10 @@ export function taskPage(messages: string, Form: ComponentType<TaskFormProps>) {
     }
 
     return (
-      <div className="mx-auto max-w-3xl px-4 py-10">
-        <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
-        <p className="mt-2 text-slate-600">{t("subtitle")}</p>
-        <div className="mt-8">
+      <div className="mx-auto max-w-6xl px-4 py-8 sm:py-10">
+        <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{t("title")}</h1>
+        <p className="mt-2 max-w-3xl text-muted-foreground">{t("subtitle")}</p>
+        <div className="mt-6 sm:mt-8">
           {user ? (
             // The forms and the shared task runner read these (the type's own strings are under taskTypes).
             <ClientMessages namespaces={["tasks", "errors", "taskTypes"]}>

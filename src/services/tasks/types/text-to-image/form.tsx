@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { PromptField } from "@/components/tasks/fields";
 import { TaskRunner } from "@/components/tasks/task-runner";
 import type { TaskDto } from "@/services/tasks/queries";
 import { IMAGE_SIZES, TEXT2IMAGE_MAX_PROMPT_LENGTH, textToImageCost, type ImageSize } from "./limits";
@@ -23,28 +24,33 @@ export function TextToImageForm({ balance, initialTask }: { balance: number; ini
       submitLabel={t("submit")}
       fieldLabel={(field) => (field === "prompt" || field === "size" ? t(field) : t("form"))}
     >
-      <div>
-        <label htmlFor="t2i-prompt" className="block text-sm font-medium">
-          {t("prompt")}
-        </label>
-        <textarea
-          id="t2i-prompt"
-          data-testid="t2i-prompt"
-          required
-          rows={3}
-          maxLength={TEXT2IMAGE_MAX_PROMPT_LENGTH}
-          value={prompt}
-          onChange={(e) => setPrompt(e.target.value)}
-          placeholder={t("promptPlaceholder")}
-          className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none"
-        />
-      </div>
-      <fieldset>
-        <legend className="block text-sm font-medium">{t("size")}</legend>
-        <div className="mt-2 flex flex-wrap gap-3">
+      <PromptField
+        id="t2i-prompt"
+        label={t("prompt")}
+        value={prompt}
+        onChange={setPrompt}
+        maxLength={TEXT2IMAGE_MAX_PROMPT_LENGTH}
+        placeholder={t("promptPlaceholder")}
+        rows={3}
+      />
+      <fieldset className="grid gap-2">
+        <legend className="mb-2 text-sm font-medium">{t("size")}</legend>
+        {/* Each size shows its own price, so the sizes stay side by side rather than in a menu. */}
+        <div className="flex flex-wrap gap-3">
           {IMAGE_SIZES.map((s) => (
-            <label key={s} className="flex items-center gap-2 rounded-lg border border-slate-300 px-3 py-2 text-sm has-[:checked]:border-brand-600">
-              <input type="radio" name="size" value={s} checked={size === s} onChange={() => setSize(s)} data-testid={`t2i-size-${s}`} />
+            <label
+              key={s}
+              className="flex cursor-pointer items-center gap-2 rounded-md border border-input px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50"
+            >
+              <input
+                type="radio"
+                name="size"
+                value={s}
+                checked={size === s}
+                onChange={() => setSize(s)}
+                className="accent-primary"
+                data-testid={`t2i-size-${s}`}
+              />
               {t(`sizes.${s}`)} · {t("credits", { credits: textToImageCost(s) })}
             </label>
           ))}

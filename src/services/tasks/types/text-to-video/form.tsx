@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { NumberField, PromptField, SelectField } from "@/components/tasks/fields";
 import { TaskRunner } from "@/components/tasks/task-runner";
 import type { TaskDto } from "@/services/tasks/queries";
 import {
@@ -39,61 +40,32 @@ export function TextToVideoForm({ balance, initialTask }: { balance: number; ini
       submitLabel={t("t2v.submit")}
       fieldLabel={(field) => t(`fields.${FIELDS.includes(field) ? field : "body"}`)}
     >
-      <div>
-        <label htmlFor="t2v-prompt" className="block text-sm font-medium">
-          {t("t2v.prompt")}
-        </label>
-        <textarea
-          id="t2v-prompt"
-          data-testid="t2v-prompt"
-          required
-          rows={4}
-          maxLength={TEXT2VIDEO_MAX_PROMPT_LENGTH}
-          value={prompt}
-          onChange={(e) => setPrompt(e.target.value)}
-          placeholder={t("t2v.promptPlaceholder")}
-          className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none"
-        />
-        <p className="mt-1 text-xs text-slate-500">{t("t2v.promptHint", { count: prompt.trim().length, max: TEXT2VIDEO_MAX_PROMPT_LENGTH })}</p>
-      </div>
+      <PromptField
+        id="t2v-prompt"
+        label={t("t2v.prompt")}
+        value={prompt}
+        onChange={setPrompt}
+        maxLength={TEXT2VIDEO_MAX_PROMPT_LENGTH}
+        placeholder={t("t2v.promptPlaceholder")}
+        hint={t("t2v.promptHint", { count: prompt.trim().length, max: TEXT2VIDEO_MAX_PROMPT_LENGTH })}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
-        <div>
-          <label htmlFor="t2v-seconds" className="block text-sm font-medium">
-            {t("t2v.seconds")}
-          </label>
-          <input
-            id="t2v-seconds"
-            data-testid="t2v-seconds"
-            type="number"
-            inputMode="numeric"
-            required
-            min={TEXT2VIDEO_MIN_SECONDS}
-            max={TEXT2VIDEO_MAX_SECONDS}
-            step={1}
-            value={seconds}
-            onChange={(e) => setSeconds(e.target.value)}
-            className="mt-1 w-full rounded-lg border border-slate-300 px-3 py-2 text-sm focus:border-brand-600 focus:outline-none"
-          />
-          <p className="mt-1 text-xs text-slate-500">{t("t2v.secondsHint", { min: TEXT2VIDEO_MIN_SECONDS, max: TEXT2VIDEO_MAX_SECONDS })}</p>
-        </div>
-        <div>
-          <label htmlFor="t2v-aspect" className="block text-sm font-medium">
-            {t("t2v.aspect")}
-          </label>
-          <select
-            id="t2v-aspect"
-            data-testid="t2v-aspect"
-            value={aspectRatio}
-            onChange={(e) => setAspectRatio(e.target.value as AspectRatio)}
-            className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm focus:border-brand-600 focus:outline-none"
-          >
-            {ASPECT_RATIOS.map((a) => (
-              <option key={a} value={a}>
-                {t(`t2v.aspects.${a}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <NumberField
+          id="t2v-seconds"
+          label={t("t2v.seconds")}
+          value={seconds}
+          onChange={setSeconds}
+          min={TEXT2VIDEO_MIN_SECONDS}
+          max={TEXT2VIDEO_MAX_SECONDS}
+          hint={t("t2v.secondsHint", { min: TEXT2VIDEO_MIN_SECONDS, max: TEXT2VIDEO_MAX_SECONDS })}
+        />
+        <SelectField
+          id="t2v-aspect"
+          label={t("t2v.aspect")}
+          value={aspectRatio}
+          onChange={setAspectRatio}
+          options={ASPECT_RATIOS.map((a) => ({ value: a, label: t(`t2v.aspects.${a}`) }))}
+        />
       </div>
     </TaskRunner>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname } from "@/i18n/navigation";
-import { isAppPath, type AppNavigation } from "./nav";
+import { isAppPath, type AppNavigation } from "./nav-items";
 import { NavLink } from "./nav-link";
 
 export const SIDEBAR_LINK =

@@ -5,14 +5,33 @@ import { getCurrentUser } from "@/lib/current-user";
 import { getUserCredits } from "@/services/credits";
 import { buttonClass } from "./ui/button";
 
-/** Header slot: the account (balance, email, sign-out) when signed in, sign-in / sign-up links when not. */
+function SignOutButton({ locale, label, className, testId }: { locale: string; label: string; className?: string; testId: string }) {
+  return (
+    <form
+      className={className}
+      action={async () => {
+        "use server";
+        await signOut({ redirectTo: `/${locale}` });
+      }}
+    >
+      <button type="submit" className={buttonClass("ghost", "w-full")} data-testid={testId}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * Header slot: the balance (and, from `lg`, the email and sign-out) when signed in;
+ * sign-up (and, from `sm`, sign-in) when not. Phones find the rest in the menu.
+ */
 export async function AccountMenu() {
   const t = await getTranslations("auth.menu");
   const user = await getCurrentUser();
   if (!user) {
     return (
       <span className="flex items-center gap-2">
-        <Link href="/auth/signin" className={buttonClass("ghost")} data-testid="header-signin">
+        <Link href="/auth/signin" className={buttonClass("ghost", "hidden sm:inline-flex")} data-testid="header-signin">
           {t("signIn")}
         </Link>
         <Link href="/auth/signup" className={buttonClass("primary")} data-testid="header-signup">
@@ -23,23 +42,50 @@ export async function AccountMenu() {
   }
   const [{ balance }, locale] = await Promise.all([getUserCredits(user.uuid), getLocale()]);
   return (
-    <span className="flex items-center gap-3" aria-label={t("account")}>
-      <Link href="/credits" className="rounded-full bg-accent px-3 py-1 text-sm font-medium text-accent-foreground outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50" data-testid="header-balance">
+    <span className="flex items-center gap-2" aria-label={t("account")}>
+      <Link
+        href="/credits"
+        className="rounded-full bg-accent px-3 py-1 text-sm font-medium whitespace-nowrap text-accent-foreground outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        data-testid="header-balance"
+      >
         {t("balance", { balance })}
       </Link>
-      <Link href="/account" className="hidden max-w-40 truncate text-sm text-muted-foreground underline-offset-2 hover:underline md:inline" title={user.email} data-testid="header-account">
+      <Link
+        href="/account"
+        className="hidden max-w-40 truncate rounded-sm text-sm text-muted-foreground underline-offset-2 outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50 xl:inline"
+        title={user.email}
+        data-testid="header-account"
+      >
         {user.email}
       </Link>
-      <form
-        action={async () => {
-          "use server";
-          await signOut({ redirectTo: `/${locale}` });
-        }}
-      >
-        <button type="submit" className={buttonClass("ghost")} data-testid="header-signout">
-          {t("signOut")}
-        </button>
-      </form>
+      <SignOutButton locale={locale} label={t("signOut")} className="hidden lg:block" testId="header-signout" />
     </span>
+  );
+}
+
+/** The account part of the phone menu: who is signed in and sign-out, or sign-in / sign-up. */
+export async function AccountMenuSheet() {
+  const t = await getTranslations("auth.menu");
+  const user = await getCurrentUser();
+  if (!user) {
+    return (
+      <div className="grid grid-cols-2 gap-2">
+        <Link href="/auth/signin" className={buttonClass("outline")} data-testid="menu-signin">
+          {t("signIn")}
+        </Link>
+        <Link href="/auth/signup" className={buttonClass("primary")} data-testid="menu-signup">
+          {t("signUp")}
+        </Link>
+      </div>
+    );
+  }
+  const locale = await getLocale();
+  return (
+    <div className="flex items-center justify-between gap-2">
+      <span className="min-w-0 truncate text-sm text-muted-foreground" title={user.email}>
+        {user.email}
+      </span>
+      <SignOutButton locale={locale} label={t("signOut")} testId="menu-signout" />
+    </div>
   );
 }

@@ -1,52 +1,110 @@
+import { CheckIcon } from "lucide-react";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { CREDIT_BUNDLES, CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, priceInCents } from "@/data/credits";
+import { SUBSCRIPTION_PLANS } from "@/data/plans";
 import { env } from "@/lib/env";
 import { Link } from "@/i18n/navigation";
+import { cn } from "@/lib/utils";
 import { taskTypes } from "@/services/tasks/registry";
 import { buttonClass } from "./ui/button";
 
-/** Credit bundles with their prices; the action under each card is given by the page. */
-export async function PricingSection({ action }: { action?: (bundleId: string) => React.ReactNode }) {
+const CARD = "h-full gap-4";
+const POPULAR = "border-primary shadow-md ring-1 ring-primary";
+
+/**
+ * Credit bundles with their prices (the action under each card is given by the page), then
+ * the subscription plans when there are any (subscribing happens on the credits page).
+ * Cards in a row share one height; their actions line up at the bottom.
+ */
+export async function PricingSection({ action, headingLevel = 2 }: { action?: (bundleId: string) => React.ReactNode; headingLevel?: 1 | 2 }) {
   const t = await getTranslations("home.pricing");
+  const planT = await getTranslations("billing.plans");
   const format = await getFormatter();
   const priceUsd = env().CREDIT_PRICE_USD;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: CREDIT_CURRENCY.toUpperCase() });
   const typeT = await getTranslations("taskTypes");
   // What a bundle buys, per registered type, priced on the type's first pricing example.
   const examples = taskTypes().map((d) => ({ name: typeT(`${d.type}.name`), credits: d.cost(d.pricing.examples[0]) as number }));
+  const Heading = headingLevel === 1 ? "h1" : "h2";
   return (
-    <section id="pricing" className="mx-auto max-w-6xl px-4 py-12">
-      <h2 className="text-2xl font-semibold">{t("title")}</h2>
-      <p className="mt-2 text-slate-600">
+    <section id="pricing" className="mx-auto max-w-6xl scroll-mt-16 px-4 py-16" aria-labelledby="pricing-title">
+      <Heading id="pricing-title" className="text-3xl font-bold tracking-tight">
+        {t("title")}
+      </Heading>
+      <p className="mt-2 text-muted-foreground">
         {t("subtitle", { price: money(priceInCents(1, priceUsd)), days: PURCHASED_CREDITS_VALIDITY_DAYS })}
       </p>
-      <div className="mt-6 grid gap-4 sm:grid-cols-3">
+      <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {CREDIT_BUNDLES.map((bundle) => (
-          <div
-            key={bundle.id}
-            data-testid={`bundle-${bundle.id}`}
-            className={`flex flex-col rounded-xl border p-6 ${bundle.popular ? "border-brand-500 shadow-md" : "border-slate-200"}`}
-          >
-            {bundle.popular && <span className="mb-2 text-xs font-semibold uppercase text-brand-600">{t("popular")}</span>}
-            <p className="text-lg font-semibold">{t("credits", { credits: bundle.credits })}</p>
-            <p className="mt-1 text-3xl font-bold">{money(priceInCents(bundle.credits, priceUsd))}</p>
-            <ul className="mt-2 space-y-0.5 text-sm text-slate-600">
-              {examples.map((e) => (
-                <li key={e.name}>{t("perTask", { count: Math.floor(bundle.credits / e.credits), name: e.name, credits: e.credits })}</li>
-              ))}
-            </ul>
-            <div className="mt-4">
-              {action ? (
-                action(bundle.id)
-              ) : (
-                <Link href="/credits" className={buttonClass("primary", "w-full")}>
+          <li key={bundle.id} data-testid={`bundle-${bundle.id}`}>
+            <Card className={cn(CARD, bundle.popular && POPULAR)}>
+              <CardHeader>
+                <CardTitle className="flex items-center justify-between gap-2 text-lg">
                   {t("credits", { credits: bundle.credits })}
-                </Link>
-              )}
-            </div>
-          </div>
+                  {bundle.popular && <Badge>{t("popular")}</Badge>}
+                </CardTitle>
+                <p className="text-3xl font-bold">{money(priceInCents(bundle.credits, priceUsd))}</p>
+              </CardHeader>
+              <CardContent className="flex-1">
+                <ul className="space-y-1 text-sm text-muted-foreground">
+                  {examples.map((e) => (
+                    <li key={e.name} className="flex gap-2">
+                      <CheckIcon className="mt-0.5 size-4 shrink-0 text-primary dark:text-foreground" aria-hidden />
+                      {t("perTask", { count: Math.floor(bundle.credits / e.credits), name: e.name, credits: e.credits })}
+                    </li>
+                  ))}
+                </ul>
+              </CardContent>
+              <CardFooter className="block">
+                {action ? (
+                  action(bundle.id)
+                ) : (
+                  <Link href="/credits" className={buttonClass("primary", "w-full")}>
+                    {t("credits", { credits: bundle.credits })}
+                  </Link>
+                )}
+              </CardFooter>
+            </Card>
+          </li>
         ))}
-      </div>
+      </ul>
+      {SUBSCRIPTION_PLANS.length > 0 && (
+        <div className="mt-12" data-testid="pricing-plans">
+          <h3 className="text-2xl font-semibold tracking-tight">{planT("title")}</h3>
+          <p className="mt-2 text-muted-foreground">{planT("subtitle")}</p>
+          <ul className="mt-6 grid gap-4 sm:grid-cols-2">
+            {SUBSCRIPTION_PLANS.map((plan) => (
+              <li key={plan.id} data-testid={`pricing-plan-${plan.id}`}>
+                <Card className={cn(CARD, plan.popular && POPULAR)}>
+                  <CardHeader>
+                    <CardTitle className="flex items-center justify-between gap-2 text-lg">
+                      {planT(`names.${plan.id}`)}
+                      {plan.popular && <Badge>{t("popular")}</Badge>}
+                    </CardTitle>
+                    <p className="text-3xl font-bold">
+                      {money(plan.priceCents.month)}
+                      <span className="text-base font-normal text-muted-foreground">{t("perMonth")}</span>
+                    </p>
+                    <CardDescription>{t("perYear", { price: money(plan.priceCents.year) })}</CardDescription>
+                  </CardHeader>
+                  <CardContent className="flex-1 space-y-1 text-sm text-muted-foreground">
+                    <p>{planT("creditsPerMonth", { credits: plan.creditsPerMonth })}</p>
+                    <p>{planT(plan.unused === "rollover" ? "rollover" : "expire")}</p>
+                    {plan.trialCredits ? <p>{planT("trial", { credits: plan.trialCredits })}</p> : null}
+                  </CardContent>
+                  <CardFooter className="block">
+                    <Link href={{ pathname: "/credits", hash: "plans" }} className={buttonClass("outline", "w-full")}>
+                      {t("choosePlan", { plan: planT(`names.${plan.id}`) })}
+                    </Link>
+                  </CardFooter>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }

@@ -9,8 +9,15 @@ export const siteConfig = {
   /** Default meta description (pages override it with translated text). */
   description: "Turn a sentence into a video. Buy credits once, spend them on AI generations, watch the result in your browser.",
   supportEmail: "support@example.com",
+  /** Date shown on the terms, privacy and refund pages (messages/<locale>/legal.json). */
+  legalUpdated: "2026-11-30",
+  /** Where the footer's legal and contact links go (pages under src/app/[locale]/). */
   links: {
-    github: "https://github.com/",
+    pricing: "/pricing",
+    terms: "/terms",
+    privacy: "/privacy",
+    refund: "/refund-policy",
+    contact: "/contact",
   },
 } as const;
 

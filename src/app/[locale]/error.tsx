@@ -8,8 +8,8 @@ export default function ErrorPage({ reset }: { error: Error; reset: () => void }
   return (
     <div className="mx-auto max-w-xl px-4 py-20 text-center">
       <p className="text-lg">{t("generic")}</p>
-      <Button className="mt-4" onClick={reset}>
-        ↻
+      <Button className="mt-6" onClick={reset}>
+        {t("retry")}
       </Button>
     </div>
   );

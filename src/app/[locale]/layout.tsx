@@ -4,6 +4,8 @@ import { headers } from "next/headers";
 import { connection } from "next/server";
 import { hasLocale } from "next-intl";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { AppSidebar } from "@/components/layout/app-sidebar";
+import { appNavigation } from "@/components/layout/nav";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import { ThemeProvider } from "@/components/theme-provider";
@@ -12,6 +14,7 @@ import { VerifyEmailNotice } from "@/components/verify-email/verify-email-notice
 import { siteConfig, TITLE_TEMPLATE } from "@/config/site";
 import { ClientMessages } from "@/i18n/client-messages";
 import { routing } from "@/i18n/routing";
+import { getCurrentUser } from "@/lib/current-user";
 import "../globals.css";
 
 export function generateStaticParams() {
@@ -21,9 +24,10 @@ export function generateStaticParams() {
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
   const { locale } = await params;
   const t = await getTranslations({ locale, namespace: "home.meta" });
+  // The landing page's title is the default: "Brand — tagline".
   // Pages set their own title; the template makes it "Page — Brand".
   return {
-    title: { default: t("title"), template: TITLE_TEMPLATE },
+    title: { default: t("title", { brand: siteConfig.name }), template: TITLE_TEMPLATE },
     description: t("description"),
     applicationName: siteConfig.name,
   };
@@ -44,6 +48,8 @@ export default async function LocaleLayout({
   await connection();
   // The same nonce Next.js puts on its scripts: the theme's no-flash script needs it too.
   const nonce = (await headers()).get("x-nonce") ?? undefined;
+  // Signed in: the app's pages get the sidebar (from lg; phones use the header's menu).
+  const [user, nav, t] = await Promise.all([getCurrentUser(), appNavigation(), getTranslations("common.nav")]);
   return (
     // next-themes sets class/style on <html> before hydration.
     <html lang={locale} suppressHydrationWarning>
@@ -53,7 +59,10 @@ export default async function LocaleLayout({
           <ClientMessages namespaces={["common"]}>
             <SiteHeader />
             <VerifyEmailNotice />
-            <main className="flex-1">{children}</main>
+            <div className="flex flex-1">
+              {user && <AppSidebar nav={nav} labels={{ generate: t("generate"), app: t("manage"), nav: t("sidebar") }} />}
+              <main className="min-w-0 flex-1">{children}</main>
+            </div>
             <SiteFooter />
             <Toaster />
           </ClientMessages>

@@ -1,4 +1,5 @@
 import { useTranslations } from "next-intl";
+import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
 
 export default function NotFound() {
@@ -6,7 +7,7 @@ export default function NotFound() {
   return (
     <div className="mx-auto max-w-xl px-4 py-20 text-center">
       <p className="text-lg">{t("notFound")}</p>
-      <Link href="/" className="mt-4 inline-block text-brand-700 underline">
+      <Link href="/" className={buttonClass("outline", "mt-6")}>
         {t("backHome")}
       </Link>
     </div>

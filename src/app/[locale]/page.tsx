@@ -1,56 +1,156 @@
+import { ArrowRightIcon, CoinsIcon, RotateCcwIcon, SparklesIcon } from "lucide-react";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { BuyButton } from "@/components/billing/buy-button";
 import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
-import { WELCOME_CREDITS, findBundle } from "@/data/credits";
-import { env } from "@/lib/env";
+import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { PURCHASED_CREDITS_VALIDITY_DAYS, WELCOME_CREDITS, findBundle } from "@/data/credits";
 import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
+import { env } from "@/lib/env";
 import { taskTypes } from "@/services/tasks/registry";
+
+// The hero's loop: the text-to-video mock's own sample output (public/videos/), with a
+// poster frame taken from it so the first paint shows a picture before the video loads.
+const HERO_VIDEO = { src: "/videos/sample-landscape.mp4", poster: "/videos/sample-landscape-poster.jpg", width: 640, height: 360 };
+
+const STEPS = [
+  { key: "credits", Icon: CoinsIcon },
+  { key: "generate", Icon: SparklesIcon },
+  { key: "refund", Icon: RotateCcwIcon },
+] as const;
+
+const FAQ = ["credits", "failed", "expire", "rights", "refund"] as const;
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
   setRequestLocale(locale);
   const t = await getTranslations("home");
   const typeT = await getTranslations("taskTypes");
-  const [first, ...others] = taskTypes();
-  const features = ["credits", "generate", "refund"] as const;
+  const types = taskTypes();
+  const first = types[0];
   return (
     <ClientMessages namespaces={["billing.buy"]}>
-      <section className="bg-gradient-to-b from-brand-50 to-white">
-        <div className="mx-auto max-w-6xl px-4 py-20">
-          <p className="text-sm font-semibold uppercase tracking-wide text-brand-600">{t("hero.eyebrow")}</p>
-          <h1 className="mt-3 max-w-3xl text-4xl font-bold tracking-tight sm:text-5xl">{t("hero.title")}</h1>
-          <p className="mt-4 max-w-2xl text-lg text-slate-600">{t("hero.subtitle")}</p>
-          <div className="mt-8 flex flex-wrap gap-3">
-            <Link href={`/tasks/${first.slug}`} className={buttonClass("primary", "", "lg")}>
-              {t("hero.cta")}
-            </Link>
-            {others.map((d) => (
-              <Link key={d.type} href={`/tasks/${d.slug}`} className={buttonClass("outline", "", "lg")}>
-                {typeT(`${d.type}.name`)}
+      <section className="border-b bg-gradient-to-b from-accent/60 to-background">
+        <div className="mx-auto grid max-w-6xl items-center gap-10 px-4 py-16 lg:grid-cols-2 lg:py-24">
+          <div>
+            <p className="text-sm font-semibold tracking-wide text-primary uppercase dark:text-accent-foreground">{t("hero.eyebrow")}</p>
+            <h1 className="mt-3 text-4xl font-bold tracking-tight text-balance sm:text-5xl">{t("hero.title")}</h1>
+            <p className="mt-4 max-w-2xl text-lg text-muted-foreground">{t("hero.subtitle")}</p>
+            <div className="mt-8 flex flex-wrap gap-3">
+              <Link href={`/tasks/${first.slug}`} className={buttonClass("primary", "", "lg")} data-testid="hero-cta">
+                {t("hero.cta")} <ArrowRightIcon aria-hidden />
               </Link>
-            ))}
-            <a href="#pricing" className={buttonClass("outline", "", "lg")}>
-              {t("hero.secondary")}
-            </a>
+              <a href="#pricing" className={buttonClass("outline", "", "lg")}>
+                {t("hero.secondary")}
+              </a>
+            </div>
+            <p className="mt-4 text-sm text-muted-foreground">{t(env().EMAIL_VERIFICATION ? "hero.welcomeVerify" : "hero.welcome", { credits: WELCOME_CREDITS })}</p>
           </div>
-          <p className="mt-4 text-sm text-slate-500">{t(env().EMAIL_VERIFICATION ? "hero.welcomeVerify" : "hero.welcome", { credits: WELCOME_CREDITS })}</p>
+          <figure className="overflow-hidden rounded-xl border bg-card shadow-lg">
+            <video
+              className="aspect-video w-full bg-black object-cover"
+              src={HERO_VIDEO.src}
+              poster={HERO_VIDEO.poster}
+              width={HERO_VIDEO.width}
+              height={HERO_VIDEO.height}
+              autoPlay
+              muted
+              loop
+              playsInline
+              preload="auto"
+              aria-label={t("hero.videoLabel")}
+              data-testid="hero-video"
+            />
+            <figcaption className="px-4 py-2 text-xs text-muted-foreground">{t("hero.videoCaption")}</figcaption>
+          </figure>
         </div>
       </section>
-      <section className="mx-auto max-w-6xl px-4 py-12">
-        <h2 className="text-2xl font-semibold">{t("features.title")}</h2>
-        <div className="mt-6 grid gap-4 sm:grid-cols-3">
-          {features.map((f) => (
-            <div key={f} className="rounded-xl border border-slate-200 p-6">
-              <h3 className="font-semibold">{t(`features.${f}.title`)}</h3>
-              <p className="mt-2 text-sm text-slate-600">{t(`features.${f}.body`)}</p>
-            </div>
+
+      <section className="mx-auto max-w-6xl px-4 py-16" aria-labelledby="generators-title">
+        <h2 id="generators-title" className="text-3xl font-bold tracking-tight">
+          {t("generators.title")}
+        </h2>
+        <p className="mt-2 text-muted-foreground">{t("generators.subtitle")}</p>
+        <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {types.map((d) => {
+            const name = typeT(`${d.type}.name`);
+            return (
+              <li key={d.type} data-testid={`generator-${d.slug}`}>
+                <Card className="h-full">
+                  <CardHeader>
+                    <CardTitle className="text-lg">{name}</CardTitle>
+                    <CardDescription>{typeT(`${d.type}.description`)}</CardDescription>
+                  </CardHeader>
+                  <CardFooter className="mt-auto justify-between gap-2">
+                    <span className="text-sm text-muted-foreground">{t("generators.from", { credits: d.pricing.minCredits })}</span>
+                    <Link href={`/tasks/${d.slug}`} className={buttonClass("outline", "", "sm")} aria-label={t("generators.open", { name })}>
+                      <ArrowRightIcon aria-hidden />
+                    </Link>
+                  </CardFooter>
+                </Card>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <section className="border-y bg-muted/40" aria-labelledby="how-title">
+        <div className="mx-auto max-w-6xl px-4 py-16">
+          <h2 id="how-title" className="text-3xl font-bold tracking-tight">
+            {t("features.title")}
+          </h2>
+          <ol className="mt-8 grid gap-6 sm:grid-cols-3">
+            {STEPS.map(({ key, Icon }, i) => (
+              <li key={key} className="flex gap-4">
+                <span className="flex size-10 shrink-0 items-center justify-center rounded-full bg-primary text-primary-foreground" aria-hidden>
+                  <Icon className="size-5" />
+                </span>
+                <div>
+                  <h3 className="font-semibold">
+                    <span className="sr-only">{i + 1}. </span>
+                    {t(`features.${key}.title`)}
+                  </h3>
+                  <p className="mt-1 text-sm text-muted-foreground">{t(`features.${key}.body`)}</p>
+                </div>
+              </li>
+            ))}
+          </ol>
+        </div>
+      </section>
+
+      {/* Signed-out buyers are sent to sign in; without Stripe keys the button explains the setup. */}
+      <PricingSection action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
+
+      <section className="mx-auto max-w-3xl px-4 py-16" aria-labelledby="faq-title">
+        <h2 id="faq-title" className="text-3xl font-bold tracking-tight">
+          {t("faq.title")}
+        </h2>
+        <div className="mt-6 divide-y rounded-xl border" data-testid="faq">
+          {FAQ.map((key) => (
+            <details key={key} className="group px-4 [&_summary::-webkit-details-marker]:hidden">
+              <summary className="flex cursor-pointer list-none items-center justify-between gap-4 rounded-md py-4 font-medium outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50">
+                {t(`faq.items.${key}.q`)}
+                <span className="text-muted-foreground transition-transform group-open:rotate-45" aria-hidden>
+                  +
+                </span>
+              </summary>
+              <p className="pb-4 text-sm text-muted-foreground">{t(`faq.items.${key}.a`, { days: PURCHASED_CREDITS_VALIDITY_DAYS })}</p>
+            </details>
           ))}
         </div>
       </section>
-      {/* Signed-out buyers are sent to sign in; without Stripe keys the button explains the setup. */}
-      <PricingSection action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
+
+      <section className="mx-auto max-w-6xl px-4 pb-8">
+        <div className="rounded-2xl bg-primary px-6 py-12 text-center text-primary-foreground">
+          <h2 className="text-3xl font-bold tracking-tight">{t("cta.title")}</h2>
+          <p className="mt-2 opacity-90">{t("cta.body", { credits: WELCOME_CREDITS })}</p>
+          <Link href={`/tasks/${first.slug}`} className={buttonClass("secondary", "mt-6", "lg")}>
+            {t("hero.cta")}
+            <ArrowRightIcon aria-hidden />
+          </Link>
+        </div>
+      </section>
     </ClientMessages>
   );
 }

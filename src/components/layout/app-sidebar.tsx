@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname } from "@/i18n/navigation";
-import { isAppPath, type AppNavigation } from "./nav";
+import { isAppPath, type AppNavigation } from "./nav-items";
 import { NavLink } from "./nav-link";
 
 export const SIDEBAR_LINK =
@@ -15,21 +15,15 @@ export function AppNavLists({ nav, labels, testIdPrefix, onNavigate }: {
   testIdPrefix: string;
   onNavigate?: () => void;
 }) {
-  return (
-    <>
-      <p className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">{labels.generate}</p>
-      <ul className="mb-4 space-y-0.5">
-        {nav.generate.map((item) => (
-          <li key={item.href}>
-            <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`${testIdPrefix}-${item.testId}`} onClick={onNavigate}>
-              {item.label}
-            </NavLink>
-          </li>
-        ))}
-      </ul>
-      <p className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">{labels.app}</p>
+  const sections = [
+    { title: labels.generate, items: nav.generate },
+    { title: labels.app, items: nav.app },
+  ];
+  return sections.map((section) => (
+    <div key={section.title} className="mb-4">
+      <p className="px-3 pb-1 text-xs font-medium tracking-wide text-muted-foreground uppercase">{section.title}</p>
       <ul className="space-y-0.5">
-        {nav.app.map((item) => (
+        {section.items.map((item) => (
           <li key={item.href}>
             <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`${testIdPrefix}-${item.testId}`} onClick={onNavigate}>
               {item.label}
@@ -37,8 +31,8 @@ export function AppNavLists({ nav, labels, testIdPrefix, onNavigate }: {
           </li>
         ))}
       </ul>
-    </>
-  );
+    </div>
+  ));
 }
 
 /** The signed-in app's sidebar: on app pages, from the `lg` breakpoint (phones get the header's menu). */

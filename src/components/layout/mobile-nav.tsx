@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { AppNavLists, SIDEBAR_ACTIVE, SIDEBAR_LINK } from "./app-sidebar";
 import { usePathname } from "@/i18n/navigation";
-import type { AppNavigation, NavItem } from "./nav";
+import type { AppNavigation, NavItem } from "./nav-items";
 import { NavLink } from "./nav-link";
 
 export interface MobileNavLabels {

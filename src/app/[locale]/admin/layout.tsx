@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
-import { Link } from "@/i18n/navigation";
+import { NavLink } from "@/components/layout/nav-link";
 import { requireAdmin } from "@/lib/admin";
 
 export const dynamic = "force-dynamic";
@@ -28,11 +28,16 @@ export default async function AdminLayout({ children, params }: { children: Reac
   return (
     <div className="mx-auto max-w-6xl px-4 py-8" data-testid="admin-console">
       <h1 className="text-2xl font-bold tracking-tight">{t("meta.title")}</h1>
-      <nav className="mt-4 mb-8 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm">
+      <nav className="mt-4 mb-8 flex flex-wrap gap-2 border-b pb-3 text-sm" aria-label={t("meta.title")}>
         {links.map(([href, label]) => (
-          <Link key={href} href={href} className="rounded-lg px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+          <NavLink
+            key={href}
+            href={href}
+            className="rounded-md px-3 py-1.5 text-muted-foreground outline-none hover:bg-accent hover:text-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
+            activeClassName="bg-accent font-medium text-accent-foreground"
+          >
             {label}
-          </Link>
+          </NavLink>
         ))}
       </nav>
       {children}

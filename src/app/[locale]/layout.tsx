@@ -57,11 +57,19 @@ export default async function LocaleLayout({
         <ThemeProvider nonce={nonce}>
           {/* Client components of the shared chrome read `common` only; pages add theirs (ClientMessages). */}
           <ClientMessages namespaces={["common"]}>
+            {/* The first Tab stop: past the header (and the sidebar) straight to the page. */}
+            <a
+              href="#main"
+              className="sr-only rounded-md bg-background px-4 py-2 text-sm font-medium text-foreground shadow-md outline-none focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus-visible:ring-[3px] focus-visible:ring-ring/50"
+              data-testid="skip-to-content"
+            >
+              {t("skipToContent")}
+            </a>
             <SiteHeader />
             <VerifyEmailNotice />
             <div className="flex flex-1">
               {user && <AppSidebar nav={nav} labels={{ generate: t("generate"), app: t("manage"), nav: t("sidebar") }} />}
-              <main className="min-w-0 flex-1">{children}</main>
+              <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">{children}</main>
             </div>
             <SiteFooter />
             <Toaster />

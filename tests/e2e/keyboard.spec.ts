@@ -212,3 +212,23 @@ test("every Tab stop of the landing page (signed out) and of the credits and tas
     expect(stops, path).toContain("header-balance");
   }
 });
+
+test.describe("phone, 390×844", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("the menu opens from the keyboard, every stop in it shows focus, Escape closes it and focus returns to the button", async ({ page }) => {
+    await page.goto("/en");
+    await tabTo(page, byTestId("menu-button"), "the menu button");
+    await page.keyboard.press("Enter");
+    const sheet = page.getByTestId("menu-sheet");
+    await expect(sheet).toBeVisible();
+    // Radix traps focus in the sheet: a round of Tab stops stays inside it.
+    const reached = await tabTo(page, byTestId("menu-signup"), "the menu's sign-up link");
+    expect(reached.testId).toBe("menu-signup");
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest("[data-testid=menu-sheet]")))).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect(sheet).toBeHidden();
+    await expect(page.getByTestId("menu-button")).toBeFocused();
+    await expectVisibleFocus(page);
+  });
+});

@@ -63,7 +63,7 @@ test("forgot password -> reset through the mailed link -> the old session cookie
   await anon.getByTestId("forgot-submit").click();
   await expect(anon.getByTestId("forgot-banner")).toBeVisible();
 
-  const { link } = tokenFromMail(await waitForSpooledMail(email, /reset-password\?token=/));
+  const { link } = tokenFromMail(await waitForSpooledMail(email, { match: /reset-password\?token=/ }));
   const url = new URL(link);
   await anon.goto(url.pathname + url.search);
   await anon.getByTestId("reset-form").locator("#password").fill("a brand new passphrase 7");

@@ -161,7 +161,7 @@ describe("a server with no trusted proxy (TRUSTED_PROXY_HOPS=0, the default)", (
     const logged = server.output().slice(before);
     // Other lines may interleave (the server's background work); the sign-in writes exactly one.
     const lines = logged.split("\n").filter((l) => l.includes("[auth]") || l.includes("sign-in"));
-    expect(lines).toHaveLength(1);
+    expect(lines, logged).toHaveLength(1);
     expect(lines[0]).toMatch(/\[auth\] failed sign-in for \S+ from an unknown address/);
     expect(logged).not.toContain(secret);
     expect(logged).not.toContain(email);

@@ -77,9 +77,10 @@ export class TestClient {
   /**
    * Confirms `email` as its owner does: reads the confirmation mail the server sent through
    * its test SMTP server, and posts the link's token (the welcome credits come with it).
+   * `since`: when the mail was asked for (older mail to the same address is not it).
    */
-  async verifyEmailByMail(email: string): Promise<void> {
-    const { token } = tokenFromMail(await waitForSpooledMail(email));
+  async verifyEmailByMail(email: string, since = 0): Promise<void> {
+    const { token } = tokenFromMail(await waitForSpooledMail(email, { since }));
     const res = await this.postJson("/api/auth/verify-email", { token });
     if (res.status !== 200) throw new Error(`email verification failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
@@ -116,9 +117,10 @@ export async function signedInClient(
   const email = opts.email ?? uniqueEmail();
   const password = opts.password ?? "correct horse battery";
   const client = new TestClient(baseUrl);
+  const since = Date.now();
   const signUp = await client.signUp(email, password, opts.name);
   if (signUp.status !== 201) throw new Error(`sign-up failed: ${signUp.status} ${JSON.stringify(signUp.body)}`);
-  if (opts.verify !== false && signUp.body.data.verification === "mail_sent") await client.verifyEmailByMail(email);
+  if (opts.verify !== false && signUp.body.data.verification === "mail_sent") await client.verifyEmailByMail(email, since);
   const res = await client.signIn(email, password);
   if (!client.hasSession()) throw new Error(`sign-in failed: ${res.status} ${res.headers.get("location")}`);
   return { client, email, password, userUuid: signUp.body.data.user.uuid };

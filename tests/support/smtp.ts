@@ -80,10 +80,10 @@ export function subjectOf(raw: string): string {
 
 
 /** Waits until a mail to `to` arrives (the app may send it after answering). */
-export async function waitForMail(received: Received[], to: string, timeoutMs = 10_000): Promise<Received> {
+export async function waitForMail(received: Received[], to: string, match?: RegExp, timeoutMs = 10_000): Promise<Received> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mail = [...received].reverse().find((m) => m.to.includes(to));
+    const mail = [...received].reverse().find((m) => m.to.includes(to) && (!match || match.test(bodyOf(m.raw))));
     if (mail) return mail;
     if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
@@ -94,12 +94,17 @@ export async function waitForMail(received: Received[], to: string, timeoutMs = 
  * Waits until a mail to `to` reaches any test SMTP server on this machine (the spool): the
  * newest one, or the newest whose decoded body matches `match`.
  */
-export async function waitForSpooledMail(to: string, match?: RegExp, timeoutMs = 15_000): Promise<Received> {
+export async function waitForSpooledMail(
+  to: string,
+  { match, since = 0, timeoutMs = 15_000 }: { match?: RegExp; since?: number; timeoutMs?: number } = {},
+): Promise<Received> {
   const deadline = Date.now() + timeoutMs;
   const dir = spoolDir(to);
   for (;;) {
+    // Newest first; `since` (ms) skips mail spooled before it, e.g. left by an earlier run.
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
     for (const file of files) {
+      if (Number(file.split("-")[0]) < since) break;
       const mail = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Received;
       if (!match || match.test(bodyOf(mail.raw))) return mail;
     }

@@ -155,6 +155,8 @@ describe("a server with no trusted proxy (TRUSTED_PROXY_HOPS=0, the default)", (
   it("a failed sign-in logs one line: no stack trace, no password", async () => {
     const email = uniqueEmail("logline");
     const secret = "Sup3r-Secret-Guess-771";
+    // The log is written asynchronously: let the previous test's lines land before counting.
+    await new Promise((r) => setTimeout(r, 1000));
     const before = server.output().length;
     await new TestClient(server.url).signIn(email, secret);
     await new Promise((r) => setTimeout(r, 300));

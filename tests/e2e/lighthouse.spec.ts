@@ -95,7 +95,13 @@ async function closeChromium(browser: Browser) {
   const exited = new Promise((resolve) => browser.process.once("exit", resolve));
   browser.process.kill();
   await exited;
-  fs.rmSync(browser.dir, { recursive: true, force: true });
+  // Chromium's helper processes may still be writing to the profile for a moment after the main
+  // process exits (ENOTEMPTY): retry, and never fail an audit over removing a temporary folder.
+  try {
+    fs.rmSync(browser.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (error) {
+    console.warn(`could not remove ${browser.dir}: ${(error as Error).message}`);
+  }
 }
 
 /**

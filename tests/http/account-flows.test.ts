@@ -1,30 +1,22 @@
 // Issue 14 (items 4, 5): magic-link sign-in, change email and delete account over HTTP,
 // against a server of its own that sends mail over SMTP to a real local SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { HTTP_TEST_ENV } from "../support/http-setup";
+import { startOwnServer } from "../support/http-setup";
 import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
 import { bodyOf, startSmtp, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
-import { freshAppDatabase } from "../support/test-database";
 
 describe("accounts over HTTP: magic links, change email, delete", () => {
-  let server: AppServer;
+  let server: Awaited<ReturnType<typeof startOwnServer>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  const cleanups: Array<() => Promise<void> | void> = [];
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    cleanups.push(smtp.close);
-    const env: Record<string, string> = { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0", SMTP_URL: smtp.url };
-    const database = await freshAppDatabase("http_account_flows");
-    cleanups.push(database.cleanup);
-    Object.assign(env, database.env);
-    server = await startAppServer({ env });
+    server = await startOwnServer("http_account_flows", { SMTP_URL: smtp.url });
   }, 180_000);
 
   afterAll(async () => {
-    await server?.stop();
-    for (const c of cleanups.reverse()) await c();
+    await server?.stopAll();
+    await smtp?.close();
   });
 
   const path = (link: string) => new URL(link).pathname + new URL(link).search;

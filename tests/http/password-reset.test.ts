@@ -1,32 +1,24 @@
 // Issue 14 (b): forgot password -> mail -> one-click reset -> the old session cookie is dead.
 // A server of its own, sending mail over SMTP to a real local SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { HTTP_TEST_ENV } from "../support/http-setup";
+import { startOwnServer } from "../support/http-setup";
 import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
 import { startSmtp, tokenFromMail, waitForMail } from "../support/smtp";
-import { freshAppDatabase } from "../support/test-database";
 
 const NEW = "a-brand-new-secret-9";
 
 describe("password reset over HTTP", () => {
-  let server: AppServer;
+  let server: Awaited<ReturnType<typeof startOwnServer>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  const cleanups: Array<() => Promise<void> | void> = [];
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    cleanups.push(smtp.close);
-    const env: Record<string, string> = { ...HTTP_TEST_ENV, TASK_SWEEP_INTERVAL_MS: "0", SMTP_URL: smtp.url };
-    const database = await freshAppDatabase("http_reset");
-    cleanups.push(database.cleanup);
-    Object.assign(env, database.env);
-    server = await startAppServer({ env });
+    server = await startOwnServer("http_reset", { SMTP_URL: smtp.url });
   }, 180_000);
 
   afterAll(async () => {
-    await server?.stop();
-    for (const c of cleanups.reverse()) await c();
+    await server?.stopAll();
+    await smtp?.close();
   });
 
   it("forgot -> mailed link -> the page changes nothing until submitted -> new password; the old cookie gets 401", async () => {

@@ -11,7 +11,7 @@ import {
   TooManyRequestsError,
   UnsupportedMediaTypeError,
   isBadDatabaseInput,
-  isDatabaseUnavailable,
+  databaseUnavailableCode,
 } from "./errors";
 import { logger } from "./logger";
 import { requestIdOf, tagResponse, withRequestId } from "./request-context";
@@ -54,8 +54,10 @@ export function toErrorEnvelope(error: unknown, context: string): ErrorEnvelope 
   if (error instanceof AppError) {
     return { status: error.status, message: error.message, data: error.details ?? null };
   }
-  if (isDatabaseUnavailable(error)) {
-    logger.error({ context, error: describeError(error).split("\n")[0] }, "database unavailable");
+  const unavailable = databaseUnavailableCode(error);
+  if (unavailable) {
+    // The code says why (refused, shut down, timed out); the query text alone does not.
+    logger.error({ context, code: unavailable, error: describeError(error).split("\n")[0] }, "database unavailable");
     const e = new ServiceUnavailableError();
     return { status: e.status, message: e.message, data: null, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } };
   }

@@ -121,12 +121,17 @@ export function databaseError(error: unknown): { code: string; detail?: string }
   return undefined;
 }
 
+/** The code (e.g. ECONNREFUSED, 57P01, DATABASE_TIMEOUT) by which an error says the database could not be reached, if it does. */
+export function databaseUnavailableCode(error: unknown): string | undefined {
+  for (const e of causes(error)) {
+    if (typeof e.code === "string" && CONNECTION_ERROR_CODES.has(e.code)) return e.code;
+  }
+  return undefined;
+}
+
 /** True when an error (or its cause chain) says the database could not be reached. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (const e of causes(error)) {
-    if (typeof e.code === "string" && CONNECTION_ERROR_CODES.has(e.code)) return true;
-  }
-  return false;
+  return databaseUnavailableCode(error) !== undefined;
 }
 
 // Input the database cannot store or parse, e.g. a NUL byte (22021) or a malformed uuid (22P02):

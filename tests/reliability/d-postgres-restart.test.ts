@@ -25,6 +25,9 @@ describe("(d) PostgreSQL restart under load", () => {
   });
 
   it("answers 5xx envelopes while the database is down, charges nothing in part, and recovers", async () => {
+    // Each phase's time is printed, so a slow run says where it spent it.
+    const t0 = Date.now();
+    const phase = (name: string) => console.log(`(d) ${name} after ${Date.now() - t0} ms`);
     const results: Array<{ path: string; res?: ApiResult; ms?: number; networkError?: string }> = [];
     let stop = false;
     const worker = async (w: number) => {
@@ -48,9 +51,11 @@ describe("(d) PostgreSQL restart under load", () => {
     await new Promise((r) => setTimeout(r, 2000));
     const restartAt = results.length;
     await pg.restart();
+    phase("PostgreSQL restarted");
     await new Promise((r) => setTimeout(r, 3000));
     stop = true;
     await load;
+    phase("load stopped");
 
     const slowest = Math.max(...results.map((r) => r.ms ?? 0));
     console.log(
@@ -71,7 +76,10 @@ describe("(d) PostgreSQL restart under load", () => {
     expect(results.length).toBeGreaterThan(restartAt);
 
     // Recovery without restarting the app: health, a read and a charge all work again.
-    await waitFor("the app to answer again", async () => (await api(app.url, "GET", "/api/health")).status === 200, 30_000);
+    // Health answers within 2 s even with the database down; a probe that hangs counts as "not yet".
+    const healthy = () => api(app.url, "GET", "/api/health", { timeoutMs: 5_000 }).then((r) => r.status === 200, () => false);
+    await waitFor("the app to answer again", healthy, 30_000);
+    phase("health answers 200");
     const read = await api(app.url, "GET", "/api/credits", { cookie: users[0].cookie });
     expect(read.status).toBe(200);
     const task = await api(app.url, "POST", "/api/tasks/text-to-video", {
@@ -79,6 +87,7 @@ describe("(d) PostgreSQL restart under load", () => {
       body: { prompt: "after the storm", seconds: 1, aspectRatio: "landscape" },
     });
     expect(task.status, task.text).toBeLessThan(300);
+    phase("read and charge work");
 
     // No partial charges: every debit has its task and every task its debit.
     const orphanDebits = await query(
@@ -98,7 +107,9 @@ describe("(d) PostgreSQL restart under load", () => {
     const stored = new Set((await query<{ uuid: string }>(app, sql`SELECT uuid FROM tasks`)).map((t) => t.uuid));
     expect(told.filter((uuid) => !stored.has(uuid))).toEqual([]);
     expect(told.length).toBeGreaterThan(0);
+    phase("ledger queries done");
     const verify = await creditsVerify(app.databaseUrl);
+    phase("credits:verify done");
     expect(verify.code, verify.output).toBe(0);
   });
 });

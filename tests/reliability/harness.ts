@@ -98,14 +98,29 @@ export function creditsVerify(databaseUrl: string): Promise<{ code: number; outp
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`credits:verify did not finish in 120 s; output so far:\n${output}`));
+    }, 120_000);
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code: code ?? -1, output }));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, output });
+    });
   });
 }
 
 /** Runs a query on our pool and returns plain rows. */
 export async function query<T = Record<string, unknown>>(app: FreshApp, text: ReturnType<typeof sql>): Promise<T[]> {
-  return rowsOf<T>(await app.database.db.execute(text));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the test's own query did not finish in 60 s")), 60_000);
+  });
+  try {
+    return rowsOf<T>(await Promise.race([app.database.db.execute(text), timeout]));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls until `check` returns true, or throws with `what` after `timeoutMs`. */
@@ -173,7 +188,7 @@ export async function api(
   base: string,
   method: string,
   path: string,
-  options: { cookie?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: { cookie?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ApiResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
@@ -186,7 +201,9 @@ export async function api(
   if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) {
     headers["content-type"] = "application/json";
   }
-  const res = await fetch(`${base}${path}`, { method, headers, body, redirect: "manual" });
+  // A request the server never answers fails the test by name instead of hanging it until the test timeout.
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+  const res = await fetch(`${base}${path}`, { method, headers, body, redirect: "manual", signal });
   const text = await res.text();
   let parsed: ApiResult["body"];
   try {

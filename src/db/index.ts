@@ -50,12 +50,20 @@ export function postgresTimeouts(e = env()): PostgresTimeouts {
   };
 }
 
+/** Seconds before a closed connection reconnects: 50 ms doubling per failure, at most 1 s, with jitter. */
+export function reconnectDelaySeconds(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
+}
+
 /**
  * A sick database fails requests fast instead of hanging them (503 + Retry-After in
  * route handlers): a short connect timeout; server-side statement, lock and
  * idle-in-transaction timeouts; and a client-side watchdog (src/db/watchdog.ts) that
  * drops a connection whose server stays silent for statement_timeout + 1 s while it
  * owes an answer (a frozen server never fires its own statement_timeout).
+ * Reconnects wait at most about a second: postgres.js's default back-off grows with every
+ * failed connection in the pool (3^n / 100 s, up to 20 s), so after a PostgreSQL restart
+ * requests queued behind a closed connection waited 10-18 s for their answer.
  */
 export function openPostgres(url: string, options: { max?: number; timeouts?: PostgresTimeouts } = {}): Database {
   const timeouts = options.timeouts ?? postgresTimeouts();
@@ -71,6 +79,7 @@ export function openPostgres(url: string, options: { max?: number; timeouts?: Po
     max: options.max ?? env().DATABASE_POOL_MAX,
     onnotice: () => {},
     connect_timeout: timeouts.connectTimeoutSeconds,
+    backoff: reconnectDelaySeconds,
     connection,
     // postgres.js supports a `socket` factory but does not declare it in its types.
     ...({

@@ -83,3 +83,17 @@ test("account page: name saved, wrong current password refused, password change 
   await expect(page.getByTestId("header-balance")).toHaveCount(0);
   expect((await page.request.get("/api/credits")).status()).toBe(401);
 });
+
+test("account page in Chinese: the saved state in Chinese, sign out everywhere lands on /zh signed out", async ({ page }) => {
+  const email = uniqueEmail("account-zh");
+  await signUp(page, email, "Zh Tester", { verify: false });
+  await page.goto("/zh/account");
+  await page.getByTestId("account-name-form").locator("#name").fill("张三");
+  await page.getByTestId("account-name-submit").click();
+  await expect(page.getByTestId("account-name-result")).toHaveText("已保存。");
+
+  await page.getByTestId("account-signout-everywhere").click();
+  await expect(page).toHaveURL(/\/zh\/?$/);
+  await expect(page.getByTestId("header-signin")).toBeVisible();
+  expect((await page.request.get("/api/credits")).status()).toBe(401);
+});

@@ -95,10 +95,12 @@ export async function renewedSessionCookie(
   return null;
 }
 
-/** Sets a renewed session cookie (renewedSessionCookie) on a response. */
-export function setSessionCookie(res: NextResponse, cookie: { name: string; value: string; maxAge: number } | null) {
-  if (!cookie) return;
-  res.cookies.set(cookie.name, cookie.value, {
+type SessionCookie = { name: string; value: string; maxAge: number };
+/** Where a session cookie is written: a route's response, or a Server Action's `cookies()`. */
+type CookieJar = { set(name: string, value: string, options: Record<string, unknown>): unknown };
+
+function writeSessionCookie(jar: CookieJar, cookie: SessionCookie) {
+  jar.set(cookie.name, cookie.value, {
     maxAge: cookie.maxAge,
     path: "/",
     httpOnly: true,
@@ -107,9 +109,23 @@ export function setSessionCookie(res: NextResponse, cookie: { name: string; valu
   });
 }
 
+/** Sets a renewed session cookie (renewedSessionCookie) on a response. */
+export function setSessionCookie(res: NextResponse, cookie: SessionCookie | null) {
+  if (cookie) writeSessionCookie(res.cookies, cookie);
+}
+
 /** Clears the session cookie, by both its names (this browser is signed out). */
 export function clearSessionCookies(res: NextResponse) {
-  for (const name of SESSION_COOKIES) {
-    res.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
-  }
+  for (const name of SESSION_COOKIES) writeSessionCookie(res.cookies, { name, value: "", maxAge: 0 });
+}
+
+/** setSessionCookie for a Server Action (the cookie goes out with the action's answer). */
+export async function setActionSessionCookie(cookie: SessionCookie | null) {
+  if (cookie) writeSessionCookie(await cookies(), cookie);
+}
+
+/** clearSessionCookies for a Server Action. */
+export async function clearActionSessionCookies() {
+  const jar = await cookies();
+  for (const name of SESSION_COOKIES) writeSessionCookie(jar, { name, value: "", maxAge: 0 });
 }

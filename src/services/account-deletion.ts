@@ -1,13 +1,17 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { accountTokens, accounts, sessions, tasks, userNotices, users, verificationTokens } from "@/db/schema";
 import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { assertCurrentPassword, currentPasswordField } from "@/services/account";
+import { assertCurrentPassword } from "@/services/account";
 import { liveSubscription } from "@/services/payments/subscriptions";
 import { forgetUserSessions } from "@/services/sessions";
 import { deleteTaskOutputs } from "@/services/tasks";
+
+/** The address a deleted account keeps: unique, and undeliverable by definition (RFC 2606 .invalid). */
+export function deletedEmail(userUuid: string): string {
+  return `deleted-${userUuid}@invalid`;
+}
 
 /**
  * Deleting an account. The `users` row stays (the ledger, orders and tasks point at it, and
@@ -23,17 +27,8 @@ import { deleteTaskOutputs } from "@/services/tasks";
  * (GitHub, Google) type their email as `confirm`.
  * Refused (409) while a subscription still renews (cancel it in the billing portal first)
  * or a task is still running (its output would arrive after the deletion).
+ * Inputs: deleteAccountInput (src/lib/schemas/account.ts).
  */
-export const deleteAccountInput = z.object({
-  currentPassword: currentPasswordField.optional(),
-  confirm: z.string({ error: "must be a string" }).max(254, "must be at most 254 characters").optional(),
-});
-
-/** The address a deleted account keeps: unique, and undeliverable by definition (RFC 2606 .invalid). */
-export function deletedEmail(userUuid: string): string {
-  return `deleted-${userUuid}@invalid`;
-}
-
 export async function deleteAccount({
   userUuid,
   currentPassword,

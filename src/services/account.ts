@@ -4,19 +4,9 @@ import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 import { BadRequestError, UnauthorizedError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/password";
-import { PASSWORD_MAX_LENGTH } from "@/lib/password-rules";
+import type { updateAccountInput } from "@/lib/schemas/account";
 import { forgetUserSessions } from "@/services/sessions";
-import { newPasswordRules, passwordSchema } from "@/services/users";
-
-/** The current password, asked before a sensitive change; over-long is a 400 before any hashing. */
-export const currentPasswordField = z
-  .string({ error: "must be a string" })
-  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
-
-export const changePasswordInput = z.object({
-  currentPassword: currentPasswordField,
-  newPassword: passwordSchema,
-});
+import { newPasswordRules } from "@/services/users";
 
 /** What the account page needs to know beyond the session: the stored email and whether a password is set. */
 export async function getAccount(userUuid: string): Promise<{ email: string; name: string | null; hasPassword: boolean } | null> {
@@ -36,10 +26,6 @@ export async function assertCurrentPassword(user: Pick<User, "passwordHash">, cu
     throw new BadRequestError("currentPassword: is not your current password", "currentPassword");
   }
 }
-
-export const updateAccountInput = z.object({
-  name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters"),
-});
 
 /**
  * Changes the password after checking the current one (accounts created through OAuth

@@ -1,18 +1,17 @@
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { BadRequestError, ConflictError, UnauthorizedError, isUniqueViolation } from "@/lib/errors";
 import { describeError } from "@/lib/log-safe";
 import { logger } from "@/lib/logger";
-import { assertCurrentPassword, currentPasswordField } from "@/services/account";
+import { assertCurrentPassword } from "@/services/account";
 import { consumeAccountToken, issueAccountToken } from "@/services/account-tokens";
 import { sendMail } from "@/services/email";
 import { mailLocale } from "@/services/email/templates";
 import { hitRateLimit } from "@/services/rate-limit";
 import { forgetUserSessions } from "@/services/sessions";
-import { emailSchema, findUserByEmail, grantWelcomeCredits, isDisposableEmail } from "@/services/users";
+import { findUserByEmail, grantWelcomeCredits, isDisposableEmail } from "@/services/users";
 
 /**
  * Changing the email of an account: the new address gets a single-use link (an account
@@ -22,19 +21,6 @@ import { emailSchema, findUserByEmail, grantWelcomeCredits, isDisposableEmail } 
  */
 export const CHANGE_EMAIL_TOKEN_TTL_HOURS = 24;
 const REQUESTS_PER_USER_PER_HOUR = 5;
-
-export const changeEmailInput = z.object({
-  email: emailSchema,
-  // Asked of accounts with a password (an OAuth-only account has none to give).
-  currentPassword: currentPasswordField.optional(),
-  locale: z.enum(["en", "zh"]).optional(),
-});
-
-export const confirmEmailChangeInput = z.object({
-  token: z.string({ error: "must be a string" }).min(1, "is required").max(200, "is invalid"),
-  // The confirming page's locale, for the notice to the old address.
-  locale: z.enum(["en", "zh"]).optional(),
-});
 
 const TAKEN = "email: an account with this email already exists";
 

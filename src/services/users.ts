@@ -11,13 +11,11 @@ import { ConflictError, isUniqueViolation } from "@/lib/errors";
 import { isCommonPassword } from "@/lib/common-passwords";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/password";
 import { newPasswordField, refineNewPassword } from "@/lib/password-rules";
+import { emailSchema } from "@/lib/schemas/account";
 import { TRANS_TYPES, grantCredits } from "@/services/credits";
 
-export const emailSchema = z
-  .string({ error: "must be a string" })
-  .max(254, "must be at most 254 characters")
-  .transform(normalizeEmail)
-  .pipe(z.email("must be a valid email address"));
+// The address rule lives with the client-safe schemas; re-exported for the services that parse addresses.
+export { emailSchema };
 
 /** A password being set (sign-up, and every later change): length and not blank here, the rest beside the email. */
 export const passwordSchema = newPasswordField;

@@ -3,9 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeEmail } from "@/lib/email";
 import { PASSWORD_MAX_LENGTH, hashPassword, verifyPassword } from "@/lib/password";
-import { changePasswordInput } from "@/services/account";
-import { deleteAccountInput } from "@/services/account-deletion";
-import { changeEmailInput } from "@/services/email-change";
+import { changeEmailInput, changePasswordInput, deleteAccountInput } from "@/lib/schemas/account";
 import { magicLinkInput } from "@/services/magic-link";
 import { forgotPasswordInput } from "@/services/password-reset";
 import { emailSchema, signUpInput } from "@/services/users";

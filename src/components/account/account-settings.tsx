@@ -1,117 +1,84 @@
 "use client";
 
-import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useLocale, useTranslations } from "next-intl";
+import { changePassword, saveName, signOutEverywhere } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
-import { passwordMessage } from "@/components/auth/validation";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { brokenPasswordRule, passwordRuleOf } from "@/lib/password-rules";
+import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
 import { ChangeEmailForm } from "./change-email-form";
 import { DeleteAccount } from "./delete-account";
 
-type Banner = { tone: "success" | "error"; text: string } | null;
+const card = "space-y-3 rounded-xl border border-slate-200 p-6";
 
-async function send(url: string, method: string, body: unknown) {
-  const res = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const json = (await res.json().catch(() => ({}))) as { message?: string; data?: { field?: string } };
-  return { status: res.status, ok: res.ok, message: json.message ?? "", field: json.data?.field };
+function NameForm({ name }: { name: string }) {
+  const t = useTranslations("account");
+  const { formAction, fieldErrors, formError, done, values } = useAccountAction(saveName);
+  return (
+    <form action={formAction} noValidate className={card} data-testid="account-name-form">
+      <h2 className="text-lg font-semibold">{t("name.title")}</h2>
+      <FormBanner success={done ? t("name.saved") : undefined} error={formError} testId="account-name-result" />
+      {/* Saved or not, the field keeps what was typed (the prop is the name the page was loaded with). */}
+      <Field id="name" name="name" defaultValue={values.name ?? name} autoComplete="name" label={t("name.label")} error={fieldErrors.name} />
+      <SubmitButton testId="account-name-submit">{t("name.submit")}</SubmitButton>
+    </form>
+  );
 }
 
-export function AccountSettings({
-  name,
-  email,
-  hasPassword,
-  afterSignOut,
-}: {
-  name: string;
-  email: string;
-  hasPassword: boolean;
-  afterSignOut: string;
-}) {
+function PasswordForm() {
   const t = useTranslations("account");
-  const ta = useTranslations("auth");
-  const tv = (k: string, v?: Record<string, number>) => ta(`validation.${k}`, v);
-  const [nameBanner, setNameBanner] = useState<Banner>(null);
-  const [pwBanner, setPwBanner] = useState<Banner>(null);
-  const [pwErrors, setPwErrors] = useState<{ currentPassword?: string; newPassword?: string }>({});
-  const [busy, setBusy] = useState(false);
+  const { formAction, fieldErrors, formError, done, valueOf } = useAccountAction(changePassword);
+  return (
+    <form action={formAction} noValidate className={card} data-testid="account-password-form">
+      <h2 className="text-lg font-semibold">{t("password.title")}</h2>
+      <FormBanner success={done ? t("password.changed") : undefined} error={formError} testId="account-password-result" />
+      <Field
+        id="currentPassword"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        defaultValue={valueOf("currentPassword")}
+        label={t("password.current")}
+        error={fieldErrors.currentPassword}
+      />
+      <p className="text-xs text-slate-500">{t("password.currentHint")}</p>
+      <Field
+        id="newPassword"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        defaultValue={valueOf("newPassword")}
+        label={t("password.new")}
+        error={fieldErrors.newPassword}
+      />
+      <SubmitButton testId="account-password-submit">{t("password.submit")}</SubmitButton>
+    </form>
+  );
+}
 
-  async function saveName(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const value = String(new FormData(event.currentTarget).get("name") ?? "");
-    if (value.trim().length > 100) return setNameBanner({ tone: "error", text: tv("nameLong", { max: 100 }) });
-    setBusy(true);
-    const res = await send("/api/account", "PATCH", { name: value }).catch(() => null);
-    setBusy(false);
-    setNameBanner(res?.ok ? { tone: "success", text: t("name.saved") } : { tone: "error", text: t("error") });
-  }
+function SignOutEverywhere() {
+  const t = useTranslations("account");
+  const locale = useLocale();
+  const { formAction, formError } = useAccountAction(signOutEverywhere);
+  return (
+    <form action={formAction} className={card} data-testid="account-sessions-form">
+      <h2 className="text-lg font-semibold">{t("sessions.title")}</h2>
+      <p className="text-sm text-slate-600">{t("sessions.text")}</p>
+      <FormBanner error={formError} />
+      <input type="hidden" name="locale" value={locale} />
+      <SubmitButton variant="secondary" testId="account-signout-everywhere">
+        {t("sessions.submit")}
+      </SubmitButton>
+    </form>
+  );
+}
 
-  async function changePassword(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const data = new FormData(form);
-    const currentPassword = String(data.get("currentPassword") ?? "");
-    const newPassword = String(data.get("newPassword") ?? "");
-    const rule = newPassword ? brokenPasswordRule(newPassword) : null;
-    setPwBanner(null);
-    setPwErrors(!newPassword ? { newPassword: tv("required") } : rule ? { newPassword: passwordMessage(tv, rule) } : {});
-    if (!newPassword || rule) return;
-    setBusy(true);
-    const res = await send("/api/account/password", "POST", { currentPassword, newPassword }).catch(() => null);
-    setBusy(false);
-    if (res?.ok) {
-      form.reset();
-      setPwBanner({ tone: "success", text: t("password.changed") });
-    } else if (res?.status === 400 && res.field === "currentPassword") {
-      setPwErrors({ currentPassword: t("password.wrongCurrent") });
-    } else if (res?.status === 400 && res.field === "newPassword") {
-      setPwErrors({ newPassword: passwordMessage(tv, passwordRuleOf(res.message.replace(/^newPassword:\s*/, "")) ?? "short") });
-    } else {
-      setPwBanner({ tone: "error", text: t("error") });
-    }
-  }
-
-  async function signOutEverywhere() {
-    setBusy(true);
-    const res = await send("/api/account/sign-out-everywhere", "POST", {}).catch(() => null);
-    if (res?.ok) return window.location.assign(afterSignOut); // a full load: the header shows the signed-out state
-    setBusy(false);
-  }
-
+export function AccountSettings({ name, email, hasPassword }: { name: string; email: string; hasPassword: boolean }) {
   return (
     <div className="space-y-8">
-      <form onSubmit={saveName} noValidate className="space-y-3 rounded-xl border border-slate-200 p-6" data-testid="account-name-form">
-        <h2 className="text-lg font-semibold">{t("name.title")}</h2>
-        {nameBanner && <Alert tone={nameBanner.tone}>{nameBanner.text}</Alert>}
-        <Field id="name" name="name" defaultValue={name} autoComplete="name" label={t("name.label")} />
-        <Button type="submit" disabled={busy}>
-          {t("name.submit")}
-        </Button>
-      </form>
-
-      <form onSubmit={changePassword} noValidate className="space-y-3 rounded-xl border border-slate-200 p-6" data-testid="account-password-form">
-        <h2 className="text-lg font-semibold">{t("password.title")}</h2>
-        {pwBanner && <Alert tone={pwBanner.tone}>{pwBanner.text}</Alert>}
-        <Field id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" label={t("password.current")} error={pwErrors.currentPassword} />
-        <p className="text-xs text-slate-500">{t("password.currentHint")}</p>
-        <Field id="newPassword" name="newPassword" type="password" autoComplete="new-password" label={t("password.new")} error={pwErrors.newPassword} />
-        <Button type="submit" disabled={busy}>
-          {t("password.submit")}
-        </Button>
-      </form>
-
+      <NameForm name={name} />
+      <PasswordForm />
       <ChangeEmailForm hasPassword={hasPassword} />
-
-      <section className="space-y-3 rounded-xl border border-slate-200 p-6">
-        <h2 className="text-lg font-semibold">{t("sessions.title")}</h2>
-        <p className="text-sm text-slate-600">{t("sessions.text")}</p>
-        <Button type="button" variant="secondary" disabled={busy} onClick={signOutEverywhere} data-testid="account-signout-everywhere">
-          {t("sessions.submit")}
-        </Button>
-      </section>
-
-      <DeleteAccount email={email} hasPassword={hasPassword} afterDelete={afterSignOut} />
+      <SignOutEverywhere />
+      <DeleteAccount email={email} hasPassword={hasPassword} />
     </div>
   );
 }

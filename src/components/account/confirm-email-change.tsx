@@ -5,8 +5,10 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { LinkOutcome } from "@/components/auth/link-outcome";
+import { apiFetch } from "@/lib/api-client";
 
-// One click confirms the new address (POST /api/account/email/confirm).
+// One click confirms the new address (POST /api/account/email/confirm, which also renews this
+// browser's session when it is signed in as that user).
 export function ConfirmEmailChange({ token }: { token: string }) {
   const t = useTranslations("account");
   const locale = useLocale();
@@ -14,18 +16,9 @@ export function ConfirmEmailChange({ token }: { token: string }) {
 
   async function confirm() {
     setState({ kind: "busy" });
-    try {
-      const res = await fetch("/api/account/email/confirm", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ token, locale }),
-      });
-      const body = (await res.json().catch(() => ({}))) as { data?: { email?: string } };
-      if (res.ok) return setState({ kind: "done", email: body.data?.email ?? "" });
-      setState({ kind: res.status === 400 ? "invalid" : res.status === 409 ? "taken" : "failed" });
-    } catch {
-      setState({ kind: "failed" });
-    }
+    const res = await apiFetch<{ email: string }>("/api/account/email/confirm", { method: "POST", json: { token, locale } });
+    if (res.ok) return setState({ kind: "done", email: res.data.email });
+    setState({ kind: res.status === 400 ? "invalid" : res.status === 409 ? "taken" : "failed" });
   }
 
   if (state.kind === "done") {

@@ -1,51 +1,28 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { Dialog } from "radix-ui";
 import { useState } from "react";
+import { deleteAccount } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
 
 // "Delete account": a confirmation dialog asking the current password (accounts with one)
-// or the email typed out (accounts without), then DELETE /api/account and a full load.
-export function DeleteAccount({ email, hasPassword, afterDelete }: { email: string; hasPassword: boolean; afterDelete: string }) {
+// or the email typed out (accounts without); the Server Action deletes, signs this browser
+// out and sends it to the home page.
+export function DeleteAccount({ email, hasPassword }: { email: string; hasPassword: boolean }) {
   const t = useTranslations("account");
-  const ta = useTranslations("auth");
+  const locale = useLocale();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const [banner, setBanner] = useState<string | null>(null);
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const value = String(new FormData(event.currentTarget).get("deleteConfirm") ?? "");
-    setBanner(null);
-    if (!value) return setError(ta("validation.required"));
-    setError(undefined);
-    setBusy(true);
-    try {
-      const res = await fetch("/api/account", {
-        method: "DELETE",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(hasPassword ? { currentPassword: value } : { confirm: value }),
-      });
-      const body = (await res.json().catch(() => ({}))) as { message?: string };
-      if (res.ok) return window.location.assign(afterDelete); // signed out: a full load
-      if (res.status === 400) setError(t(hasPassword ? "delete.wrongPassword" : "delete.wrongConfirm"));
-      else if (res.status === 409) setBanner(t(/^subscription/.test(body.message ?? "") ? "delete.subscription" : "delete.tasks"));
-      else setBanner(t("error"));
-    } catch {
-      setBanner(t("error"));
-    }
-    setBusy(false);
-  }
+  const { formAction, fieldErrors, formError, valueOf } = useAccountAction(deleteAccount);
+  const field = hasPassword ? "currentPassword" : "confirm";
 
   return (
     <section className="space-y-3 rounded-xl border border-red-200 p-6" data-testid="account-delete">
       <h2 className="text-lg font-semibold">{t("delete.title")}</h2>
       <p className="text-sm text-slate-600">{t("delete.text")}</p>
-      <Dialog.Root open={open} onOpenChange={(o) => !busy && setOpen(o)}>
+      <Dialog.Root open={open} onOpenChange={setOpen}>
         <Dialog.Trigger asChild>
           <Button type="button" variant="secondary" data-testid="account-delete-open">
             {t("delete.open")}
@@ -58,25 +35,27 @@ export function DeleteAccount({ email, hasPassword, afterDelete }: { email: stri
             <Dialog.Description className="text-sm text-slate-600">
               {t("delete.text")} {t("delete.dialogText")}
             </Dialog.Description>
-            <form onSubmit={onSubmit} noValidate className="space-y-4" data-testid="account-delete-form">
-              {banner && <Alert tone="error">{banner}</Alert>}
+            <form action={formAction} noValidate className="space-y-4" data-testid="account-delete-form">
+              <FormBanner error={formError} testId="account-delete-result" />
+              <input type="hidden" name="locale" value={locale} />
               <Field
                 id="deleteConfirm"
-                name="deleteConfirm"
+                name={field}
                 type={hasPassword ? "password" : "text"}
                 autoComplete={hasPassword ? "current-password" : "off"}
+                defaultValue={valueOf(field)}
                 label={hasPassword ? t("delete.passwordLabel") : t("delete.confirmLabel", { email })}
-                error={error}
+                error={fieldErrors[field]}
               />
               <div className="flex justify-end gap-2">
                 <Dialog.Close asChild>
-                  <Button type="button" variant="ghost" disabled={busy}>
+                  <Button type="button" variant="ghost">
                     {t("delete.cancel")}
                   </Button>
                 </Dialog.Close>
-                <Button type="submit" disabled={busy} data-testid="account-delete-submit">
-                  {busy ? t("delete.submitting") : t("delete.submit")}
-                </Button>
+                <SubmitButton pendingLabel={t("delete.submitting")} testId="account-delete-submit">
+                  {t("delete.submit")}
+                </SubmitButton>
               </div>
             </form>
           </Dialog.Content>

@@ -28,7 +28,7 @@ export default async function AccountPage({ params }: Props) {
         <p className="mt-2 text-sm text-slate-600">{t("email", { email })}</p>
       </div>
       <ClientMessages namespaces={["account", "auth"]}>
-        <AccountSettings name={account?.name ?? user.name ?? ""} email={email} hasPassword={account?.hasPassword ?? true} afterSignOut={`/${locale}`} />
+        <AccountSettings name={account?.name ?? user.name ?? ""} email={email} hasPassword={account?.hasPassword ?? true} />
       </ClientMessages>
     </div>
   );

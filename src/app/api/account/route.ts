@@ -1,7 +1,8 @@
 import { ok, parseJson, route } from "@/lib/api";
 import { clearSessionCookies, requireUser } from "@/lib/current-user";
-import { updateAccount, updateAccountInput } from "@/services/account";
-import { deleteAccount, deleteAccountInput } from "@/services/account-deletion";
+import { deleteAccountInput, updateAccountInput } from "@/lib/schemas/account";
+import { updateAccount } from "@/services/account";
+import { deleteAccount } from "@/services/account-deletion";
 
 export const dynamic = "force-dynamic";
 

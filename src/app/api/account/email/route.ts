@@ -1,6 +1,7 @@
 import { ok, parseJson, route } from "@/lib/api";
 import { requireUser } from "@/lib/current-user";
-import { changeEmailInput, requestEmailChange } from "@/services/email-change";
+import { changeEmailInput } from "@/lib/schemas/account";
+import { requestEmailChange } from "@/services/email-change";
 
 export const dynamic = "force-dynamic";
 

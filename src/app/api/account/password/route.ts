@@ -1,6 +1,7 @@
 import { ok, parseJson, route } from "@/lib/api";
 import { renewedSessionCookie, requireUser, setSessionCookie } from "@/lib/current-user";
-import { changePassword, changePasswordInput } from "@/services/account";
+import { changePasswordInput } from "@/lib/schemas/account";
+import { changePassword } from "@/services/account";
 
 export const dynamic = "force-dynamic";
 

@@ -1,18 +1,14 @@
 "use client";
 
 // Writes go through the JSON routes (/api/admin/users/{uuid}/...), the one write path
-// of the console; the page re-renders from the server afterwards.
+// of the console (each checks the admin itself: requireAdmin); the page re-renders from
+// the server afterwards.
 import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useRouter } from "@/i18n/navigation";
-
-async function post(url: string, body: unknown) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const envelope = (await res.json().catch(() => null)) as { code: number; message: string; data: Record<string, number> | null } | null;
-  return { ok: res.ok, message: envelope?.message ?? String(res.status), data: envelope?.data ?? null };
-}
+import { apiFetch } from "@/lib/api-client";
 
 export function UserActions({ userUuid, disabled }: { userUuid: string; disabled: boolean }) {
   const t = useTranslations("admin.actions");
@@ -24,8 +20,8 @@ export function UserActions({ userUuid, disabled }: { userUuid: string; disabled
     setBusy(true);
     setResult(null);
     try {
-      const r = await post(url, body);
-      setResult(r.ok ? { tone: "success", text: success(r.data) } : { tone: "error", text: t("failed", { message: r.message }) });
+      const r = await apiFetch<Record<string, number> | null>(url, { method: "POST", json: body });
+      setResult(r.ok ? { tone: "success", text: success(r.data) } : { tone: "error", text: t("failed", { message: r.message || String(r.status) }) });
       if (r.ok) router.refresh();
     } finally {
       setBusy(false);

@@ -1,6 +1,7 @@
 import { ok, parseJson, route } from "@/lib/api";
 import { getCurrentUser, renewedSessionCookie, setSessionCookie } from "@/lib/current-user";
-import { confirmEmailChange, confirmEmailChangeInput } from "@/services/email-change";
+import { confirmEmailChangeInput } from "@/lib/schemas/account";
+import { confirmEmailChange } from "@/services/email-change";
 
 export const dynamic = "force-dynamic";
 

@@ -1,42 +1,34 @@
 "use client";
 
-import { MonitorIcon, MoonIcon, SunIcon } from "lucide-react";
+import { MoonIcon, SunIcon } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useTheme } from "next-themes";
+import dynamic from "next/dynamic";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
 
-/** Header menu: light, dark or the system's theme. The icon follows the theme by CSS, so it renders the same on the server. */
-export function ThemeToggle() {
+/** The header's theme button. The icon follows the theme by CSS, so it renders the same on the server. */
+export function ThemeButton(props: React.ComponentProps<"button">) {
   const t = useTranslations("common.theme");
-  const { theme, setTheme } = useTheme();
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label={t("label")} data-testid="theme-toggle">
-          <SunIcon className="scale-100 rotate-0 transition-all dark:scale-0 dark:-rotate-90" aria-hidden />
-          <MoonIcon className="absolute scale-0 rotate-90 transition-all dark:scale-100 dark:rotate-0" aria-hidden />
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end">
-        <DropdownMenuRadioGroup value={theme} onValueChange={setTheme}>
-          <DropdownMenuRadioItem value="light" data-testid="theme-light">
-            <SunIcon aria-hidden /> {t("light")}
-          </DropdownMenuRadioItem>
-          <DropdownMenuRadioItem value="dark" data-testid="theme-dark">
-            <MoonIcon aria-hidden /> {t("dark")}
-          </DropdownMenuRadioItem>
-          <DropdownMenuRadioItem value="system" data-testid="theme-system">
-            <MonitorIcon aria-hidden /> {t("system")}
-          </DropdownMenuRadioItem>
-        </DropdownMenuRadioGroup>
-      </DropdownMenuContent>
-    </DropdownMenu>
+    <Button variant="ghost" size="icon" aria-label={t("label")} aria-haspopup="menu" aria-expanded={false} data-testid="theme-toggle" {...props}>
+      <SunIcon className="scale-100 rotate-0 transition-all dark:scale-0 dark:-rotate-90" aria-hidden />
+      <MoonIcon className="absolute scale-0 rotate-90 transition-all dark:scale-100 dark:rotate-0" aria-hidden />
+    </Button>
   );
+}
+
+// The menu (Radix DropdownMenu with its positioning: ~11 kB gzip) is loaded on first use, not
+// by every page (docs/benchmarks.md, "Page budgets"). While it loads, the same button stands in.
+const loadMenu = () => import("./theme-menu").then((m) => m.ThemeMenu);
+const ThemeMenu = dynamic(loadMenu, { ssr: false, loading: () => <ThemeButton /> });
+
+/**
+ * Header menu: light, dark or the system's theme. A plain button until first clicked; then the
+ * menu replaces it with the same button as its trigger, open, and Radix returns the focus to that
+ * trigger when the menu closes.
+ */
+export function ThemeToggle() {
+  const [wanted, setWanted] = useState(false);
+  if (wanted) return <ThemeMenu />;
+  return <ThemeButton onPointerEnter={() => void loadMenu()} onFocus={() => void loadMenu()} onClick={() => setWanted(true)} />;
 }

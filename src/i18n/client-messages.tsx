@@ -9,7 +9,7 @@ import { pickMessages } from "./pick-messages";
  *
  * A provider replaces (does not extend) the one above it, so list every namespace the
  * client components inside use (their useTranslations("<namespace>...") calls). The root
- * layout's provider carries `common` for the header and footer's client components.
+ * layout's provider carries the parts of `common` the shared chrome's client components read.
  */
 export async function ClientMessages({ namespaces, children }: { namespaces: readonly string[]; children: React.ReactNode }) {
   const messages = await getMessages();

@@ -96,11 +96,10 @@ export async function buyBundle(page: Page, bundleId: string): Promise<FakeSessi
   return session;
 }
 
-/** Picks `value` in a design-system Select (a Radix listbox, not a native <select>): trigger `testId`, option `<testId>-<value>`. */
+/** Picks `value` in a form's SelectField (a native <select>, data-testid `testId`). */
 export async function chooseOption(page: Page, testId: string, value: string) {
-  await page.getByTestId(testId).click();
-  await page.getByTestId(`${testId}-${value}`).click();
-  await expect(page.getByTestId(`${testId}-${value}`)).toBeHidden();
+  await page.getByTestId(testId).selectOption(value);
+  await expect(page.getByTestId(testId)).toHaveValue(value);
 }
 
 /** Creates a task through the API with the page's own session (Playwright's request context sends no Origin by itself). */

@@ -14,18 +14,23 @@ import { expect, test } from "./fixtures";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 /**
- * The issue's goal is performance >= 95. NOT MET since the design system merged: 76-85 on a quiet
- * host (total blocking time of ~90-110 kB of the app's JavaScript on top of Next's runtime; see
- * docs/benchmarks.md, "Page budgets"). Performance is held to PERFORMANCE_FLOOR so that it cannot
- * get worse unnoticed, and printed against the goal; the other three are held to 100.
+ * The issue's goal is performance >= 95. NOT MET: 67-85 on this 2-core machine (2026-11-30,
+ * after the header's menus and the toaster moved off the first load). What is left is the
+ * total blocking time of Next's runtime (~132 kB gzip, React DOM alone 72 kB) plus ~50-60 kB of
+ * the app's, and the render delay it puts on the LCP (docs/benchmarks.md, "Page budgets").
+ * Performance is held to PERFORMANCE_FLOOR, just under the lowest single run measured on a
+ * loaded host, so that it cannot get worse unnoticed, and printed against the goal; the other
+ * three are held to 100.
  */
 const PERFORMANCE_GOAL = 95;
-const PERFORMANCE_FLOOR = 60;
+const PERFORMANCE_FLOOR = 65;
 const MINIMUM: Record<(typeof CATEGORIES)[number], number> = { performance: PERFORMANCE_FLOOR, accessibility: 100, "best-practices": 100, seo: 100 };
 /**
  * Performance is measured on a shared machine: other work only ever makes the page look
- * slower, never faster. A page below the bar is measured again, up to this many runs in all,
+ * slower, never faster. A page below the floor is measured again, up to this many runs in all,
  * and its best run counts. The other categories do not depend on timing and count from run one.
+ * (Retrying only below the floor, not below the goal, keeps the step at one audit per page and
+ * theme on a healthy run: six instead of eighteen, since the goal is not met.)
  */
 const PERFORMANCE_RUNS = 3;
 /**
@@ -170,7 +175,7 @@ test.describe("Lighthouse, mobile", () => {
           const runs: RunnerResult[] = [];
           do {
             runs.push(await audit(url, browser.port, target.signedIn ? cookie : undefined, multiplier));
-          } while (score(runs.at(-1)!, "performance") < PERFORMANCE_GOAL && runs.length < PERFORMANCE_RUNS);
+          } while (score(runs.at(-1)!, "performance") < PERFORMANCE_FLOOR && runs.length < PERFORMANCE_RUNS);
           const best = runs.reduce((a, b) => (score(b, "performance") > score(a, "performance") ? b : a));
           const first = runs[0];
 

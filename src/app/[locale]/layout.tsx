@@ -9,7 +9,7 @@ import { appNavigation } from "@/components/layout/nav";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import { ThemeProvider } from "@/components/theme-provider";
-import { Toaster } from "@/components/ui/sonner";
+import { ToasterOnDemand } from "@/components/ui/toast";
 import { VerifyEmailNotice } from "@/components/verify-email/verify-email-notice";
 import { siteConfig, TITLE_TEMPLATE } from "@/config/site";
 import { ClientMessages } from "@/i18n/client-messages";
@@ -55,8 +55,10 @@ export default async function LocaleLayout({
     <html lang={locale} suppressHydrationWarning>
       <body className="flex min-h-screen flex-col">
         <ThemeProvider nonce={nonce}>
-          {/* Client components of the shared chrome read `common` only; pages add theirs (ClientMessages). */}
-          <ClientMessages namespaces={["common"]}>
+          {/* What the shared chrome's client components read (the locale switch, the theme menu)
+              and the error boundary (error.tsx); the header's links and the footer are server-
+              rendered and need no messages here. Pages add theirs (ClientMessages). */}
+          <ClientMessages namespaces={["common.locale", "common.theme", "common.errors"]}>
             {/* The first Tab stop: past the header (and the sidebar) straight to the page. */}
             <a
               href="#main"
@@ -72,7 +74,7 @@ export default async function LocaleLayout({
               <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">{children}</main>
             </div>
             <SiteFooter />
-            <Toaster />
+            <ToasterOnDemand />
           </ClientMessages>
         </ThemeProvider>
       </body>

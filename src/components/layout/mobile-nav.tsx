@@ -1,13 +1,11 @@
 "use client";
 
 import { MenuIcon } from "lucide-react";
-import { useState } from "react";
+import dynamic from "next/dynamic";
+import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
-import { AppNavLists, SIDEBAR_ACTIVE, SIDEBAR_LINK } from "./app-sidebar";
 import { usePathname } from "@/i18n/navigation";
 import type { AppNavigation, NavItem } from "./nav-items";
-import { NavLink } from "./nav-link";
 
 export interface MobileNavLabels {
   open: string;
@@ -17,6 +15,12 @@ export interface MobileNavLabels {
   generate: string;
   app: string;
 }
+
+// The Sheet (Radix Dialog: focus trap, scroll lock, portal; ~11 kB gzip) is loaded when the
+// menu is first wanted, not by every page: pages ship only the button (docs/benchmarks.md,
+// "Page budgets").
+const loadSheet = () => import("./mobile-nav-sheet").then((m) => m.MobileNavSheet);
+const MobileNavSheet = dynamic(loadSheet, { ssr: false });
 
 /**
  * Below `lg`: the menu button and its Sheet with every destination (the generators, the
@@ -36,33 +40,37 @@ export function MobileNav({
   // Open for the page it was opened on: any navigation (a link here, Back) closes it.
   const pathname = usePathname();
   const [openOn, setOpenOn] = useState<string | null>(null);
-  const close = () => setOpenOn(null);
+  // Once opened, the Sheet stays mounted, so that closing it animates like opening.
+  const [wanted, setWanted] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const open = openOn === pathname;
   return (
-    <Sheet open={openOn === pathname} onOpenChange={(open) => setOpenOn(open ? pathname : null)}>
-      <SheetTrigger asChild>
-        <Button variant="ghost" size="icon" className="-ml-2 lg:hidden" aria-label={labels.open} data-testid="menu-button">
-          <MenuIcon className="size-5" aria-hidden />
-        </Button>
-      </SheetTrigger>
-      <SheetContent side="left" closeLabel={labels.close} className="gap-0 overflow-y-auto" data-testid="menu-sheet">
-        <SheetHeader>
-          <SheetTitle>{labels.title}</SheetTitle>
-          <SheetDescription className="sr-only">{labels.description}</SheetDescription>
-        </SheetHeader>
-        <nav aria-label={labels.title} className="px-2">
-          <AppNavLists nav={nav} labels={labels} testIdPrefix="menu" onNavigate={close} />
-          <ul className="mt-4 space-y-0.5 border-t pt-4">
-            {extra.map((item) => (
-              <li key={item.href}>
-                <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`menu-${item.testId}`} onClick={close}>
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="mt-4 flex flex-col gap-4 border-t p-4">{children}</div>
-      </SheetContent>
-    </Sheet>
+    <>
+      <Button
+        ref={button}
+        variant="ghost"
+        size="icon"
+        className="-ml-2 lg:hidden"
+        aria-label={labels.open}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        data-state={open ? "open" : "closed"}
+        data-testid="menu-button"
+        // A hover or focus starts the download, so that a click rarely waits for it.
+        onPointerEnter={() => void loadSheet()}
+        onFocus={() => void loadSheet()}
+        onClick={() => {
+          setWanted(true);
+          setOpenOn(pathname);
+        }}
+      >
+        <MenuIcon className="size-5" aria-hidden />
+      </Button>
+      {wanted && (
+        <MobileNavSheet open={open} onOpenChange={(next) => setOpenOn(next ? pathname : null)} trigger={button} nav={nav} extra={extra} labels={labels}>
+          {children}
+        </MobileNavSheet>
+      )}
+    </>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
+import { ChevronDownIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 
 /** A label, the control, and an optional hint the control is described by (`<id>-hint`). */
@@ -77,8 +77,10 @@ export function NumberField({ min, max, ...field }: TextFieldProps & { min: numb
 }
 
 /**
- * One choice from a short list, as the design system's Select. The trigger carries
- * data-testid `id`, each option `<id>-<value>`.
+ * One choice from a short list, as a native <select> dressed like the design system's Select
+ * trigger: a form with a handful of options does not need Radix Select (~17 kB gzip on every
+ * task page), and the native control brings the platform's own picker and keyboard handling.
+ * The select carries data-testid `id`, each option `<id>-<value>`.
  */
 export function SelectField<V extends string>({
   id,
@@ -93,22 +95,24 @@ export function SelectField<V extends string>({
   onChange: (value: V) => void;
   options: ReadonlyArray<{ value: V; label: string }>;
 }) {
-  const selected = options.find((o) => o.value === value);
   return (
     <Field id={id} label={label}>
-      <Select value={value} onValueChange={(v) => onChange(v as V)}>
-        <SelectTrigger id={id} data-testid={id} className="w-full">
-          {/* The label itself, so the server-rendered trigger shows it before hydration. */}
-          <SelectValue>{selected?.label}</SelectValue>
-        </SelectTrigger>
-        <SelectContent>
+      <div className="relative">
+        <select
+          id={id}
+          data-testid={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value as V)}
+          className="h-9 w-full appearance-none rounded-md border border-input bg-transparent py-2 pr-9 pl-3 text-sm shadow-xs transition-[color,box-shadow] outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 disabled:cursor-not-allowed disabled:opacity-50 dark:bg-input/30 dark:hover:bg-input/50 [&>option]:bg-popover [&>option]:text-popover-foreground"
+        >
           {options.map((o) => (
-            <SelectItem key={o.value} value={o.value} data-testid={`${id}-${o.value}`}>
+            <option key={o.value} value={o.value} data-testid={`${id}-${o.value}`}>
               {o.label}
-            </SelectItem>
+            </option>
           ))}
-        </SelectContent>
-      </Select>
+        </select>
+        <ChevronDownIcon className="pointer-events-none absolute top-1/2 right-3 size-4 -translate-y-1/2 opacity-50" aria-hidden />
+      </div>
     </Field>
   );
 }

@@ -2,8 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
 import useSWR, { useSWRConfig } from "swr";
+import { toastSuccess } from "@/components/ui/toast";
 import { useRouter } from "@/i18n/navigation";
 import type { TaskDto } from "@/services/tasks/queries";
 import { callTaskApi, isRunning, newIdempotencyKey, taskPath, type TaskErrorState } from "./task-api";
@@ -94,7 +94,7 @@ export function useTaskRunner({ slug, initialTask, balance }: { slug: string; in
       await mutateKey(taskPath(created.uuid), created, { revalidate: false });
       setUuid(created.uuid);
       setStarted((n) => n + 1);
-      toast.success(t("started"));
+      toastSuccess(t("started"));
       // ?task=<uuid>: a reload or Back comes back to this task (Next.js keeps its router in
       // step with history.replaceState); the refresh re-renders the balances.
       const url = new URL(window.location.href);

@@ -3,7 +3,7 @@
 import { useTheme } from "next-themes";
 import { Toaster as Sonner, type ToasterProps } from "sonner";
 
-/** Toasts (sonner) in the current theme. Mounted once in the locale layout; call `toast()` from "sonner". */
+/** Toasts (sonner) in the current theme. Mounted on demand by ToasterOnDemand (./toast.tsx): call its `toastSuccess`, not sonner's `toast`, so the toaster is there. */
 export function Toaster(props: ToasterProps) {
   const { theme = "system" } = useTheme();
   return (

@@ -46,16 +46,16 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
           <Empty />
         ) : (
           <AdminTable head={[t("users.transNo"), t("common.credits"), t("users.remaining"), t("users.expires"), t("common.date")]}>
-          {d.grants.map((g) => (
-            <TableRow key={g.transNo}>
-              <TableCell className={mono}>{g.transNo}</TableCell>
-              <TableCell>{g.credits}</TableCell>
-              <TableCell>{g.remaining}</TableCell>
-              <TableCell>{g.expiresAt ? date(g.expiresAt) : t("users.never")}</TableCell>
-              <TableCell>{date(g.createdAt)}</TableCell>
-            </TableRow>
-          ))}
-        </AdminTable>
+            {d.grants.map((g) => (
+              <TableRow key={g.transNo}>
+                <TableCell className={mono}>{g.transNo}</TableCell>
+                <TableCell>{g.credits}</TableCell>
+                <TableCell>{g.remaining}</TableCell>
+                <TableCell>{g.expiresAt ? date(g.expiresAt) : t("users.never")}</TableCell>
+                <TableCell>{date(g.createdAt)}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
 
@@ -65,16 +65,16 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
           <Empty />
         ) : (
           <AdminTable head={[t("common.date"), t("users.type"), t("common.credits"), t("common.reason"), t("users.transNo")]}>
-          {d.ledger.map((r) => (
-            <TableRow key={r.transNo}>
-              <TableCell>{date(r.createdAt)}</TableCell>
-              <TableCell className={mono}>{r.transType}</TableCell>
-              <TableCell className={r.credits < 0 ? "text-destructive" : "text-success"}>{r.credits > 0 ? `+${r.credits}` : r.credits}</TableCell>
-              <TableCell className={wrap}>{r.reason}</TableCell>
-              <TableCell className={mono}>{r.transNo}</TableCell>
-            </TableRow>
-          ))}
-        </AdminTable>
+            {d.ledger.map((r) => (
+              <TableRow key={r.transNo}>
+                <TableCell>{date(r.createdAt)}</TableCell>
+                <TableCell className={mono}>{r.transType}</TableCell>
+                <TableCell className={r.credits < 0 ? "text-destructive" : "text-success"}>{r.credits > 0 ? `+${r.credits}` : r.credits}</TableCell>
+                <TableCell className={wrap}>{r.reason}</TableCell>
+                <TableCell className={mono}>{r.transNo}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
 
@@ -84,19 +84,19 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
           <Empty />
         ) : (
           <AdminTable head={[t("common.date"), t("tasks.type"), t("common.status"), t("common.credits"), t("tasks.refund"), t("tasks.error")]}>
-          {d.tasks.map((x) => (
-            <TableRow key={x.uuid}>
-              <TableCell>{date(x.createdAt)}</TableCell>
-              <TableCell className={mono}>{x.type}</TableCell>
-              <TableCell>
-                <TaskStatusBadge status={x.status} />
-              </TableCell>
-              <TableCell>{x.creditsUsed}</TableCell>
-              <TableCell className={mono}>{x.refundTransNo}</TableCell>
-              <TableCell className={wrap}>{x.errorMessage}</TableCell>
-            </TableRow>
-          ))}
-        </AdminTable>
+            {d.tasks.map((x) => (
+              <TableRow key={x.uuid}>
+                <TableCell>{date(x.createdAt)}</TableCell>
+                <TableCell className={mono}>{x.type}</TableCell>
+                <TableCell>
+                  <TaskStatusBadge status={x.status} />
+                </TableCell>
+                <TableCell>{x.creditsUsed}</TableCell>
+                <TableCell className={mono}>{x.refundTransNo}</TableCell>
+                <TableCell className={wrap}>{x.errorMessage}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
 
@@ -106,18 +106,18 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
           <Empty />
         ) : (
           <AdminTable head={[t("orders.orderNo"), t("common.status"), t("common.credits"), t("orders.amount"), t("common.date")]}>
-          {d.orders.map((o) => (
-            <TableRow key={o.orderNo}>
-              <TableCell className={mono}>{o.orderNo}</TableCell>
-              <TableCell>
-                <OrderStatusBadge status={o.status} />
-              </TableCell>
-              <TableCell>{o.credits}</TableCell>
-              <TableCell>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</TableCell>
-              <TableCell>{date(o.createdAt)}</TableCell>
-            </TableRow>
-          ))}
-        </AdminTable>
+            {d.orders.map((o) => (
+              <TableRow key={o.orderNo}>
+                <TableCell className={mono}>{o.orderNo}</TableCell>
+                <TableCell>
+                  <OrderStatusBadge status={o.status} />
+                </TableCell>
+                <TableCell>{o.credits}</TableCell>
+                <TableCell>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</TableCell>
+                <TableCell>{date(o.createdAt)}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
     </div>

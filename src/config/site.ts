@@ -23,3 +23,6 @@ export const siteConfig = {
 
 /** "Page — Brand": the title template of every page (the locale layout applies it). */
 export const TITLE_TEMPLATE = `%s — ${siteConfig.name}`;
+
+/** "Brand — item": a product's name on Stripe's checkout page, receipts and invoices (item already localized). */
+export const brandedProductName = (item: string) => `${siteConfig.name} — ${item}`;

@@ -1,6 +1,7 @@
 // Payment routes and pages as a signed-out visitor and as Stripe see them, over HTTP
 // against `next start` wired to the local fake Stripe API.
 import { describe, expect, inject, it } from "vitest";
+import { siteConfig } from "@/config/site";
 import { fakeStripeControl, signedEvent, stripeEvent } from "../support/fake-stripe";
 
 const base = inject("baseUrl");
@@ -94,11 +95,16 @@ describe("POST /api/stripe/webhook", () => {
 });
 
 describe("pages", () => {
-  it("cancel says nothing was charged, in en and zh", async () => {
-    for (const [locale, text] of [["en", "Nothing was charged."], ["zh", "未产生任何费用"]]) {
+  it("cancel says nothing was charged, in en and zh, titled \"Page — Brand\"", async () => {
+    for (const [locale, text, title] of [
+      ["en", "Nothing was charged.", "Checkout cancelled"],
+      ["zh", "未产生任何费用", "已取消结账"],
+    ]) {
       const res = await fetch(`${base}/${locale}/cancel`);
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain(text);
+      const html = await res.text();
+      expect(html).toContain(text);
+      expect(html).toContain(`<title>${title} — ${siteConfig.name}</title>`);
     }
   });
 

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import { siteConfig } from "@/config/site";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { startAppServer } from "../support/app-server";
 import { fakeStripeControl, refundedCharge, signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
@@ -85,7 +86,7 @@ describe("POST /api/stripe/checkout/credits", () => {
       metadata: { order_no: orderNo, user_uuid: userUuid, credits: "500" },
       success_url: `${base}/zh/success?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${base}/zh/cancel`,
-      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "5000", product_data: { name: "500 积分" } } }],
+      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "5000", product_data: { name: `${siteConfig.name} — 500 积分` } } }],
     });
   });
 

@@ -6,6 +6,7 @@ import { and, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
 import { creditGrants, credits, subscriptions } from "@/db/schema";
+import { siteConfig } from "@/config/site";
 import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
 import { BadRequestError, ConflictError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -67,7 +68,12 @@ describe("subscription checkout", () => {
     expect(first.params).toMatchObject({
       mode: "subscription",
       customer: customerId,
-      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "1900", recurring: { interval: "month" } } }],
+      line_items: [
+        {
+          quantity: "1",
+          price_data: { currency: "usd", unit_amount: "1900", recurring: { interval: "month" }, product_data: { name: `${siteConfig.name} — basic plan (monthly)` } },
+        },
+      ],
       subscription_data: { metadata: { user_uuid: user.uuid, plan: "basic", interval: "month" } },
       success_url: "https://app.example.com/zh/credits?subscribed=1",
     });

@@ -4,6 +4,7 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
 import { credits, orders } from "@/db/schema";
+import { siteConfig } from "@/config/site";
 import { CREDIT_BUNDLES, MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS, PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
 import { resetEnvCache } from "@/lib/env";
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError } from "@/lib/errors";
@@ -123,7 +124,7 @@ describe("checkout", () => {
       payment_intent_data: { metadata: { order_no: result.orderNo } },
       success_url: "https://app.example.com/en/success?session_id={CHECKOUT_SESSION_ID}",
       cancel_url: "https://app.example.com/en/cancel",
-      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "1000", product_data: { name: "100 credits" } } }],
+      line_items: [{ quantity: "1", price_data: { currency: "usd", unit_amount: "1000", product_data: { name: `${siteConfig.name} — 100 credits` } } }],
     });
     expect(stripe.sessions.get(result.sessionId)?.amount_total).toBe(1000);
   });

@@ -1,3 +1,4 @@
+import { TriangleAlert } from "lucide-react";
 import { getTranslations } from "next-intl/server";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
@@ -9,8 +10,9 @@ export async function LowBalanceBanner({ balance }: { balance: number }) {
   if (balance >= LOW_BALANCE_THRESHOLD) return null;
   const t = await getTranslations("billing.banner");
   return (
-    <Alert className="mt-6 border-amber-500/40 bg-amber-500/10" data-testid="low-balance-banner" data-balance={balance}>
-      <AlertDescription className="flex flex-wrap items-center justify-between gap-3 text-foreground">
+    <Alert variant="warning" className="mt-6 has-[>svg]:items-center" data-testid="low-balance-banner" data-balance={balance}>
+      <TriangleAlert aria-hidden />
+      <AlertDescription className="flex flex-wrap items-center justify-between gap-3">
         <span>{t("lowBalance", { balance })}</span>
         <Link href={{ pathname: "/credits", hash: "buy" }} className={buttonClass("primary")} data-testid="low-balance-buy">
           {t("buy")}

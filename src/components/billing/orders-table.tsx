@@ -1,10 +1,12 @@
+import type { ComponentProps } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { OrderDto } from "@/services/payments";
 
-type BadgeVariant = "default" | "secondary" | "destructive" | "success" | "outline";
-const statusVariant: Record<OrderDto["status"], BadgeVariant> = {
+type BadgeVariant = NonNullable<ComponentProps<typeof Badge>["variant"]>;
+/** An order status's badge colour (also the admin console's). */
+export const orderStatusVariant: Record<OrderDto["status"], BadgeVariant> = {
   created: "outline",
   paid: "success",
   failed: "destructive",
@@ -27,7 +29,7 @@ export async function OrdersTable({ orders }: { orders: OrderDto[] }) {
       </p>
     );
   }
-  const badge = (o: OrderDto) => <Badge variant={statusVariant[o.status]}>{t(`statuses.${o.status}`)}</Badge>;
+  const badge = (o: OrderDto) => <Badge variant={orderStatusVariant[o.status]}>{t(`statuses.${o.status}`)}</Badge>;
   return (
     <div data-testid="orders-list" data-count={orders.length}>
       <ul className="space-y-3 sm:hidden">

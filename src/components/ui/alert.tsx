@@ -2,7 +2,7 @@ import { cva, type VariantProps } from "class-variance-authority";
 import type * as React from "react";
 import { cn } from "@/lib/utils";
 
-// shadcn/ui (new-york) alert, plus a `success` variant. An icon as first child gets its own column.
+// shadcn/ui (new-york) alert, plus `success` and `warning` variants. An icon as first child gets its own column.
 const alertVariants = cva(
   "relative grid w-full items-start gap-y-0.5 rounded-lg border px-4 py-3 text-sm has-[>svg]:grid-cols-[calc(var(--spacing)*4)_1fr] has-[>svg]:gap-x-3 [&>svg]:size-4 [&>svg]:translate-y-0.5 [&>svg]:text-current [&>svg~*]:col-start-2",
   {
@@ -12,6 +12,8 @@ const alertVariants = cva(
         destructive:
           "border-destructive/30 bg-destructive/5 text-destructive *:data-[slot=alert-description]:text-destructive/90",
         success: "border-success/30 bg-success/5 text-success *:data-[slot=alert-description]:text-success/90",
+        // The description keeps the body colour: amber text on an amber tint reads poorly in light mode.
+        warning: "border-warning/40 bg-warning/10 text-warning *:data-[slot=alert-description]:text-foreground",
       },
     },
     defaultVariants: { variant: "default" },

@@ -40,7 +40,7 @@ export function VerifyEmailForm({ token }: { token: string }) {
     return (
       <div className="space-y-4" data-testid="verify-result" data-result={result}>
         <Alert tone={result === "done" ? "success" : "error"}>{t(`result.${result}`)}</Alert>
-        <Link href="/credits" className="text-brand-700 underline" data-testid="verify-to-credits">
+        <Link href="/credits" className="text-primary underline dark:text-accent-foreground" data-testid="verify-to-credits">
           {t("toCredits")}
         </Link>
       </div>

@@ -15,7 +15,7 @@ export async function VerifyEmailNotice() {
   if (!pending) return null;
   const t = await getTranslations("auth.verifyNotice");
   return (
-    <div className="border-b border-amber-300 bg-amber-50 text-sm text-amber-900" data-testid="verify-email-notice" role="status">
+    <div className="border-b border-warning/40 bg-warning/10 text-sm text-foreground" data-testid="verify-email-notice" role="status">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <span>{t("text", { email: pending.email, credits: WELCOME_CREDITS })}</span>
         <ClientMessages namespaces={["auth.verifyNotice"]}>

@@ -7,7 +7,7 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db";
-import { ORDER_STATUSES, TASK_STATUSES, orders, tasks, users } from "@/db/schema";
+import { ORDER_STATUSES, TASK_STATUSES, orders, tasks, users, type OrderStatus, type TaskStatus } from "@/db/schema";
 import { parseInput } from "@/lib/api";
 import { pageWindow, type Page } from "@/lib/pagination";
 
@@ -35,7 +35,7 @@ export interface AdminOrderItem {
   orderNo: string;
   userUuid: string;
   userEmail: string | null;
-  status: string;
+  status: OrderStatus;
   credits: number;
   amount: number;
   currency: string;
@@ -82,7 +82,7 @@ export interface AdminTaskItem {
   userUuid: string;
   userEmail: string | null;
   type: string;
-  status: string;
+  status: TaskStatus;
   provider: string;
   providerJobId: string | null;
   creditsUsed: number;

@@ -6,7 +6,7 @@
 import { and, desc, eq, gt, ilike, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor, type Tx } from "@/db";
-import { creditGrants, orders, tasks, users } from "@/db/schema";
+import { creditGrants, orders, tasks, users, type OrderStatus, type TaskStatus } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
 import { parseInput } from "@/lib/api";
 import { normalizeEmail } from "@/lib/email";
@@ -66,8 +66,8 @@ export interface AdminUserDetail {
   balance: number;
   grants: Array<{ transNo: string; credits: number; remaining: number; expiresAt: string | null; createdAt: string }>;
   ledger: CreditHistoryItem[];
-  tasks: Array<{ uuid: string; type: string; status: string; creditsUsed: number; refundTransNo: string | null; errorMessage: string | null; createdAt: string }>;
-  orders: Array<{ orderNo: string; status: string; credits: number; amount: number; currency: string; createdAt: string; paidAt: string | null }>;
+  tasks: Array<{ uuid: string; type: string; status: TaskStatus; creditsUsed: number; refundTransNo: string | null; errorMessage: string | null; createdAt: string }>;
+  orders: Array<{ orderNo: string; status: OrderStatus; credits: number; amount: number; currency: string; createdAt: string; paidAt: string | null }>;
 }
 
 const RECENT = 20;

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import { orders } from "@/db/schema";
+import { brandedProductName } from "@/config/site";
 import { CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, findBundle, priceInCents } from "@/data/credits";
 import { CHECKOUT_LOCALES, checkoutRequestSchema, type CheckoutLocale, type CheckoutRequest } from "@/lib/schemas/payments";
 import { parseInput } from "@/lib/api";
@@ -124,7 +125,7 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
             price_data: {
               currency: purchase.currency,
               unit_amount: purchase.amount,
-              product_data: { name: labels.name, description: labels.description },
+              product_data: { name: brandedProductName(labels.name), description: labels.description },
             },
           },
         ],

@@ -19,6 +19,7 @@
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
+import { brandedProductName } from "@/config/site";
 import { CREDIT_CURRENCY } from "@/data/credits";
 import {
   PLAN_CREDITS_GRACE_DAYS,
@@ -131,7 +132,7 @@ export async function createSubscriptionCheckout(
                 currency: CREDIT_CURRENCY,
                 unit_amount: plan.priceCents[request.interval],
                 recurring: { interval: request.interval },
-                product_data: { name },
+                product_data: { name: brandedProductName(name) },
               },
             },
       ],

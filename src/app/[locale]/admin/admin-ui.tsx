@@ -1,6 +1,11 @@
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { orderStatusVariant } from "@/components/billing/orders-table";
+import { Badge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { OrderStatus, TaskStatus } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
 import { requireAdmin } from "@/lib/admin";
 import { pageFromSearchParam } from "@/lib/pagination";
@@ -58,41 +63,68 @@ export async function Pager({ path, query, page, hasMore }: { path: string; quer
   );
 }
 
-export function Table({ head, children, testId }: { head: ReactNode[]; children: ReactNode; testId?: string }) {
+/**
+ * An admin list: the Table primitive in a card, like the user's orders table
+ * (src/components/billing/orders-table.tsx). Rows are TableRow/TableCell from the primitive.
+ */
+export function AdminTable({ head, children, testId }: { head: ReactNode[]; children: ReactNode; testId?: string }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200">
-      <table className="w-full text-left text-sm" data-testid={testId}>
-        <thead className="border-b border-slate-200 bg-slate-50 text-slate-500">
-          <tr>
+    <div className="rounded-xl border bg-card">
+      <Table data-testid={testId} className="[&_td]:px-3 [&_td]:align-top">
+        <TableHeader>
+          <TableRow className="hover:bg-transparent">
             {head.map((h, i) => (
-              <th key={i} className="px-3 py-2 font-medium whitespace-nowrap">
+              <TableHead key={i} className="px-3 text-muted-foreground">
                 {h}
-              </th>
+              </TableHead>
             ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
-      </table>
+          </TableRow>
+        </TableHeader>
+        <TableBody>{children}</TableBody>
+      </Table>
     </div>
   );
 }
 
-export const cell = "px-3 py-2 align-top";
-export const mono = "font-mono text-xs break-all";
+/** Identifiers and codes (order numbers, trans numbers, uuids). */
+export const mono = "font-mono text-xs";
+/** A cell whose content may be long (JSON, error text): it wraps instead of widening the table. */
+export const wrap = "min-w-48 max-w-sm whitespace-normal wrap-anywhere";
+/** Links inside the console; the lighter accent in dark mode keeps them readable on the dark card. */
+export const linkClass = "text-primary underline-offset-4 hover:underline dark:text-accent-foreground";
+
+type BadgeVariant = NonNullable<ComponentProps<typeof Badge>["variant"]>;
+const TASK_STATUS_VARIANT: Record<TaskStatus, BadgeVariant> = {
+  queued: "outline",
+  running: "secondary",
+  succeeded: "success",
+  failed: "destructive",
+};
+
+/** An order's status code as a badge, coloured like the user's orders table. */
+export function OrderStatusBadge({ status }: { status: OrderStatus }) {
+  return <Badge variant={orderStatusVariant[status]}>{status}</Badge>;
+}
+
+export function TaskStatusBadge({ status }: { status: TaskStatus }) {
+  return <Badge variant={TASK_STATUS_VARIANT[status]}>{status}</Badge>;
+}
 
 export async function Empty() {
   const t = await getTranslations("admin.common");
-  return <p className="rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">{t("empty")}</p>;
+  return <p className="rounded-xl border border-dashed p-6 text-center text-sm text-muted-foreground">{t("empty")}</p>;
 }
 
-export function Card({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+/** One figure with its label (overview and user pages). */
+export function StatCard({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 p-4" data-testid={testId}>
-      <p className="text-xs text-slate-500">{label}</p>
-      <p className="mt-1 text-2xl font-semibold">{value}</p>
-    </div>
+    <Card className="gap-1 px-4 py-4" data-testid={testId}>
+      <p className="text-xs text-muted-foreground">{label}</p>
+      <div className="text-2xl font-semibold">{value}</div>
+    </Card>
   );
 }
 
-/** Filter fields for a GET form. */
-export const inputClass = "rounded-lg border border-slate-300 px-3 py-2 text-sm";
+/** Native <select> for the GET filter forms, styled like the Input primitive. */
+export const selectClass =
+  "h-9 rounded-md border border-input bg-transparent px-3 py-1 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30 [&>option]:bg-popover [&>option]:text-popover-foreground";

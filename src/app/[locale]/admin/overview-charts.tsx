@@ -4,6 +4,14 @@
 // so the chart library is loaded on that page alone.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
+// Colours are the theme's CSS variables (src/app/globals.css), so the charts follow light and dark.
+const grid = { strokeDasharray: "3 3", stroke: "var(--border)" };
+const axis = { fontSize: 11, tick: { fill: "var(--muted-foreground)" }, stroke: "var(--border)" };
+const tooltip = {
+  contentStyle: { background: "var(--popover)", borderColor: "var(--border)", color: "var(--popover-foreground)", borderRadius: 8 },
+  cursor: { fill: "var(--muted)" },
+};
+
 export interface OverviewChartsProps {
   revenue: Array<{ day: string; amount: number }>;
   revenueLabel: string;
@@ -17,11 +25,11 @@ export function RevenueChart({ revenue, revenueLabel }: Pick<OverviewChartsProps
     <div className="h-64 w-full" data-testid="revenue-chart">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={revenue.map((r) => ({ day: r.day.slice(5), [revenueLabel]: r.amount / 100 }))}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="day" fontSize={11} />
-          <YAxis fontSize={11} />
-          <Tooltip />
-          <Bar dataKey={revenueLabel} fill="#4f46e5" />
+          <CartesianGrid {...grid} />
+          <XAxis dataKey="day" {...axis} />
+          <YAxis {...axis} />
+          <Tooltip {...tooltip} />
+          <Bar dataKey={revenueLabel} fill="var(--primary)" />
         </BarChart>
       </ResponsiveContainer>
     </div>
@@ -33,13 +41,13 @@ export function TasksByTypeChart({ byType, totalLabel, failedLabel }: Pick<Overv
     <div className="h-64 w-full" data-testid="tasks-chart">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={byType.map((t) => ({ type: t.type, [totalLabel]: t.total, [failedLabel]: t.failed }))}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="type" fontSize={11} />
-          <YAxis fontSize={11} allowDecimals={false} />
-          <Tooltip />
+          <CartesianGrid {...grid} />
+          <XAxis dataKey="type" {...axis} />
+          <YAxis {...axis} allowDecimals={false} />
+          <Tooltip {...tooltip} />
           <Legend />
-          <Bar dataKey={totalLabel} fill="#0ea5e9" />
-          <Bar dataKey={failedLabel} fill="#ef4444" />
+          <Bar dataKey={totalLabel} fill="var(--primary)" />
+          <Bar dataKey={failedLabel} fill="var(--destructive)" />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -1,7 +1,7 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { requireAdmin } from "@/lib/admin";
 import { getOverview } from "@/services/admin/overview";
-import { Card } from "./admin-ui";
+import { StatCard } from "./admin-ui";
 import { RevenueChart, TasksByTypeChart } from "./overview-charts";
 
 export const dynamic = "force-dynamic";
@@ -22,13 +22,13 @@ export default async function AdminOverviewPage({ params }: { params: Promise<{ 
   return (
     <div className="space-y-8" data-testid="admin-overview">
       <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
-        <Card label={t("users")} value={n(o.users)} testId="stat-users" />
-        <Card label={t("payingUsers")} value={n(o.payingUsers)} />
-        <Card label={t("granted")} value={n(o.credits.granted)} />
-        <Card label={t("spent")} value={n(o.credits.spent)} />
-        <Card label={t("expired")} value={n(o.credits.expired)} />
-        <Card label={t("outstanding")} value={n(o.credits.outstanding)} />
-        <Card
+        <StatCard label={t("users")} value={n(o.users)} testId="stat-users" />
+        <StatCard label={t("payingUsers")} value={n(o.payingUsers)} />
+        <StatCard label={t("granted")} value={n(o.credits.granted)} />
+        <StatCard label={t("spent")} value={n(o.credits.spent)} />
+        <StatCard label={t("expired")} value={n(o.credits.expired)} />
+        <StatCard label={t("outstanding")} value={n(o.credits.outstanding)} />
+        <StatCard
           label={t("failureRate")}
           value={
             <span title={t("failureRateValue", { rate: format.number(o.tasks.failureRate, { style: "percent" }), finished: o.tasks.finished })}>
@@ -52,7 +52,7 @@ export default async function AdminOverviewPage({ params }: { params: Promise<{ 
           <h2 className="mb-2 font-semibold">{t("tasksByStatus")}</h2>
           <ul className="space-y-1 text-sm">
             {Object.entries(o.tasks.byStatus).map(([status, count]) => (
-              <li key={status} className="flex justify-between border-b border-slate-100 py-1">
+              <li key={status} className="flex justify-between border-b py-1">
                 <span className="font-mono">{status}</span>
                 <span>{n(count)}</span>
               </li>

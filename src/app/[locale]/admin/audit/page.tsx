@@ -1,5 +1,6 @@
+import { TableCell, TableRow } from "@/components/ui/table";
 import { listAudit } from "@/services/admin/audit";
-import { type AdminListPageProps, cell, Empty, mono, openAdminListPage, Pager, Table } from "../admin-ui";
+import { type AdminListPageProps, AdminTable, Empty, mono, openAdminListPage, Pager, wrap } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
@@ -12,21 +13,24 @@ export default async function AdminAuditPage(props: AdminListPageProps) {
       {items.length === 0 ? (
         <Empty />
       ) : (
-        <Table head={[t("common.date"), t("audit.admin"), t("audit.action"), t("audit.target"), t("audit.before"), t("audit.after"), t("common.reason")]} testId="admin-audit">
+        <AdminTable
+          head={[t("common.date"), t("audit.admin"), t("audit.action"), t("audit.target"), t("audit.before"), t("audit.after"), t("common.reason")]}
+          testId="admin-audit"
+        >
           {items.map((a) => (
-            <tr key={a.id}>
-              <td className={cell}>{format.dateTime(new Date(a.createdAt), { dateStyle: "medium", timeStyle: "medium" })}</td>
-              <td className={cell}>{a.adminEmail}</td>
-              <td className={`${cell} font-mono text-xs`}>{a.action}</td>
-              <td className={`${cell} ${mono}`}>
+            <TableRow key={a.id}>
+              <TableCell>{format.dateTime(new Date(a.createdAt), { dateStyle: "medium", timeStyle: "medium" })}</TableCell>
+              <TableCell>{a.adminEmail}</TableCell>
+              <TableCell className={mono}>{a.action}</TableCell>
+              <TableCell className={`${mono} ${wrap}`}>
                 {a.targetType}:{a.targetId}
-              </td>
-              <td className={`${cell} ${mono}`}>{json(a.before)}</td>
-              <td className={`${cell} ${mono}`}>{json(a.after)}</td>
-              <td className={cell}>{a.reason}</td>
-            </tr>
+              </TableCell>
+              <TableCell className={`${mono} ${wrap}`}>{json(a.before)}</TableCell>
+              <TableCell className={`${mono} ${wrap}`}>{json(a.after)}</TableCell>
+              <TableCell className={wrap}>{a.reason}</TableCell>
+            </TableRow>
           ))}
-        </Table>
+        </AdminTable>
       )}
       <Pager path="/admin/audit" query={{}} page={page} hasMore={hasMore} />
     </div>

@@ -1,8 +1,9 @@
 import { buttonClass } from "@/components/ui/button";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { ORDER_STATUSES } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
 import { listAllOrders } from "@/services/admin/lists";
-import { type AdminListPageProps, cell, Empty, inputClass, mono, openAdminListPage, Pager, param, Table } from "../admin-ui";
+import { type AdminListPageProps, AdminTable, Empty, linkClass, mono, openAdminListPage, OrderStatusBadge, Pager, param, selectClass } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ export default async function AdminOrdersPage(props: AdminListPageProps) {
       <form className="flex flex-wrap items-end gap-2" action={`/${locale}/admin/orders`}>
         <label className="flex flex-col gap-1 text-sm">
           {t("common.status")}
-          <select name="status" defaultValue={status} className={inputClass}>
+          <select name="status" defaultValue={status} className={selectClass}>
             <option value="">{t("common.any")}</option>
             {ORDER_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -31,23 +32,28 @@ export default async function AdminOrdersPage(props: AdminListPageProps) {
       {items.length === 0 ? (
         <Empty />
       ) : (
-        <Table head={[t("common.date"), t("orders.orderNo"), t("common.user"), t("common.status"), t("common.credits"), t("orders.amount"), t("orders.paid")]} testId="admin-orders">
+        <AdminTable
+          head={[t("common.date"), t("orders.orderNo"), t("common.user"), t("common.status"), t("common.credits"), t("orders.amount"), t("orders.paid")]}
+          testId="admin-orders"
+        >
           {items.map((o) => (
-            <tr key={o.orderNo} data-status={o.status}>
-              <td className={cell}>{date(o.createdAt)}</td>
-              <td className={`${cell} ${mono}`}>{o.orderNo}</td>
-              <td className={cell}>
-                <Link href={`/admin/users/${o.userUuid}`} className="text-brand-700 underline">
+            <TableRow key={o.orderNo} data-status={o.status}>
+              <TableCell>{date(o.createdAt)}</TableCell>
+              <TableCell className={`${mono} text-muted-foreground`}>{o.orderNo}</TableCell>
+              <TableCell>
+                <Link href={`/admin/users/${o.userUuid}`} className={linkClass}>
                   {o.userEmail ?? o.userUuid}
                 </Link>
-              </td>
-              <td className={`${cell} font-mono text-xs`}>{o.status}</td>
-              <td className={cell}>{o.credits}</td>
-              <td className={cell}>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</td>
-              <td className={cell}>{date(o.paidAt)}</td>
-            </tr>
+              </TableCell>
+              <TableCell>
+                <OrderStatusBadge status={o.status} />
+              </TableCell>
+              <TableCell>{format.number(o.credits)}</TableCell>
+              <TableCell>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</TableCell>
+              <TableCell>{date(o.paidAt)}</TableCell>
+            </TableRow>
           ))}
-        </Table>
+        </AdminTable>
       )}
       <Pager path="/admin/orders" query={{ status }} page={page} hasMore={hasMore} />
     </div>

@@ -1,8 +1,22 @@
 import { buttonClass } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { TASK_STATUSES } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
 import { listAllTasks } from "@/services/admin/lists";
-import { type AdminListPageProps, cell, Empty, inputClass, mono, openAdminListPage, Pager, param, Table } from "../admin-ui";
+import {
+  type AdminListPageProps,
+  AdminTable,
+  Empty,
+  linkClass,
+  mono,
+  openAdminListPage,
+  Pager,
+  param,
+  selectClass,
+  TaskStatusBadge,
+  wrap,
+} from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +34,7 @@ export default async function AdminTasksPage(props: AdminListPageProps) {
       <form className="flex flex-wrap items-end gap-2" action={`/${locale}/admin/tasks`}>
         <label className="flex flex-col gap-1 text-sm">
           {t("common.status")}
-          <select name="status" defaultValue={status} className={inputClass}>
+          <select name="status" defaultValue={status} className={selectClass}>
             <option value="">{t("common.any")}</option>
             {TASK_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -31,49 +45,51 @@ export default async function AdminTasksPage(props: AdminListPageProps) {
         </label>
         <label className="flex flex-col gap-1 text-sm">
           {t("tasks.type")}
-          <input name="type" defaultValue={type} className={inputClass} />
+          <Input name="type" defaultValue={type} className="w-40" />
         </label>
         <label className="flex flex-col gap-1 text-sm">
           {t("tasks.provider")}
-          <input name="provider" defaultValue={provider} className={inputClass} />
+          <Input name="provider" defaultValue={provider} className="w-40" />
         </label>
         <button className={buttonClass("secondary")}>{t("common.filter")}</button>
       </form>
       {items.length === 0 ? (
         <Empty />
       ) : (
-        <Table
+        <AdminTable
           head={[t("common.date"), t("common.user"), t("tasks.type"), t("tasks.provider"), t("common.status"), t("common.credits"), t("tasks.refund"), t("tasks.error")]}
           testId="admin-tasks"
         >
           {items.map((x) => (
-            <tr key={x.uuid} data-status={x.status}>
-              <td className={cell}>
+            <TableRow key={x.uuid} data-status={x.status}>
+              <TableCell>
                 {date(x.createdAt)}
-                <div className={`${mono} text-slate-400`}>{x.uuid}</div>
-              </td>
-              <td className={cell}>
-                <Link href={`/admin/users/${x.userUuid}`} className="text-brand-700 underline">
+                <div className={`${mono} text-muted-foreground`}>{x.uuid}</div>
+              </TableCell>
+              <TableCell>
+                <Link href={`/admin/users/${x.userUuid}`} className={linkClass}>
                   {x.userEmail ?? x.userUuid}
                 </Link>
-              </td>
-              <td className={`${cell} font-mono text-xs`}>{x.type}</td>
-              <td className={`${cell} font-mono text-xs`}>{x.provider}</td>
-              <td className={cell}>{x.status}</td>
-              <td className={cell}>{x.creditsUsed}</td>
-              <td className={`${cell} ${mono}`}>{x.refundTransNo ? `${t("tasks.refunded")}: ${x.refundTransNo}` : "—"}</td>
-              <td className={`${cell} max-w-sm`}>
+              </TableCell>
+              <TableCell className={mono}>{x.type}</TableCell>
+              <TableCell className={mono}>{x.provider}</TableCell>
+              <TableCell>
+                <TaskStatusBadge status={x.status} />
+              </TableCell>
+              <TableCell>{x.creditsUsed}</TableCell>
+              <TableCell className={mono}>{x.refundTransNo ? `${t("tasks.refunded")}: ${x.refundTransNo}` : "—"}</TableCell>
+              <TableCell className={wrap}>
                 {x.errorMessage}
                 {(x.errorMessage || x.outputJson) && (
                   <details className="mt-1">
-                    <summary className="cursor-pointer text-xs text-brand-700">{t("tasks.raw")}</summary>
-                    <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs whitespace-pre-wrap">{x.outputJson ?? t("tasks.noRaw")}</pre>
+                    <summary className={`cursor-pointer text-xs ${linkClass}`}>{t("tasks.raw")}</summary>
+                    <pre className="mt-1 max-h-64 overflow-auto rounded-md bg-muted p-2 text-xs whitespace-pre-wrap">{x.outputJson ?? t("tasks.noRaw")}</pre>
                   </details>
                 )}
-              </td>
-            </tr>
+              </TableCell>
+            </TableRow>
           ))}
-        </Table>
+        </AdminTable>
       )}
       <Pager path="/admin/tasks" query={{ status, type, provider }} page={page} hasMore={hasMore} />
     </div>

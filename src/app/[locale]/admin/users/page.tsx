@@ -1,7 +1,10 @@
 import { buttonClass } from "@/components/ui/button";
+import { Badge } from "@/components/ui/badge";
+import { Input } from "@/components/ui/input";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { Link } from "@/i18n/navigation";
 import { searchUsers } from "@/services/admin/users";
-import { type AdminListPageProps, cell, Empty, inputClass, openAdminListPage, Pager, param, Table } from "../admin-ui";
+import { type AdminListPageProps, AdminTable, Empty, linkClass, openAdminListPage, Pager, param } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
@@ -12,26 +15,28 @@ export default async function AdminUsersPage(props: AdminListPageProps) {
   return (
     <div className="space-y-4">
       <form className="flex flex-wrap gap-2" action={`/${locale}/admin/users`}>
-        <input name="q" defaultValue={q} placeholder={t("search")} aria-label={t("search")} className={`${inputClass} min-w-64`} />
+        <Input name="q" defaultValue={q} placeholder={t("search")} aria-label={t("search")} className="w-auto min-w-64" />
         <button className={buttonClass("primary")}>{t("searchButton")}</button>
       </form>
       {items.length === 0 ? (
         <Empty />
       ) : (
-        <Table head={[t("email"), t("name"), t("created"), t("state")]} testId="admin-users">
+        <AdminTable head={[t("email"), t("name"), t("created"), t("state")]} testId="admin-users">
           {items.map((u) => (
-            <tr key={u.uuid} data-testid="admin-user-row">
-              <td className={cell}>
-                <Link href={`/admin/users/${u.uuid}`} className="text-brand-700 underline">
+            <TableRow key={u.uuid} data-testid="admin-user-row">
+              <TableCell>
+                <Link href={`/admin/users/${u.uuid}`} className={linkClass}>
                   {u.email}
                 </Link>
-              </td>
-              <td className={cell}>{u.name}</td>
-              <td className={cell}>{format.dateTime(new Date(u.createdAt), { dateStyle: "medium" })}</td>
-              <td className={cell}>{u.disabledAt ? t("disabled") : t("active")}</td>
-            </tr>
+              </TableCell>
+              <TableCell>{u.name}</TableCell>
+              <TableCell>{format.dateTime(new Date(u.createdAt), { dateStyle: "medium" })}</TableCell>
+              <TableCell>
+                <Badge variant={u.disabledAt ? "destructive" : "success"}>{u.disabledAt ? t("disabled") : t("active")}</Badge>
+              </TableCell>
+            </TableRow>
           ))}
-        </Table>
+        </AdminTable>
       )}
       <Pager path="/admin/users" query={{ q }} page={page} hasMore={hasMore} />
     </div>

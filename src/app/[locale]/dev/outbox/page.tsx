@@ -21,19 +21,19 @@ export default async function OutboxPage({ params }: { params: Promise<{ locale:
   return (
     <div className="mx-auto max-w-3xl space-y-4 px-4 py-10">
       <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
-      <p className="text-sm text-slate-600">{t("subtitle")}</p>
+      <p className="text-sm text-muted-foreground">{t("subtitle")}</p>
       {mails.length === 0 && <p data-testid="outbox-empty">{t("empty")}</p>}
       <ul className="space-y-4">
         {mails.map((m) => (
-          <li key={m.id} className="rounded-xl border border-slate-200 p-4" data-testid="outbox-mail">
-            <p className="text-sm text-slate-500">
+          <li key={m.id} className="rounded-xl border bg-card p-4 text-card-foreground" data-testid="outbox-mail">
+            <p className="text-sm text-muted-foreground">
               {t("to")}: {m.to} · {m.sentAt}
             </p>
             <p className="font-medium">{m.subject}</p>
-            <a href={m.link} className="text-brand-700 underline break-all" data-testid="outbox-link">
+            <a href={m.link} className="break-all text-primary underline dark:text-accent-foreground" data-testid="outbox-link">
               {m.link}
             </a>
-            <pre className="mt-2 whitespace-pre-wrap text-sm text-slate-700">{m.text}</pre>
+            <pre className="mt-2 whitespace-pre-wrap text-sm text-muted-foreground">{m.text}</pre>
           </li>
         ))}
       </ul>

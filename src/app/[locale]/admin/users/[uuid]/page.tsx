@@ -5,7 +5,8 @@ import { Link } from "@/i18n/navigation";
 import { requireAdmin } from "@/lib/admin";
 import { NotFoundError } from "@/lib/errors";
 import { getUserDetail } from "@/services/admin/users";
-import { Card, Empty, Table, cell, mono } from "../../admin-ui";
+import { TableCell, TableRow } from "@/components/ui/table";
+import { AdminTable, Empty, linkClass, mono, OrderStatusBadge, StatCard, TaskStatusBadge, wrap } from "../../admin-ui";
 import { UserActions } from "./user-actions";
 
 export const dynamic = "force-dynamic";
@@ -24,16 +25,16 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
   return (
     <div className="space-y-8" data-testid="admin-user" data-user-uuid={d.user.uuid}>
       <div>
-        <Link href="/admin/users" className="text-sm text-brand-700 underline">
+        <Link href="/admin/users" className={`text-sm ${linkClass}`}>
           {t("users.back")}
         </Link>
         <h2 className="mt-2 text-xl font-semibold break-all">{d.user.email}</h2>
-        <p className={`${mono} text-slate-500`}>{d.user.uuid}</p>
+        <p className={`${mono} break-all text-muted-foreground`}>{d.user.uuid}</p>
       </div>
       <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
-        <Card label={t("users.balance")} value={format.number(d.balance)} testId="user-balance" />
-        <Card label={t("users.state")} value={d.user.disabledAt ? `${t("users.disabled")} · ${date(d.user.disabledAt)}` : t("users.active")} />
-        <Card label={t("users.created")} value={<span className="text-base">{date(d.user.createdAt)}</span>} />
+        <StatCard label={t("users.balance")} value={format.number(d.balance)} testId="user-balance" />
+        <StatCard label={t("users.state")} value={d.user.disabledAt ? `${t("users.disabled")} · ${date(d.user.disabledAt)}` : t("users.active")} />
+        <StatCard label={t("users.created")} value={<span className="text-base">{date(d.user.createdAt)}</span>} />
       </div>
       <ClientMessages namespaces={["admin.actions"]}>
         <UserActions userUuid={d.user.uuid} disabled={!!d.user.disabledAt} />
@@ -44,17 +45,17 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
         {d.grants.length === 0 ? (
           <Empty />
         ) : (
-          <Table head={[t("users.transNo"), t("common.credits"), t("users.remaining"), t("users.expires"), t("common.date")]}>
-          {d.grants.map((g) => (
-            <tr key={g.transNo}>
-              <td className={`${cell} ${mono}`}>{g.transNo}</td>
-              <td className={cell}>{g.credits}</td>
-              <td className={cell}>{g.remaining}</td>
-              <td className={cell}>{g.expiresAt ? date(g.expiresAt) : t("users.never")}</td>
-              <td className={cell}>{date(g.createdAt)}</td>
-            </tr>
-          ))}
-        </Table>
+          <AdminTable head={[t("users.transNo"), t("common.credits"), t("users.remaining"), t("users.expires"), t("common.date")]}>
+            {d.grants.map((g) => (
+              <TableRow key={g.transNo}>
+                <TableCell className={mono}>{g.transNo}</TableCell>
+                <TableCell>{g.credits}</TableCell>
+                <TableCell>{g.remaining}</TableCell>
+                <TableCell>{g.expiresAt ? date(g.expiresAt) : t("users.never")}</TableCell>
+                <TableCell>{date(g.createdAt)}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
 
@@ -63,17 +64,17 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
         {d.ledger.length === 0 ? (
           <Empty />
         ) : (
-          <Table head={[t("common.date"), t("users.type"), t("common.credits"), t("common.reason"), t("users.transNo")]}>
-          {d.ledger.map((r) => (
-            <tr key={r.transNo}>
-              <td className={cell}>{date(r.createdAt)}</td>
-              <td className={`${cell} font-mono text-xs`}>{r.transType}</td>
-              <td className={`${cell} ${r.credits < 0 ? "text-red-700" : "text-green-700"}`}>{r.credits > 0 ? `+${r.credits}` : r.credits}</td>
-              <td className={cell}>{r.reason}</td>
-              <td className={`${cell} ${mono}`}>{r.transNo}</td>
-            </tr>
-          ))}
-        </Table>
+          <AdminTable head={[t("common.date"), t("users.type"), t("common.credits"), t("common.reason"), t("users.transNo")]}>
+            {d.ledger.map((r) => (
+              <TableRow key={r.transNo}>
+                <TableCell>{date(r.createdAt)}</TableCell>
+                <TableCell className={mono}>{r.transType}</TableCell>
+                <TableCell className={r.credits < 0 ? "text-destructive" : "text-success"}>{r.credits > 0 ? `+${r.credits}` : r.credits}</TableCell>
+                <TableCell className={wrap}>{r.reason}</TableCell>
+                <TableCell className={mono}>{r.transNo}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
 
@@ -82,18 +83,20 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
         {d.tasks.length === 0 ? (
           <Empty />
         ) : (
-          <Table head={[t("common.date"), t("tasks.type"), t("common.status"), t("common.credits"), t("tasks.refund"), t("tasks.error")]}>
-          {d.tasks.map((x) => (
-            <tr key={x.uuid}>
-              <td className={cell}>{date(x.createdAt)}</td>
-              <td className={`${cell} font-mono text-xs`}>{x.type}</td>
-              <td className={cell}>{x.status}</td>
-              <td className={cell}>{x.creditsUsed}</td>
-              <td className={`${cell} ${mono}`}>{x.refundTransNo}</td>
-              <td className={cell}>{x.errorMessage}</td>
-            </tr>
-          ))}
-        </Table>
+          <AdminTable head={[t("common.date"), t("tasks.type"), t("common.status"), t("common.credits"), t("tasks.refund"), t("tasks.error")]}>
+            {d.tasks.map((x) => (
+              <TableRow key={x.uuid}>
+                <TableCell>{date(x.createdAt)}</TableCell>
+                <TableCell className={mono}>{x.type}</TableCell>
+                <TableCell>
+                  <TaskStatusBadge status={x.status} />
+                </TableCell>
+                <TableCell>{x.creditsUsed}</TableCell>
+                <TableCell className={mono}>{x.refundTransNo}</TableCell>
+                <TableCell className={wrap}>{x.errorMessage}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
 
@@ -102,17 +105,19 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
         {d.orders.length === 0 ? (
           <Empty />
         ) : (
-          <Table head={[t("orders.orderNo"), t("common.status"), t("common.credits"), t("orders.amount"), t("common.date")]}>
-          {d.orders.map((o) => (
-            <tr key={o.orderNo}>
-              <td className={`${cell} ${mono}`}>{o.orderNo}</td>
-              <td className={cell}>{o.status}</td>
-              <td className={cell}>{o.credits}</td>
-              <td className={cell}>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</td>
-              <td className={cell}>{date(o.createdAt)}</td>
-            </tr>
-          ))}
-        </Table>
+          <AdminTable head={[t("orders.orderNo"), t("common.status"), t("common.credits"), t("orders.amount"), t("common.date")]}>
+            {d.orders.map((o) => (
+              <TableRow key={o.orderNo}>
+                <TableCell className={mono}>{o.orderNo}</TableCell>
+                <TableCell>
+                  <OrderStatusBadge status={o.status} />
+                </TableCell>
+                <TableCell>{o.credits}</TableCell>
+                <TableCell>{format.number(o.amount / 100, { style: "currency", currency: o.currency.toUpperCase() })}</TableCell>
+                <TableCell>{date(o.createdAt)}</TableCell>
+              </TableRow>
+            ))}
+          </AdminTable>
         )}
       </section>
     </div>

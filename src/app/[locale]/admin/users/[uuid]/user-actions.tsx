@@ -7,6 +7,8 @@ import { useState } from "react";
 import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
 import { useRouter } from "@/i18n/navigation";
 import { apiFetch } from "@/lib/api-client";
 
@@ -41,30 +43,30 @@ export function UserActions({ userUuid, disabled }: { userUuid: string; disabled
   }
 
   return (
-    <div className="space-y-4 rounded-xl border border-slate-200 p-4">
+    <Card className="gap-4 p-4">
       <form action={adjust} className="space-y-3" data-testid="adjust-credits-form">
         <h2 className="font-semibold">{t("adjustTitle")}</h2>
-        <p className="text-xs text-slate-500">{t("adjustHint")}</p>
+        <p className="text-xs text-muted-foreground">{t("adjustHint")}</p>
         <div className="flex flex-wrap gap-3">
           <label className="flex flex-col gap-1 text-sm">
             {t("creditsLabel")}
-            <input name="credits" type="number" step={1} required className="w-40 rounded-lg border border-slate-300 px-3 py-2" />
+            <Input name="credits" type="number" step={1} required className="w-40" />
           </label>
           <label className="flex min-w-64 flex-1 flex-col gap-1 text-sm">
             {t("reasonLabel")}
-            <input name="reason" required maxLength={500} className="rounded-lg border border-slate-300 px-3 py-2" />
+            <Input name="reason" required maxLength={500} />
           </label>
         </div>
         <Button type="submit" disabled={busy}>
           {busy ? t("working") : t("apply")}
         </Button>
       </form>
-      <div className="border-t border-slate-100 pt-4">
+      <div className="border-t pt-4">
         <Button type="button" variant="secondary" disabled={busy} onClick={toggle} data-testid="toggle-disabled">
           {disabled ? t("enable") : t("disable")}
         </Button>
       </div>
       {result && <Alert tone={result.tone}>{result.text}</Alert>}
-    </div>
+    </Card>
   );
 }

@@ -93,10 +93,10 @@ describe("outputs through storage, with Replicate", () => {
     const again = await client.json<{ task: TaskJson }>(`/api/tasks/${uuid}`);
     expect(JSON.stringify(again.body)).not.toContain(delivered);
 
-    // Someone else: 404 for the task (as if it did not exist), and nothing signed for them.
+    // Someone else: 403 for the task, and nothing signed for them.
     const { client: stranger } = await signedInClient(server.url);
     const theirs = await stranger.json<{ task: TaskJson }>(`/api/tasks/${uuid}`);
-    expect(theirs.status).toBe(404);
+    expect(theirs.status).toBe(403);
     expect(JSON.stringify(theirs.body)).not.toContain("/api/storage/");
   });
 

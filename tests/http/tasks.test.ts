@@ -92,10 +92,10 @@ describe("POST /api/tasks/text-to-video", () => {
       expect(refused.status, url).toBe(403);
       expect(refused.headers.get("content-type")).toContain("application/json");
     }
-    // Another user: 404 (as if it did not exist), and nothing signed for them.
+    // Another user: 403, and nothing signed for them.
     const { client: stranger } = await signedInClient(base);
     const theirs = await stranger.json<{ task: TaskJson }>(`/api/tasks/${task.uuid}`);
-    expect(theirs.status).toBe(404);
+    expect(theirs.status).toBe(403);
     expect(JSON.stringify(theirs.body)).not.toContain("sig=");
 
     const latest = await client.json<{ task: TaskJson }>("/api/tasks/latest");
@@ -201,17 +201,16 @@ describe("POST /api/tasks/text-to-video", () => {
 });
 
 describe("GET /api/tasks/{uuid}, /latest, ?page", () => {
-  it("owner only: another user's task answers 404 exactly like a missing one", async () => {
+  it("owner only: 403 for another user, 404 when missing", async () => {
     const owner = await signedInClient(base);
     const stranger = await signedInClient(base);
     const { body } = await create(owner.client, good);
     const uuid = body.data.task.uuid;
     const theirs = await stranger.client.json(`/api/tasks/${uuid}`);
+    expect(theirs.status).toBe(403);
+    expect(theirs.body.code).toBe(403);
     const missing = await owner.client.json("/api/tasks/00000000-0000-0000-0000-000000000000");
-    expect(theirs.status).toBe(404);
     expect(missing.status).toBe(404);
-    // Same envelope: the answer does not tell that the task exists.
-    expect(theirs.body).toEqual(missing.body);
     expect((await stranger.client.json<{ task: null }>("/api/tasks/latest")).body.data.task).toBeNull();
     expect((await stranger.client.json<{ items: unknown[] }>("/api/tasks")).body.data.items).toEqual([]);
   });

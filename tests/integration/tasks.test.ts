@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
 import { credits, tasks } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { BadRequestError, InsufficientCreditsError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
+import { BadRequestError, ForbiddenError, InsufficientCreditsError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
 import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
 import { textToVideoReplicate } from "@/services/tasks/types/text-to-video/providers";
 import { ProviderError } from "@/services/ai/types";
@@ -243,14 +243,14 @@ describe("lifecycle with the mock provider", () => {
     expect((await verifyLedger()).offences).toEqual([]);
   });
 
-  it("owner only: someone else's task is not found, like a missing one; latest and list", async () => {
+  it("owner only: 403 for someone else, 404 when missing; latest and list", async () => {
     const u = await userWith(100);
     const stranger = await userWith(0);
     const bg = collector();
     const a = await createTextToVideoTask({ userUuid: u, ...input, seconds: 2 }, { background: bg.background });
     const b = await createTextToVideoTask({ userUuid: u, ...input, seconds: 3 }, { background: bg.background });
     await bg.settle();
-    await expect(getTaskForUser(a.task.uuid, stranger)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getTaskForUser(a.task.uuid, stranger)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(getTaskForUser("no-such-task", u)).rejects.toBeInstanceOf(NotFoundError);
     expect((await getLatestTask(u))?.uuid).toBe(b.task.uuid);
     expect(await getLatestTask(stranger)).toBeNull();

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { tasks, type Task } from "@/db/schema";
 import { parseInput } from "@/lib/api";
-import { NotFoundError } from "@/lib/errors";
+import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 import { isProviderErrorCode, type ProviderErrorCode } from "@/lib/provider-errors";
 import { storage } from "@/services/storage";
@@ -97,13 +97,11 @@ export async function getTask(taskUuid: string, db: Executor = getDb()): Promise
   return row ?? null;
 }
 
-/**
- * The task if `userUuid` owns it; no provider call. Someone else's task is "not found"
- * like a missing one, so a task uuid never tells a stranger that the task exists.
- */
+/** The task if `userUuid` owns it (404 missing, 403 someone else's); no provider call. */
 export async function getOwnedTask(taskUuid: string, userUuid: string, db: Executor = getDb()): Promise<Task> {
   const task = await getTask(taskUuid, db);
-  if (!task || task.userUuid !== userUuid) throw new NotFoundError("task not found");
+  if (!task) throw new NotFoundError("task not found");
+  if (task.userUuid !== userUuid) throw new ForbiddenError("this task belongs to another user");
   return task;
 }
 

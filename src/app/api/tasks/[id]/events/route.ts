@@ -9,8 +9,7 @@ type Context = { params: Promise<{ id: string }> };
 
 // GET /api/tasks/<uuid>/events: the signed-in user's task as server-sent events, one
 // `task` event (the task DTO) now and on each status or progress change, until it is
-// finished. 401 signed out, 404 unknown or someone else's, like GET /api/tasks/<uuid>
-// (JSON, before any stream).
+// finished. 401 signed out, 404 unknown, 403 someone else's (JSON, before any stream).
 export const GET = route<Context>(async (request, { params }) => {
   const user = await requireUser();
   const { id } = await params;

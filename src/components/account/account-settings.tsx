@@ -7,7 +7,7 @@ import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
 import { ChangeEmailForm } from "./change-email-form";
 import { DeleteAccount } from "./delete-account";
 
-const card = "space-y-3 rounded-xl border border-slate-200 p-6";
+const card = "space-y-3 rounded-xl border bg-card p-6";
 
 function NameForm({ name }: { name: string }) {
   const t = useTranslations("account");
@@ -39,7 +39,7 @@ function PasswordForm() {
         label={t("password.current")}
         error={fieldErrors.currentPassword}
       />
-      <p className="text-xs text-slate-500">{t("password.currentHint")}</p>
+      <p className="text-xs text-muted-foreground">{t("password.currentHint")}</p>
       <Field
         id="newPassword"
         name="newPassword"
@@ -61,7 +61,7 @@ function SignOutEverywhere() {
   return (
     <form action={formAction} className={card} data-testid="account-sessions-form">
       <h2 className="text-lg font-semibold">{t("sessions.title")}</h2>
-      <p className="text-sm text-slate-600">{t("sessions.text")}</p>
+      <p className="text-sm text-muted-foreground">{t("sessions.text")}</p>
       <FormBanner error={formError} />
       <input type="hidden" name="locale" value={locale} />
       <SubmitButton variant="secondary" testId="account-signout-everywhere">

@@ -11,9 +11,9 @@ export function ChangeEmailForm({ hasPassword }: { hasPassword: boolean }) {
   const locale = useLocale();
   const { formAction, fieldErrors, formError, done, values, valueOf } = useAccountAction(changeEmail);
   return (
-    <form action={formAction} noValidate className="space-y-3 rounded-xl border border-slate-200 p-6" data-testid="account-email-form">
+    <form action={formAction} noValidate className="space-y-3 rounded-xl border bg-card p-6" data-testid="account-email-form">
       <h2 className="text-lg font-semibold">{t("emailChange.title")}</h2>
-      <p className="text-sm text-slate-600">{t("emailChange.text")}</p>
+      <p className="text-sm text-muted-foreground">{t("emailChange.text")}</p>
       <FormBanner success={done ? t("emailChange.sent", { email: (values.email ?? "").trim() }) : undefined} error={formError} testId="account-email-result" />
       <input type="hidden" name="locale" value={locale} />
       <Field

@@ -1,11 +1,11 @@
 "use client";
 
 import { useLocale, useTranslations } from "next-intl";
-import { Dialog } from "radix-ui";
 import { useState } from "react";
 import { deleteAccount } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
 import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
 
 // "Delete account": a confirmation dialog asking the current password (accounts with one)
@@ -19,48 +19,47 @@ export function DeleteAccount({ email, hasPassword }: { email: string; hasPasswo
   const field = hasPassword ? "currentPassword" : "confirm";
 
   return (
-    <section className="space-y-3 rounded-xl border border-red-200 p-6" data-testid="account-delete">
+    <section className="space-y-3 rounded-xl border border-destructive/40 bg-card p-6" data-testid="account-delete">
       <h2 className="text-lg font-semibold">{t("delete.title")}</h2>
-      <p className="text-sm text-slate-600">{t("delete.text")}</p>
-      <Dialog.Root open={open} onOpenChange={setOpen}>
-        <Dialog.Trigger asChild>
-          <Button type="button" variant="secondary" data-testid="account-delete-open">
+      <p className="text-sm text-muted-foreground">{t("delete.text")}</p>
+      <Dialog open={open} onOpenChange={setOpen}>
+        <DialogTrigger asChild>
+          <Button type="button" variant="outline" className="text-destructive" data-testid="account-delete-open">
             {t("delete.open")}
           </Button>
-        </Dialog.Trigger>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 bg-slate-900/40" />
-          <Dialog.Content className="fixed left-1/2 top-1/2 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 space-y-4 rounded-xl bg-white p-6 shadow-xl">
-            <Dialog.Title className="text-lg font-semibold">{t("delete.dialogTitle")}</Dialog.Title>
-            <Dialog.Description className="text-sm text-slate-600">
+        </DialogTrigger>
+        <DialogContent closeLabel={t("delete.cancel")}>
+          <DialogHeader>
+            <DialogTitle>{t("delete.dialogTitle")}</DialogTitle>
+            <DialogDescription>
               {t("delete.text")} {t("delete.dialogText")}
-            </Dialog.Description>
-            <form action={formAction} noValidate className="space-y-4" data-testid="account-delete-form">
-              <FormBanner error={formError} testId="account-delete-result" />
-              <input type="hidden" name="locale" value={locale} />
-              <Field
-                id="deleteConfirm"
-                name={field}
-                type={hasPassword ? "password" : "text"}
-                autoComplete={hasPassword ? "current-password" : "off"}
-                defaultValue={valueOf(field)}
-                label={hasPassword ? t("delete.passwordLabel") : t("delete.confirmLabel", { email })}
-                error={fieldErrors[field]}
-              />
-              <div className="flex justify-end gap-2">
-                <Dialog.Close asChild>
-                  <Button type="button" variant="ghost">
-                    {t("delete.cancel")}
-                  </Button>
-                </Dialog.Close>
-                <SubmitButton pendingLabel={t("delete.submitting")} testId="account-delete-submit">
-                  {t("delete.submit")}
-                </SubmitButton>
-              </div>
-            </form>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+            </DialogDescription>
+          </DialogHeader>
+          <form action={formAction} noValidate className="space-y-4" data-testid="account-delete-form">
+            <FormBanner error={formError} testId="account-delete-result" />
+            <input type="hidden" name="locale" value={locale} />
+            <Field
+              id="deleteConfirm"
+              name={field}
+              type={hasPassword ? "password" : "text"}
+              autoComplete={hasPassword ? "current-password" : "off"}
+              defaultValue={valueOf(field)}
+              label={hasPassword ? t("delete.passwordLabel") : t("delete.confirmLabel", { email })}
+              error={fieldErrors[field]}
+            />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button type="button" variant="ghost">
+                  {t("delete.cancel")}
+                </Button>
+              </DialogClose>
+              <SubmitButton variant="destructive" pendingLabel={t("delete.submitting")} testId="account-delete-submit">
+                {t("delete.submit")}
+              </SubmitButton>
+            </DialogFooter>
+          </form>
+        </DialogContent>
+      </Dialog>
     </section>
   );
 }

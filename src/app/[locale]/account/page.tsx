@@ -25,7 +25,7 @@ export default async function AccountPage({ params }: Props) {
     <div className="mx-auto max-w-xl space-y-8 px-4 py-10">
       <div>
         <h1 className="text-3xl font-bold tracking-tight">{t("title")}</h1>
-        <p className="mt-2 text-sm text-slate-600">{t("email", { email })}</p>
+        <p className="mt-2 text-sm text-muted-foreground">{t("email", { email })}</p>
       </div>
       <ClientMessages namespaces={["account", "auth"]}>
         <AccountSettings name={account?.name ?? user.name ?? ""} email={email} hasPassword={account?.hasPassword ?? true} />

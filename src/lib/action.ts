@@ -4,7 +4,7 @@
  * Failures come back as form state, mapped by the same rules as the JSON envelope
  * (`toErrorEnvelope` in src/lib/api.ts): a 400 naming a field becomes that field's
  * error, anything else the form's error (an `ApiProblem`, like src/lib/api-client.ts
- * answers). What the user typed is always sent back, so the form keeps it.
+ * answers). What the user typed is always sent back (passwords aside), so the form keeps it.
  *
  * Use with `useActionState(action, null)`; a handler answers `{ redirectTo }` to send
  * the browser on (Stripe's hosted pages included), `{ done }` to tell the form what

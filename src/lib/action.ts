@@ -4,10 +4,11 @@
  * Failures come back as form state, mapped by the same rules as the JSON envelope
  * (`toErrorEnvelope` in src/lib/api.ts): a 400 naming a field becomes that field's
  * error, anything else the form's error (an `ApiProblem`, like src/lib/api-client.ts
- * answers). What the user typed is always sent back, so the form keeps it.
+ * answers). What the user typed is always sent back (passwords aside), so the form keeps it.
  *
  * Use with `useActionState(action, null)`; a handler answers `{ redirectTo }` to send
- * the browser on (Stripe's hosted pages included), or nothing to re-render the form.
+ * the browser on (Stripe's hosted pages included), `{ done }` to tell the form what
+ * happened (a mail sent, a token used), or nothing to re-render the form.
  */
 import { redirect, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
@@ -20,14 +21,18 @@ import { UnauthorizedError } from "./errors";
 export type FormValues = Record<string, string>;
 
 export interface ActionState {
+  /** What the user typed, passwords left out (the form asks for them again; they never travel back). */
   values: FormValues;
   /** Field name -> the server's message (forms show their own words for the field). */
   fieldErrors?: Record<string, string>;
   /** A failure not tied to one field (not signed in, rate limited, Stripe down, ...). */
   formError?: ApiProblem;
+  /** What a handler that stays on the page reports (e.g. `{ sent: true }`), for the form to say. */
+  done?: ActionDone;
 }
 
-export type ActionResult = { redirectTo: string } | void;
+export type ActionDone = Record<string, string | number | boolean>;
+export type ActionResult = { redirectTo: string } | { done: ActionDone } | void;
 
 export interface ActionOptions<I> {
   /**
@@ -49,14 +54,19 @@ export function formValues(formData: FormData): FormValues {
   return values;
 }
 
+/** The values sent back to the form: every field but passwords. */
+export function echoedValues(values: FormValues): FormValues {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !/password/i.test(key)));
+}
+
 /** The form state for a thrown error: the envelope's mapping, then field vs form. */
 export function actionFailure(error: unknown, values: FormValues, context: string): ActionState {
   const envelope = toErrorEnvelope(error, context);
   const problem = problemOf(envelope.status, { code: envelope.status, message: envelope.message, data: envelope.data }, envelope.headers?.["Retry-After"]);
   if (problem.status === 400 && problem.field && problem.field in values) {
-    return { values, fieldErrors: { [problem.field]: problem.message } };
+    return { values: echoedValues(values), fieldErrors: { [problem.field]: problem.message } };
   }
-  return { values, formError: problem };
+  return { values: echoedValues(values), formError: problem };
 }
 
 export function validatedAction<S extends z.ZodType>(
@@ -77,7 +87,7 @@ export function validatedAction<S extends z.ZodType>(
       unstable_rethrow(error); // redirect() throws to navigate: that must reach Next.js, not the form
       return actionFailure(error, values, `action ${options.name ?? "form"}`);
     }
-    if (next?.redirectTo) redirect(next.redirectTo);
-    return { values };
+    if (next && "redirectTo" in next) redirect(next.redirectTo);
+    return { values: echoedValues(values), ...(next && "done" in next ? { done: next.done } : {}) };
   };
 }

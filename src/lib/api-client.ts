@@ -61,3 +61,24 @@ export async function apiFetch<T>(path: string, init: ApiInit = {}): Promise<Api
   if (res.ok && body?.code === 0) return { ok: true, status: res.status, data: body.data as T };
   return { ok: false, ...problemOf(res.status, body, res.headers.get("retry-after")) };
 }
+
+/**
+ * Auth.js's own POST endpoints (the magic-link callback): a form POST asking for the
+ * redirect as JSON (`X-Auth-Return-Redirect`), which answers `{ url }` rather than the
+ * envelope; the session cookie comes with it. The URL carries `error` when Auth.js
+ * refused (an invalid, used or expired link). Null when the call itself failed. Never throws.
+ */
+export async function authRedirectFetch(path: string): Promise<URL | null> {
+  try {
+    const res = await fetch(path, {
+      method: "POST",
+      cache: "no-store",
+      headers: { "content-type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
+      body: "",
+    });
+    const { url } = (await res.json().catch(() => ({}))) as { url?: unknown };
+    return res.ok && typeof url === "string" ? new URL(url, window.location.href) : null;
+  } catch {
+    return null;
+  }
+}

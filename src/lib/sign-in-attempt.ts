@@ -8,12 +8,21 @@ import type { TooManyRequestsError } from "./errors";
 
 const attempt = new AsyncLocalStorage<{ limited?: TooManyRequestsError }>();
 
-/** Runs next-auth's POST handler; a sign-in the limiter refused becomes that TooManyRequestsError. */
-export async function runSignInAttempt(handler: () => Promise<Response>): Promise<Response> {
+/**
+ * Runs a credentials sign-in (next-auth's POST handler, or its server-side signIn, which
+ * throws CredentialsSignin on a refusal); a sign-in the limiter refused becomes that
+ * TooManyRequestsError, whatever next-auth made of it.
+ */
+export async function runSignInAttempt<T>(handler: () => Promise<T>): Promise<T> {
   const state: { limited?: TooManyRequestsError } = {};
-  const response = await attempt.run(state, handler);
+  let result: T;
+  try {
+    result = await attempt.run(state, handler);
+  } catch (error) {
+    throw state.limited ?? error;
+  }
   if (state.limited) throw state.limited;
-  return response;
+  return result;
 }
 
 /** Called by authorize when the limiter refuses (authorize then answers null). */

@@ -1,5 +1,4 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -11,6 +10,7 @@ import { sendMail } from "@/services/email";
 import { mailLocale } from "@/services/email/templates";
 import { hitRateLimit } from "@/services/rate-limit";
 import { grantWelcomeCredits } from "@/services/users";
+import { verifyEmailInput } from "@/lib/schemas/auth";
 
 /**
  * Email verification (EMAIL_VERIFICATION, on by default). Sign-up mails a single-use link
@@ -23,9 +23,7 @@ export const VERIFY_TOKEN_TTL_HOURS = 24;
 // Resent links per user per hour (the sign-up mail does not count).
 export const VERIFY_RESENDS_PER_HOUR = 3;
 
-export const verifyEmailInput = z.object({
-  token: z.string({ error: "must be a string" }).min(1, "is required").max(200, "is invalid"),
-});
+export { verifyEmailInput };
 
 export type VerifyTokenProblem = "unknown" | "used" | "expired";
 

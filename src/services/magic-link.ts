@@ -1,7 +1,6 @@
 import { and, eq, lt } from "drizzle-orm";
 import type { EmailConfig } from "next-auth/providers/email";
 import type { VerificationToken } from "next-auth/adapters";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { verificationTokens } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -10,7 +9,8 @@ import { logger } from "@/lib/logger";
 import { sendMail } from "@/services/email";
 import { mailLocale } from "@/services/email/templates";
 import { hitRateLimit } from "@/services/rate-limit";
-import { emailSchema, findUserByEmail } from "@/services/users";
+import { emailSchema, magicLinkInput } from "@/lib/schemas/auth";
+import { findUserByEmail } from "@/services/users";
 
 /**
  * Magic-link sign-in, through Auth.js's email provider (id "email") and its
@@ -37,11 +37,7 @@ export const MAGIC_LINK_TTL_MINUTES = 15;
 const PER_EMAIL_PER_HOUR = 5;
 const PER_IP_PER_HOUR = 30;
 
-export const magicLinkInput = z.object({
-  email: emailSchema,
-  callbackUrl: z.string({ error: "must be a string" }).max(2000, "must be at most 2000 characters").optional(),
-  locale: z.enum(["en", "zh"]).optional(),
-});
+export { magicLinkInput };
 
 /** The limits on asking for sign-in links; throws TooManyRequestsError. */
 export async function checkMagicLinkRateLimit({ email, ip }: { email: string; ip: string | null }) {

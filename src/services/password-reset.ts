@@ -1,5 +1,4 @@
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -13,7 +12,8 @@ import { sendMail } from "@/services/email";
 import { mailLocale } from "@/services/email/templates";
 import { hitRateLimit } from "@/services/rate-limit";
 import { forgetUserSessions } from "@/services/sessions";
-import { emailSchema, findUserByEmail, passwordSchema } from "@/services/users";
+import { forgotPasswordInput, passwordSchema, resetPasswordFields } from "@/lib/schemas/auth";
+import { findUserByEmail } from "@/services/users";
 import { logger } from "@/lib/logger";
 
 export const RESET_TOKEN_TTL_MINUTES = 60;
@@ -21,14 +21,10 @@ export const RESET_TOKEN_TTL_MINUTES = 60;
 const PER_EMAIL_PER_HOUR = 5;
 const PER_IP_PER_HOUR = 30;
 
-export const forgotPasswordInput = z.object({
-  email: emailSchema,
-  locale: z.enum(["en", "zh"]).optional(),
-});
+export { forgotPasswordInput };
 
-export const resetPasswordInput = z.object({
-  token: z.string({ error: "must be a string" }).min(1, "is required").max(200, "is invalid"),
-  // The common-password check needs no email, so it answers before the token is looked at.
+// The common-password check needs no email, so it answers before the token is looked at.
+export const resetPasswordInput = resetPasswordFields.extend({
   password: passwordSchema.refine((p) => !isCommonPassword(p), PASSWORD_RULE_MESSAGES.common),
 });
 

@@ -10,15 +10,12 @@ import { normalizeEmail } from "@/lib/email";
 import { ConflictError, isUniqueViolation } from "@/lib/errors";
 import { isCommonPassword } from "@/lib/common-passwords";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/password";
-import { newPasswordField, refineNewPassword } from "@/lib/password-rules";
-import { emailSchema } from "@/lib/schemas/account";
+import { refineNewPassword } from "@/lib/password-rules";
+import { DISPOSABLE_EMAIL_MESSAGE, emailSchema, passwordSchema, signUpFields } from "@/lib/schemas/auth";
 import { TRANS_TYPES, grantCredits } from "@/services/credits";
 
-// The address rule lives with the client-safe schemas; re-exported for the services that parse addresses.
-export { emailSchema };
-
-/** A password being set (sign-up, and every later change): length and not blank here, the rest beside the email. */
-export const passwordSchema = newPasswordField;
+// The client-safe field rules (src/lib/schemas/auth.ts), re-exported for the services that build on them.
+export { emailSchema, passwordSchema };
 
 /**
  * The object-level rules of a new password (not the email, not a common password), for
@@ -28,17 +25,11 @@ export function newPasswordRules<T extends { email?: string }>(field: keyof T & 
   return refineNewPassword<T>(field, isCommonPassword);
 }
 
-export const signUpInput = z
-  .object({
-    email: emailSchema,
-    password: passwordSchema,
-    name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
-    // The language of the confirmation mail (and later mails).
-    locale: z.enum(["en", "zh"], { error: "must be en or zh" }).optional(),
-  })
+/** Sign-up (POST /api/auth/signup and the sign-up form's action): the shared fields plus the server-only rules. */
+export const signUpInput = signUpFields
   .superRefine(newPasswordRules("password"))
   .superRefine((value, ctx) => {
-    if (isDisposableEmail(value.email)) ctx.addIssue({ code: "custom", path: ["email"], message: "this email provider is not accepted" });
+    if (isDisposableEmail(value.email)) ctx.addIssue({ code: "custom", path: ["email"], message: DISPOSABLE_EMAIL_MESSAGE });
   });
 
 /** The hook for refusing throwaway addresses at sign-up (src/data/disposable-email-domains.ts). */

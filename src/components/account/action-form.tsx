@@ -6,37 +6,27 @@
 // server's (src/lib/schemas/account.ts and the services): the forms check nothing.
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
-import { passwordMessage } from "@/components/auth/validation";
+import { fieldMessage } from "@/components/auth/validation";
 import { Alert } from "@/components/ui/alert";
-import { Button, type ButtonVariant } from "@/components/ui/button";
+import { SubmitButton as FormSubmitButton } from "@/components/forms/submit-button";
 import type { ActionState } from "@/lib/action";
 import type { ApiProblem } from "@/lib/api-client";
-import { passwordRuleOf } from "@/lib/password-rules";
 
 export type AccountAction = (previous: ActionState | null, formData: FormData) => Promise<ActionState>;
 
 type Translate = ReturnType<typeof useTranslations>;
 
-/** The words for a 400 naming one of the forms' fields (`message` is the envelope's "field: ..."). */
+/**
+ * The words for a 400 naming one of the forms' fields: the account-only fields here, the
+ * fields the auth forms share (email, name, passwords) through their one mapping.
+ */
 function fieldWords(t: Translate, field: string, message: string, value: string): string {
-  const tv = (key: string, values?: Record<string, number>) => t(`auth.validation.${key}`, values);
-  const text = message.replace(new RegExp(`^${field}:\\s*`), "");
-  if (value === "" && field !== "name" && field !== "newPassword") return tv("required");
-  switch (field) {
-    case "name":
-      return tv("nameLong", { max: 100 });
-    case "newPassword":
-      return passwordMessage(tv, passwordRuleOf(text) ?? "short");
-    case "currentPassword":
-      return t("account.password.wrongCurrent");
-    case "email":
-      return /already your email/.test(text) ? t("account.emailChange.same") : tv("emailInvalid");
-    case "confirm":
-      return t("account.delete.wrongConfirm");
-    default:
-      return t("account.error");
-  }
+  const text = message.replace(/^[\w.]+:\s*/, "");
+  if (value === "" && field !== "name" && field !== "newPassword") return t("auth.validation.required");
+  if (field === "currentPassword") return t("account.password.wrongCurrent");
+  if (field === "confirm") return t("account.delete.wrongConfirm");
+  if (field === "email" && /already your email/.test(text)) return t("account.emailChange.same");
+  return fieldMessage((key, values) => t(`auth.validation.${key}`, values), field, text, field === "newPassword" ? undefined : value);
 }
 
 /** The words for a failure of the whole form. */
@@ -69,27 +59,10 @@ export function useAccountAction(action: AccountAction) {
   return { state, formAction, values, fieldErrors, formError, done, valueOf };
 }
 
-/** A form's submit button: disabled, and saying so, while its Server Action runs. */
-export function SubmitButton({
-  children,
-  pendingLabel,
-  variant,
-  className,
-  testId,
-}: {
-  children: React.ReactNode;
-  pendingLabel?: string;
-  variant?: ButtonVariant;
-  className?: string;
-  testId?: string;
-}) {
+/** The shared submit button, saying "Saving…" unless told otherwise. */
+export function SubmitButton(props: Omit<React.ComponentProps<typeof FormSubmitButton>, "pendingLabel"> & { pendingLabel?: string }) {
   const t = useTranslations("account");
-  const { pending } = useFormStatus();
-  return (
-    <Button type="submit" variant={variant} className={className} disabled={pending} data-testid={testId} data-pending={pending || undefined}>
-      {pending ? (pendingLabel ?? t("pending")) : children}
-    </Button>
-  );
+  return <FormSubmitButton {...props} pendingLabel={props.pendingLabel ?? t("pending")} />;
 }
 
 /** The success or failure banner of a form. */

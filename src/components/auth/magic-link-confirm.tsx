@@ -4,30 +4,23 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { authRedirectFetch } from "@/lib/api-client";
 import { LinkOutcome } from "./link-outcome";
 
-// One click signs in: the button posts the token to Auth.js's email callback (asking for
-// the redirect as JSON), which sets the session cookie; an invalid, used or expired token,
-// or an account that cannot sign in, answers with an error URL instead.
+// One click signs in: the button posts the token to Auth.js's email callback, which sets
+// the session cookie; an invalid, used or expired token, or an account that cannot sign
+// in, answers with an error URL instead. (Auth.js has no server-side call for this
+// callback, so it stays a request from the browser.)
 export function MagicLinkConfirm({ token, callbackUrl }: { token: string; callbackUrl: string }) {
   const t = useTranslations("auth");
   const [state, setState] = useState<"idle" | "busy" | "invalid" | "failed">("idle");
 
   async function confirm() {
     setState("busy");
-    try {
-      const res = await fetch(`/api/auth/callback/email?${new URLSearchParams({ token, callbackUrl })}`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
-        body: "",
-      });
-      const { url } = (await res.json().catch(() => ({}))) as { url?: string };
-      if (!res.ok || !url) return setState("failed");
-      if (new URL(url, window.location.href).searchParams.has("error")) return setState("invalid");
-      window.location.assign(callbackUrl); // a full load, so the header shows the account
-    } catch {
-      setState("failed");
-    }
+    const url = await authRedirectFetch(`/api/auth/callback/email?${new URLSearchParams({ token, callbackUrl })}`);
+    if (!url) return setState("failed");
+    if (url.searchParams.has("error")) return setState("invalid");
+    window.location.assign(callbackUrl); // a full load, so the header shows the account
   }
 
   if (state === "invalid") {

@@ -1,4 +1,11 @@
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, brokenPasswordRule, type PasswordRule } from "@/lib/password-rules";
+/**
+ * The auth forms' words for what the server refused: one mapping from the zod messages of
+ * the shared schemas (src/lib/schemas/auth.ts, answered by the Server Actions and the JSON
+ * routes alike) to the user's language. No rule lives here; the only check done in the
+ * browser (validateEmailField) runs the server's own schema.
+ */
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordRuleOf, type PasswordRule } from "@/lib/password-rules";
+import { DISPOSABLE_EMAIL_MESSAGE, NAME_MAX_LENGTH, emailSchema } from "@/lib/schemas/auth";
 
 export type FieldErrors = Partial<Record<"email" | "password" | "name", string>>;
 type T = (key: string, values?: Record<string, number>) => string;
@@ -11,29 +18,27 @@ const PASSWORD_KEYS: Record<PasswordRule, string> = {
   common: "passwordCommon",
 };
 
-/** The message for a broken password rule (from the form's own check or the server's 400). */
+/** The message for a broken password rule. `t` reads `auth.validation`. */
 export function passwordMessage(t: T, rule: PasswordRule): string {
   return t(PASSWORD_KEYS[rule], { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH });
 }
 
-// The same rules the server enforces (src/lib/password-rules.ts, src/services/users.ts),
-// checked as the user types; the common-password list is the server's alone.
-export function validateAccountFields(t: T, v: { email: string; password: string; name?: string }): FieldErrors {
-  const errors: FieldErrors = {};
-  const email = v.email.trim();
-  const emailError = validateEmailField(t, email);
-  if (emailError) errors.email = emailError;
-  const rule = v.password ? brokenPasswordRule(v.password, email) : null;
-  if (!v.password) errors.password = t("required");
-  else if (rule) errors.password = passwordMessage(t, rule);
-  if (v.name && v.name.trim().length > 100) errors.name = t("nameLong", { max: 100 });
-  return errors;
+/**
+ * The words for the server's message about `field` ("field: message" or the bare message),
+ * given what the user typed there (passwords are not sent back: undefined). `t` reads `auth.validation`.
+ */
+export function fieldMessage(t: T, field: string, message: string, value: string | undefined): string {
+  const text = message.replace(/^[\w.]+:\s*/, "");
+  if (text === "is required" || (value !== undefined && !value.trim())) return t("required");
+  if (/password/i.test(field)) return passwordMessage(t, passwordRuleOf(text) ?? "short");
+  if (field === "name") return t("nameLong", { max: NAME_MAX_LENGTH });
+  if (field === "email" && text === DISPOSABLE_EMAIL_MESSAGE) return t("emailDisposable");
+  return t("emailInvalid");
 }
 
-/** The email field's message (required, or not an email address), or undefined. */
+/** The email field's message (required, or not an email address by the server's schema), or undefined. */
 export function validateEmailField(t: T, value: string): string | undefined {
-  const email = value.trim();
-  if (!email) return t("required");
-  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return t("emailInvalid");
-  return undefined;
+  if (!value.trim()) return t("required");
+  const parsed = emailSchema.safeParse(value);
+  return parsed.success ? undefined : t("emailInvalid");
 }

@@ -2,9 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { useFormStatus } from "react-dom";
 import { Alert } from "@/components/ui/alert";
-import { Button, type ButtonVariant } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
 import { MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS } from "@/data/credits";
 import type { ActionState } from "@/lib/action";
 import type { ApiProblem } from "@/lib/api-client";
@@ -38,44 +37,9 @@ export function useCheckoutAction(action: CheckoutAction) {
 }
 
 /** A submit button that is disabled (and says so) while its form is on the way to Stripe. */
-export function CheckoutSubmit({
-  children,
-  disabled,
-  name,
-  value,
-  variant = "primary",
-  className,
-  autoFocus,
-  testId,
-}: {
-  children: React.ReactNode;
-  disabled?: boolean;
-  name?: string;
-  value?: string;
-  variant?: ButtonVariant;
-  className?: string;
-  autoFocus?: boolean;
-  testId: string;
-}) {
+export function CheckoutSubmit(props: Omit<React.ComponentProps<typeof SubmitButton>, "pendingLabel">) {
   const t = useTranslations("billing.buy");
-  const { pending, data } = useFormStatus();
-  // With two submit buttons in one form, only the pressed one says "Redirecting".
-  const mine = pending && (!name || data?.get(name) === value);
-  return (
-    <Button
-      type="submit"
-      name={name}
-      value={value}
-      variant={variant}
-      className={className}
-      disabled={disabled || pending}
-      autoFocus={autoFocus}
-      data-testid={testId}
-      data-pending={pending || undefined}
-    >
-      {mine ? t("redirecting") : children}
-    </Button>
-  );
+  return <SubmitButton {...props} pendingLabel={t("redirecting")} />;
 }
 
 /** The form's error (not tied to one field), in the user's words. */

@@ -1,37 +1,28 @@
 "use client";
 
 import { useLocale, useTranslations } from "next-intl";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { useActionState } from "react";
+import { resendVerificationAction } from "@/components/auth/actions";
+import { SubmitButton } from "@/components/forms/submit-button";
 
-type State = "idle" | "busy" | "sent" | "limited" | "already" | "failed";
+function problemState(status: number) {
+  return status === 429 ? "limited" : status === 409 ? "already" : "failed";
+}
 
-/** Mails a new confirmation link (POST /api/auth/verify-email/resend) and says what happened. */
+/** Mails a new confirmation link (a Server Action) and says what happened. */
 export function ResendVerificationButton() {
   const t = useTranslations("auth.verifyNotice");
   const locale = useLocale();
-  const [state, setState] = useState<State>("idle");
+  const [result, formAction] = useActionState(resendVerificationAction, null);
+  const state = result?.done?.sent ? "sent" : result?.formError ? problemState(result.formError.status) : null;
 
-  async function resend() {
-    setState("busy");
-    try {
-      const res = await fetch("/api/auth/verify-email/resend", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ locale }),
-      });
-      setState(res.ok ? "sent" : res.status === 429 ? "limited" : res.status === 409 ? "already" : "failed");
-    } catch {
-      setState("failed");
-    }
-  }
-
-  if (state === "sent" || state === "limited" || state === "already" || state === "failed") {
-    return <span data-testid="verify-resend-result" data-state={state}>{t(state)}</span>;
-  }
+  if (state) return <span data-testid="verify-resend-result" data-state={state}>{t(state)}</span>;
   return (
-    <Button type="button" variant="secondary" onClick={resend} disabled={state === "busy"} data-testid="verify-resend">
-      {state === "busy" ? t("resending") : t("resend")}
-    </Button>
+    <form action={formAction}>
+      <input type="hidden" name="locale" value={locale} />
+      <SubmitButton variant="secondary" pendingLabel={t("resending")} testId="verify-resend">
+        {t("resend")}
+      </SubmitButton>
+    </form>
   );
 }

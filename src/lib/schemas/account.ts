@@ -4,18 +4,8 @@
  * Client-safe: zod and src/lib's pure rules only, so a client component may import them.
  */
 import { z } from "zod";
-import { normalizeEmail } from "@/lib/email";
 import { PASSWORD_MAX_LENGTH, newPasswordField } from "@/lib/password-rules";
-
-export const ACCOUNT_LOCALES = ["en", "zh"] as const;
-const locale = z.enum(ACCOUNT_LOCALES);
-
-/** An email address as stored: normalized (src/lib/email.ts), then checked. */
-export const emailSchema = z
-  .string({ error: "must be a string" })
-  .max(254, "must be at most 254 characters")
-  .transform(normalizeEmail)
-  .pipe(z.email("must be a valid email address"));
+import { emailSchema, localeSchema as locale, mailTokenSchema, nameSchema } from "./auth";
 
 /** The current password, asked before a sensitive change; over-long is a 400 before any hashing. */
 export const currentPasswordField = z
@@ -34,7 +24,7 @@ export const changePasswordInput = z.object({
 
 /** { name }: empty clears it. */
 export const updateAccountInput = z.object({
-  name: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters"),
+  name: nameSchema,
 });
 
 /**
@@ -62,6 +52,6 @@ export const changeEmailInput = z.object({
 
 /** { token, locale? }: the mailed link's token; the locale is the confirming page's, for the notice to the old address. */
 export const confirmEmailChangeInput = z.object({
-  token: z.string({ error: "must be a string" }).min(1, "is required").max(200, "is invalid"),
+  token: mailTokenSchema,
   locale: locale.optional(),
 });

@@ -26,8 +26,8 @@ export async function AuthPage({
   return (
     <div className="mx-auto max-w-md px-4 py-12">
       <h1 className="text-2xl font-semibold">{title}</h1>
-      <p className="mt-2 text-sm text-slate-600">{subtitle}</p>
-      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
+      <p className="mt-2 text-sm text-muted-foreground">{subtitle}</p>
+      <div className="mt-6 space-y-4 rounded-xl border bg-card p-6">
         <OAuthButtons callbackUrl={target} />
         {form(target)}
       </div>

@@ -6,7 +6,7 @@ export function LinkOutcome({ testId, tone, text, href, label }: { testId: strin
   return (
     <div className="space-y-4" data-testid={testId}>
       <Alert tone={tone}>{text}</Alert>
-      <Link href={href} className="text-brand-700 underline">
+      <Link href={href} className="text-primary underline">
         {label}
       </Link>
     </div>

@@ -30,7 +30,7 @@ export function MagicLinkForm({ callbackUrl, onPassword }: { callbackUrl: string
   return (
     <form noValidate action={formAction} className="space-y-4" data-testid="magic-link-form">
       {problem && <Alert tone="error">{t(problem.status === 429 ? "magicLink.rateLimited" : "error")}</Alert>}
-      <p className="text-sm text-slate-600">{t("magicLink.intro")}</p>
+      <p className="text-sm text-muted-foreground">{t("magicLink.intro")}</p>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <input type="hidden" name="locale" value={locale} />
       <Field id="magic-email" name="email" type="email" autoComplete="email" label={t("fields.email")} defaultValue={values.email} error={fieldError("email")} />
@@ -38,7 +38,7 @@ export function MagicLinkForm({ callbackUrl, onPassword }: { callbackUrl: string
         {t("magicLink.submit")}
       </SubmitButton>
       <p className="text-center text-sm">
-        <button type="button" className="text-brand-700 underline" onClick={onPassword} data-testid="signin-with-password">
+        <button type="button" className="text-primary underline" onClick={onPassword} data-testid="signin-with-password">
           {t("signIn.withPassword")}
         </button>
       </p>

@@ -41,8 +41,8 @@ export async function MailLinkPage({
   return (
     <div className="mx-auto max-w-md px-4 py-12">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
-      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
+      <p className="mt-2 text-sm text-muted-foreground">{t("subtitle")}</p>
+      <div className="mt-6 space-y-4 rounded-xl border bg-card p-6">
         {typeof token === "string" && token ? (
           <ClientMessages namespaces={clientNamespaces(namespace)}>{form(token)}</ClientMessages>
         ) : <Alert tone="error">{t(missingToken)}</Alert>}

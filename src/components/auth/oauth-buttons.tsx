@@ -22,7 +22,7 @@ export async function OAuthButtons({ callbackUrl }: { callbackUrl: string }) {
           </Button>
         </form>
       ))}
-      <p className="text-center text-xs uppercase text-slate-400">{t("or")}</p>
+      <p className="text-center text-xs uppercase text-muted-foreground">{t("or")}</p>
     </div>
   );
 }

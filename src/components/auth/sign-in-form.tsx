@@ -41,7 +41,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Field id="email" name="email" type="email" autoComplete="email" label={t("fields.email")} defaultValue={values.email} error={fieldError("email")} />
       <Field id="password" name="password" type="password" autoComplete="current-password" label={t("fields.password")} error={fieldError("password")} />
       <p className="text-right text-sm">
-        <Link href="/auth/forgot-password" className="text-brand-700 underline" data-testid="signin-forgot">
+        <Link href="/auth/forgot-password" className="text-primary underline" data-testid="signin-forgot">
           {t("signIn.forgot")}
         </Link>
       </p>
@@ -51,9 +51,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Button type="button" variant="secondary" className="w-full" onClick={() => setWithLink(true)} data-testid="signin-with-link">
         {t("signIn.withLink")}
       </Button>
-      <p className="text-center text-sm text-slate-600">
+      <p className="text-center text-sm text-muted-foreground">
         {t("signIn.noAccount")}{" "}
-        <Link href={{ pathname: "/auth/signup", query: { callbackUrl } }} className="text-brand-700 underline">
+        <Link href={{ pathname: "/auth/signup", query: { callbackUrl } }} className="text-primary underline">
           {t("signIn.toSignUp")}
         </Link>
       </p>

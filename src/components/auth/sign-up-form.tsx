@@ -20,7 +20,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     return (
       <div className="space-y-4" data-testid="signup-created" data-created={String(done.created)}>
         <Alert tone="success">{t(done.created === "verify" ? "signUp.createdVerify" : "signUp.createdSignIn")}</Alert>
-        <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-brand-700 underline">
+        <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-primary underline">
           {t("signUp.toSignIn")}
         </Link>
       </div>
@@ -51,9 +51,9 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       <SubmitButton className="w-full" pendingLabel={t("signUp.submitting")} testId="signup-submit">
         {t("signUp.submit")}
       </SubmitButton>
-      <p className="text-center text-sm text-slate-600">
+      <p className="text-center text-sm text-muted-foreground">
         {t("signUp.haveAccount")}{" "}
-        <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-brand-700 underline">
+        <Link href={{ pathname: "/auth/signin", query: { callbackUrl } }} className="text-primary underline">
           {t("signUp.toSignIn")}
         </Link>
       </p>

@@ -21,12 +21,12 @@ export default async function ForgotPasswordPage({ params }: Props) {
   return (
     <div className="mx-auto max-w-md px-4 py-12">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <p className="mt-2 text-sm text-slate-600">{t("subtitle")}</p>
-      <div className="mt-6 space-y-4 rounded-xl border border-slate-200 p-6">
+      <p className="mt-2 text-sm text-muted-foreground">{t("subtitle")}</p>
+      <div className="mt-6 space-y-4 rounded-xl border bg-card p-6">
         <ClientMessages namespaces={["auth"]}>
           <ForgotPasswordForm locale={locale} minutes={RESET_TOKEN_TTL_MINUTES} />
         </ClientMessages>
-        <Link href="/auth/signin" className="block text-center text-sm text-brand-700 underline">
+        <Link href="/auth/signin" className="block text-center text-sm text-primary underline">
           {t("backToSignIn")}
         </Link>
       </div>

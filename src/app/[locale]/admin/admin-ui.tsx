@@ -29,6 +29,11 @@ export async function openAdminListPage({ params, searchParams }: AdminListPageP
   return { locale, t, format, query, page: pageFromSearchParam(query.page) };
 }
 
+/** How the admin tables show a timestamp ("—" for none). */
+export function dateTimeOf(format: Awaited<ReturnType<typeof getFormatter>>) {
+  return (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+}
+
 /** A path with query parameters (empty values dropped). */
 export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
   const params = new URLSearchParams();
@@ -128,3 +133,20 @@ export function StatCard({ label, value, testId }: { label: string; value: React
 /** Native <select> for the GET filter forms, styled like the Input primitive. */
 export const selectClass =
   "h-9 rounded-md border border-input bg-transparent px-3 py-1 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30 [&>option]:bg-popover [&>option]:text-popover-foreground";
+
+/** The status <select> of a GET filter form: "any" plus every status the schema knows. */
+export function StatusFilter({ label, anyLabel, statuses, value }: { label: string; anyLabel: string; statuses: readonly string[]; value: string }) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      {label}
+      <select name="status" defaultValue={value} className={selectClass}>
+        <option value="">{anyLabel}</option>
+        {statuses.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -3,7 +3,7 @@ import { TableCell, TableRow } from "@/components/ui/table";
 import { ORDER_STATUSES } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
 import { listAllOrders } from "@/services/admin/lists";
-import { type AdminListPageProps, AdminTable, Empty, linkClass, mono, openAdminListPage, OrderStatusBadge, Pager, param, selectClass } from "../admin-ui";
+import { type AdminListPageProps, AdminTable, Empty, linkClass, mono, openAdminListPage, OrderStatusBadge, Pager, param, StatusFilter, dateTimeOf } from "../admin-ui";
 
 export const dynamic = "force-dynamic";
 
@@ -12,21 +12,11 @@ export default async function AdminOrdersPage(props: AdminListPageProps) {
   // The statuses come from the schema, so new ones appear here without a change.
   const status = (ORDER_STATUSES as readonly string[]).includes(param(sp.status)) ? param(sp.status) : "";
   const { items, hasMore } = await listAllOrders({ status, page });
-  const date = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  const date = dateTimeOf(format);
   return (
     <div className="space-y-4">
       <form className="flex flex-wrap items-end gap-2" action={`/${locale}/admin/orders`}>
-        <label className="flex flex-col gap-1 text-sm">
-          {t("common.status")}
-          <select name="status" defaultValue={status} className={selectClass}>
-            <option value="">{t("common.any")}</option>
-            {ORDER_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StatusFilter label={t("common.status")} anyLabel={t("common.any")} statuses={ORDER_STATUSES} value={status} />
         <button className={buttonClass("secondary")}>{t("common.filter")}</button>
       </form>
       {items.length === 0 ? (

@@ -13,8 +13,9 @@ import {
   openAdminListPage,
   Pager,
   param,
-  selectClass,
+  StatusFilter,
   TaskStatusBadge,
+  dateTimeOf,
   wrap,
 } from "../admin-ui";
 
@@ -28,21 +29,11 @@ export default async function AdminTasksPage(props: AdminListPageProps) {
   const type = NAME.test(param(sp.type)) ? param(sp.type) : "";
   const provider = NAME.test(param(sp.provider)) ? param(sp.provider) : "";
   const { items, hasMore } = await listAllTasks({ status, type, provider, page });
-  const date = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  const date = dateTimeOf(format);
   return (
     <div className="space-y-4">
       <form className="flex flex-wrap items-end gap-2" action={`/${locale}/admin/tasks`}>
-        <label className="flex flex-col gap-1 text-sm">
-          {t("common.status")}
-          <select name="status" defaultValue={status} className={selectClass}>
-            <option value="">{t("common.any")}</option>
-            {TASK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StatusFilter label={t("common.status")} anyLabel={t("common.any")} statuses={TASK_STATUSES} value={status} />
         <label className="flex flex-col gap-1 text-sm">
           {t("tasks.type")}
           <Input name="type" defaultValue={type} className="w-40" />

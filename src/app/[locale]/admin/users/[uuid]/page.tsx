@@ -6,7 +6,7 @@ import { requireAdmin } from "@/lib/admin";
 import { NotFoundError } from "@/lib/errors";
 import { getUserDetail } from "@/services/admin/users";
 import { TableCell, TableRow } from "@/components/ui/table";
-import { AdminTable, Empty, linkClass, mono, OrderStatusBadge, StatCard, TaskStatusBadge, wrap } from "../../admin-ui";
+import { AdminTable, dateTimeOf, Empty, linkClass, mono, OrderStatusBadge, StatCard, TaskStatusBadge, wrap } from "../../admin-ui";
 import { UserActions } from "./user-actions";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
-  const date = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : "—");
+  const date = dateTimeOf(format);
   return (
     <div className="space-y-8" data-testid="admin-user" data-user-uuid={d.user.uuid}>
       <div>

@@ -11,18 +11,12 @@ import { safeCallbackUrl } from "@/lib/callback-url";
 import { clientIp } from "@/lib/client-ip";
 import { TooManyRequestsError } from "@/lib/errors";
 import { resendVerificationInput, signInInput } from "@/lib/schemas/auth";
-import {
-  VerifyTokenError,
-  emailVerificationRequired,
-  queueVerificationMail,
-  resendVerificationMail,
-  verifyEmail,
-  verifyEmailInput,
-} from "@/services/email-verification";
+import { VerifyTokenError, resendVerificationMail, verifyEmail, verifyEmailInput } from "@/services/email-verification";
 import { MAGIC_LINK_TTL_MINUTES, magicLinkInput } from "@/services/magic-link";
 import { forgotPasswordInput, requestPasswordReset, resetPassword, resetPasswordInput } from "@/services/password-reset";
 import { EmailNotVerifiedError, requestMagicLink, signInWithCredentials } from "@/services/sign-in";
-import { checkSignUpRateLimit, createUser, signUpInput } from "@/services/users";
+import { signUp } from "@/services/sign-up";
+import { signUpInput } from "@/services/users";
 
 const requestIp = async () => clientIp(await headers());
 const afterSignIn = (callbackUrl: string | undefined, locale = "en") => safeCallbackUrl(callbackUrl, `/${locale}/credits`);
@@ -45,9 +39,7 @@ export const signInAction = validatedAction(
 export const signUpAction = validatedAction(
   signUpInput,
   async (input, { values }) => {
-    await checkSignUpRateLimit({ ip: await requestIp() });
-    const user = await createUser(input);
-    if (emailVerificationRequired()) queueVerificationMail(user, input.locale);
+    await signUp(input, { ip: await requestIp() });
     try {
       await signInWithCredentials(input);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { ok, parseJson, route } from "@/lib/api";
 import { clientIp } from "@/lib/client-ip";
-import { emailVerificationRequired, queueVerificationMail } from "@/services/email-verification";
-import { checkSignUpRateLimit, createUser, signUpInput } from "@/services/users";
+import { signUp } from "@/services/sign-up";
+import { signUpInput } from "@/services/users";
 
 export const dynamic = "force-dynamic";
 
@@ -10,12 +10,6 @@ export const dynamic = "force-dynamic";
 // "not_required" (EMAIL_VERIFICATION=off: they are already there).
 export const POST = route(async (request) => {
   const input = await parseJson(request, signUpInput);
-  await checkSignUpRateLimit({ ip: clientIp(request.headers) });
-  const user = await createUser(input);
-  const mailed = emailVerificationRequired();
-  if (mailed) queueVerificationMail(user, input.locale);
-  return ok(
-    { user: { uuid: user.id, email: user.email, name: user.name }, verification: mailed ? "mail_sent" : "not_required" },
-    { status: 201 },
-  );
+  const { user, verification } = await signUp(input, { ip: clientIp(request.headers) });
+  return ok({ user: { uuid: user.id, email: user.email, name: user.name }, verification }, { status: 201 });
 });

@@ -38,7 +38,9 @@ export async function startSmtp(): Promise<{ url: string; received: Received[]; 
           const dir = spoolDir(to);
           fs.mkdirSync(dir, { recursive: true });
           const file = path.join(dir, `${Date.now().toString().padStart(15, "0")}-${crypto.randomBytes(4).toString("hex")}.json`);
-          fs.writeFileSync(file, JSON.stringify(mail));
+          // Written whole or not at all: a reader polling the folder never sees half a file.
+          fs.writeFileSync(`${file}.tmp`, JSON.stringify(mail));
+          fs.renameSync(`${file}.tmp`, file);
           spooled.push(file);
         }
         received.push(mail);
@@ -102,7 +104,7 @@ export async function waitForSpooledMail(
   const dir = spoolDir(to);
   for (;;) {
     // Newest first; `since` (ms) skips mail spooled before it, e.g. left by an earlier run.
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().reverse() : [];
     for (const file of files) {
       if (Number(file.split("-")[0]) < since) break;
       const mail = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as Received;

@@ -41,13 +41,14 @@ test("account page: name saved, wrong current password refused, password change 
   await page.reload();
   await expect(page.getByTestId("account-name-form").locator("#name")).toHaveValue("After Rename");
 
-  // Password, wrong current one: the field says so, what was typed stays, nothing changed.
+  // Password, wrong current one: the field says so and nothing changed. Both password fields
+  // are asked again: passwords never travel back from a Server Action (src/lib/action.ts).
   const pwForm = page.getByTestId("account-password-form");
   await pwForm.locator("#currentPassword").fill("not the password at all");
   await pwForm.locator("#newPassword").fill(NEW_PASSWORD);
   await page.getByTestId("account-password-submit").click();
   await expect(page.getByTestId("currentPassword-error")).toHaveText("That is not your current password.");
-  await expect(pwForm.locator("#newPassword")).toHaveValue(NEW_PASSWORD);
+  await expect(pwForm.locator("#newPassword")).toHaveValue("");
   await expect(page.getByTestId("account-password-result")).toHaveCount(0);
   expect((await other.page.request.get("/api/credits")).status()).toBe(200);
 

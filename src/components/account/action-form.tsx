@@ -20,13 +20,14 @@ type Translate = ReturnType<typeof useTranslations>;
  * The words for a 400 naming one of the forms' fields: the account-only fields here, the
  * fields the auth forms share (email, name, passwords) through their one mapping.
  */
-function fieldWords(t: Translate, field: string, message: string, value: string): string {
+function fieldWords(t: Translate, field: string, message: string, value: string | undefined): string {
   const text = message.replace(/^[\w.]+:\s*/, "");
-  if (value === "" && field !== "name" && field !== "newPassword") return t("auth.validation.required");
+  // `value` is what was typed, sent back by the action; never for passwords (undefined).
+  if (value === "" && field !== "name") return t("auth.validation.required");
   if (field === "currentPassword") return t("account.password.wrongCurrent");
   if (field === "confirm") return t("account.delete.wrongConfirm");
   if (field === "email" && /already your email/.test(text)) return t("account.emailChange.same");
-  return fieldMessage((key, values) => t(`auth.validation.${key}`, values), field, text, field === "newPassword" ? undefined : value);
+  return fieldMessage((key, values) => t(`auth.validation.${key}`, values), field, text, value);
 }
 
 /** The words for a failure of the whole form. */
@@ -46,7 +47,7 @@ export function useAccountAction(action: AccountAction) {
   const [state, formAction] = useActionState(action, null);
   const values = state?.values ?? {};
   const fieldErrors: Record<string, string> = {};
-  for (const [field, message] of Object.entries(state?.fieldErrors ?? {})) fieldErrors[field] = fieldWords(t, field, message, values[field] ?? "");
+  for (const [field, message] of Object.entries(state?.fieldErrors ?? {})) fieldErrors[field] = fieldWords(t, field, message, values[field]);
   let formError: string | undefined;
   const problem = state?.formError;
   // A conflict naming a field of the form (the new email is taken) belongs to that field.

@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { safeCallbackUrl } from "@/lib/callback-url";
 import { getCurrentUser } from "@/lib/current-user";
+import { AuthFrame } from "./auth-frame";
 import { OAuthButtons } from "./oauth-buttons";
 
 /** The frame of the sign-in and sign-up pages; a signed-in visitor goes straight on. */
@@ -24,14 +25,10 @@ export async function AuthPage({
   );
   if (await getCurrentUser()) redirect(target);
   return (
-    <div className="mx-auto max-w-md px-4 py-12">
-      <h1 className="text-2xl font-semibold">{title}</h1>
-      <p className="mt-2 text-sm text-muted-foreground">{subtitle}</p>
-      <div className="mt-6 space-y-4 rounded-xl border bg-card p-6">
-        <OAuthButtons callbackUrl={target} />
-        {form(target)}
-      </div>
-    </div>
+    <AuthFrame title={title} subtitle={subtitle}>
+      <OAuthButtons callbackUrl={target} />
+      {form(target)}
+    </AuthFrame>
   );
 }
 

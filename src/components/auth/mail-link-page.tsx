@@ -3,6 +3,7 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { ClientMessages } from "@/i18n/client-messages";
+import { AuthFrame } from "./auth-frame";
 
 // The pages a mailed link opens (`?token=…`: reset password, confirm email, magic link,
 // email change): a title, a subtitle and the form that uses the token. Nothing changes until
@@ -39,14 +40,10 @@ export async function MailLinkPage({
   const t = await getTranslations(namespace);
   const { token } = await props.searchParams;
   return (
-    <div className="mx-auto max-w-md px-4 py-12">
-      <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <p className="mt-2 text-sm text-muted-foreground">{t("subtitle")}</p>
-      <div className="mt-6 space-y-4 rounded-xl border bg-card p-6">
-        {typeof token === "string" && token ? (
-          <ClientMessages namespaces={clientNamespaces(namespace)}>{form(token)}</ClientMessages>
-        ) : <Alert tone="error">{t(missingToken)}</Alert>}
-      </div>
-    </div>
+    <AuthFrame title={t("title")} subtitle={t("subtitle")}>
+      {typeof token === "string" && token ? (
+        <ClientMessages namespaces={clientNamespaces(namespace)}>{form(token)}</ClientMessages>
+      ) : <Alert tone="error">{t(missingToken)}</Alert>}
+    </AuthFrame>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
+import { AuthFrame } from "@/components/auth/auth-frame";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
@@ -19,17 +20,13 @@ export default async function ForgotPasswordPage({ params }: Props) {
   setRequestLocale(locale);
   const t = await getTranslations("auth.forgot");
   return (
-    <div className="mx-auto max-w-md px-4 py-12">
-      <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <p className="mt-2 text-sm text-muted-foreground">{t("subtitle")}</p>
-      <div className="mt-6 space-y-4 rounded-xl border bg-card p-6">
-        <ClientMessages namespaces={["auth"]}>
-          <ForgotPasswordForm locale={locale} minutes={RESET_TOKEN_TTL_MINUTES} />
-        </ClientMessages>
-        <Link href="/auth/signin" className="block text-center text-sm text-primary underline">
-          {t("backToSignIn")}
-        </Link>
-      </div>
-    </div>
+    <AuthFrame title={t("title")} subtitle={t("subtitle")}>
+      <ClientMessages namespaces={["auth"]}>
+        <ForgotPasswordForm locale={locale} minutes={RESET_TOKEN_TTL_MINUTES} />
+      </ClientMessages>
+      <Link href="/auth/signin" className="block text-center text-sm text-primary underline">
+        {t("backToSignIn")}
+      </Link>
+    </AuthFrame>
   );
 }

@@ -3,17 +3,15 @@
 import { useLocale, useTranslations } from "next-intl";
 import { changePassword, saveName, signOutEverywhere } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
-import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
+import { ACCOUNT_CARD, FormBanner, SubmitButton, useAccountAction } from "./action-form";
 import { ChangeEmailForm } from "./change-email-form";
 import { DeleteAccount } from "./delete-account";
-
-const card = "space-y-3 rounded-xl border bg-card p-6";
 
 function NameForm({ name }: { name: string }) {
   const t = useTranslations("account");
   const { formAction, fieldErrors, formError, done, values } = useAccountAction(saveName);
   return (
-    <form action={formAction} noValidate className={card} data-testid="account-name-form">
+    <form action={formAction} noValidate className={ACCOUNT_CARD} data-testid="account-name-form">
       <h2 className="text-lg font-semibold">{t("name.title")}</h2>
       <FormBanner success={done ? t("name.saved") : undefined} error={formError} testId="account-name-result" />
       {/* Saved or not, the field keeps what was typed (the prop is the name the page was loaded with). */}
@@ -25,9 +23,10 @@ function NameForm({ name }: { name: string }) {
 
 function PasswordForm() {
   const t = useTranslations("account");
-  const { formAction, fieldErrors, formError, done, valueOf } = useAccountAction(changePassword);
+  // No defaultValue: passwords never travel back from the action, so after an answer both fields are asked again.
+  const { formAction, fieldErrors, formError, done } = useAccountAction(changePassword);
   return (
-    <form action={formAction} noValidate className={card} data-testid="account-password-form">
+    <form action={formAction} noValidate className={ACCOUNT_CARD} data-testid="account-password-form">
       <h2 className="text-lg font-semibold">{t("password.title")}</h2>
       <FormBanner success={done ? t("password.changed") : undefined} error={formError} testId="account-password-result" />
       <Field
@@ -35,7 +34,6 @@ function PasswordForm() {
         name="currentPassword"
         type="password"
         autoComplete="current-password"
-        defaultValue={valueOf("currentPassword")}
         label={t("password.current")}
         error={fieldErrors.currentPassword}
       />
@@ -45,7 +43,6 @@ function PasswordForm() {
         name="newPassword"
         type="password"
         autoComplete="new-password"
-        defaultValue={valueOf("newPassword")}
         label={t("password.new")}
         error={fieldErrors.newPassword}
       />
@@ -59,7 +56,7 @@ function SignOutEverywhere() {
   const locale = useLocale();
   const { formAction, formError } = useAccountAction(signOutEverywhere);
   return (
-    <form action={formAction} className={card} data-testid="account-sessions-form">
+    <form action={formAction} className={ACCOUNT_CARD} data-testid="account-sessions-form">
       <h2 className="text-lg font-semibold">{t("sessions.title")}</h2>
       <p className="text-sm text-muted-foreground">{t("sessions.text")}</p>
       <FormBanner error={formError} />

@@ -12,6 +12,9 @@ import { SubmitButton as FormSubmitButton } from "@/components/forms/submit-butt
 import type { ActionState } from "@/lib/action";
 import type { ApiProblem } from "@/lib/api-client";
 
+/** The card each account form sits in. */
+export const ACCOUNT_CARD = "space-y-3 rounded-xl border bg-card p-6";
+
 export type AccountAction = (previous: ActionState | null, formData: FormData) => Promise<ActionState>;
 
 type Translate = ReturnType<typeof useTranslations>;

@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { changeEmail } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
-import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
+import { ACCOUNT_CARD, FormBanner, SubmitButton, useAccountAction } from "./action-form";
 
 // New address (+ the current password for accounts with one) -> a confirmation link to the new address.
 export function ChangeEmailForm({ hasPassword }: { hasPassword: boolean }) {
@@ -11,7 +11,7 @@ export function ChangeEmailForm({ hasPassword }: { hasPassword: boolean }) {
   const locale = useLocale();
   const { formAction, fieldErrors, formError, done, values, valueOf } = useAccountAction(changeEmail);
   return (
-    <form action={formAction} noValidate className="space-y-3 rounded-xl border bg-card p-6" data-testid="account-email-form">
+    <form action={formAction} noValidate className={ACCOUNT_CARD} data-testid="account-email-form">
       <h2 className="text-lg font-semibold">{t("emailChange.title")}</h2>
       <p className="text-sm text-muted-foreground">{t("emailChange.text")}</p>
       <FormBanner success={done ? t("emailChange.sent", { email: (values.email ?? "").trim() }) : undefined} error={formError} testId="account-email-result" />
@@ -31,7 +31,6 @@ export function ChangeEmailForm({ hasPassword }: { hasPassword: boolean }) {
           name="currentPassword"
           type="password"
           autoComplete="current-password"
-          defaultValue={valueOf("currentPassword")}
           label={t("emailChange.current")}
           error={fieldErrors.currentPassword}
         />

@@ -6,7 +6,8 @@ import { deleteAccount } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { FormBanner, SubmitButton, useAccountAction } from "./action-form";
+import { cn } from "@/lib/utils";
+import { ACCOUNT_CARD, FormBanner, SubmitButton, useAccountAction } from "./action-form";
 
 // "Delete account": a confirmation dialog asking the current password (accounts with one)
 // or the email typed out (accounts without); the Server Action deletes, signs this browser
@@ -19,7 +20,7 @@ export function DeleteAccount({ email, hasPassword }: { email: string; hasPasswo
   const field = hasPassword ? "currentPassword" : "confirm";
 
   return (
-    <section className="space-y-3 rounded-xl border border-destructive/40 bg-card p-6" data-testid="account-delete">
+    <section className={cn(ACCOUNT_CARD, "border-destructive/40")} data-testid="account-delete">
       <h2 className="text-lg font-semibold">{t("delete.title")}</h2>
       <p className="text-sm text-muted-foreground">{t("delete.text")}</p>
       <Dialog open={open} onOpenChange={setOpen}>

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { credits, subscriptions } from "@/db/schema";
 import { decreaseCredits, grantCredits } from "@/services/credits";
-import { createSubscriptionCheckout, grantDueSubscriptionCredits } from "@/services/payments";
+import { ServiceUnavailableError } from "@/lib/errors";
+import { UNGRANTED_INVOICE_RETRY_SECONDS, createSubscriptionCheckout, grantDueSubscriptionCredits } from "@/services/payments";
 import { startAlertReceiver, type AlertReceiver } from "../support/alert-receiver";
 import { dispute, refundedCharge } from "../support/fake-stripe";
 import { stripeScenario } from "../support/stripe-scenario";
@@ -93,6 +94,39 @@ describe("refunds of subscription invoices", () => {
     expect(invoicePaymentLookups()).toHaveLength(before);
   });
 
+  it("a refund delivered before invoice.paid is refused (503) and, delivered again after the grant, takes its share", async () => {
+    const user = await s.newBuyer();
+    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId); // 300 credits, $19.00
+    await s.deliver("customer.subscription.created", subscription);
+    const charge = refundedCharge(s.stripe.paymentIntentOfInvoice(invoice.id), 1900, { refunds: [950], customer: subscription.customer });
+
+    // Stripe delivers the refund first: acknowledging it would lose it, so it is refused.
+    const early = await s.deliver("charge.refunded", charge).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(early).toBeInstanceOf(ServiceUnavailableError);
+    expect(early).toMatchObject({ status: 503, retryAfterSeconds: UNGRANTED_INVOICE_RETRY_SECONDS });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+
+    expect(await s.deliver("invoice.paid", invoice)).toMatchObject({ handled: true });
+    expect(await s.balanceOf(user.uuid)).toBe(300);
+    // Stripe's next attempt: half of the money back, half of the grant back.
+    expect(await s.deliver("charge.refunded", charge)).toMatchObject({ handled: true, action: "invoice_partially_refunded", invoiceId: invoice.id });
+    expect(await s.balanceOf(user.uuid)).toBe(150);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("a refund of an invoice that never grants credits (another billing reason) is acknowledged, not retried", async () => {
+    const user = await s.newBuyer();
+    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
+    s.stripe.invoices.get(invoice.id)!.billing_reason = "manual";
+    const charge = refundedCharge(s.stripe.paymentIntentOfInvoice(invoice.id), 1900, { customer: subscription.customer });
+    expect(await s.deliver("charge.refunded", charge)).toMatchObject({ handled: false, action: "unknown_invoice" });
+  });
+
   it("yearly plan: each month granted so far gives back its share; later months are granted reduced, none after a full refund", async () => {
     const { user, subscription, invoice, pi, customer } = await subscribed("pro", "year"); // 1000 / month, $490.00
     const start = subscription.items.data[0].current_period_start * 1000;
@@ -156,6 +190,19 @@ describe("disputes of subscription invoices", () => {
 
     const kinds = alerts.received.slice(before).map((a) => a.text.slice(0, a.text.indexOf("]") + 1));
     expect(kinds).toEqual(["[dispute_opened]", "[dispute_closed]"]);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("opened before invoice.paid: refused (503), then, delivered again after the grant, takes what is left of it", async () => {
+    const user = await s.newBuyer();
+    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
+    await s.deliver("customer.subscription.created", subscription);
+    const opened = dispute(s.stripe.paymentIntentOfInvoice(invoice.id), 1900);
+    await expect(s.deliver("charge.dispute.created", opened)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await s.deliver("invoice.paid", invoice);
+    expect(await s.deliver("charge.dispute.created", opened)).toMatchObject({ handled: true, action: "invoice_disputed", credits: 300 });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
     expect(await s.ledgerOffences()).toEqual([]);
   });
 

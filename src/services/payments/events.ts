@@ -6,7 +6,7 @@ import { getDb, type Executor } from "@/db";
 import type { Stripe } from "@/lib/stripe";
 import { closeOrder, fulfilOrder, idOf, orderNoOfSession, paidSessionOf } from "./fulfilment";
 import { closeDispute, openDispute, refundOrder, type DisputeInput } from "./refunds";
-import { closeInvoiceDispute, invoiceOfCharge, invoiceOfPaymentIntent, openInvoiceDispute, refundInvoice } from "./invoice-refunds";
+import { closeInvoiceDispute, deferUntilGranted, invoiceOfCharge, invoiceOfPaymentIntent, openInvoiceDispute, refundInvoice } from "./invoice-refunds";
 import { handleInvoicePaid, syncSubscription } from "./subscriptions";
 
 export interface EventOutcome {
@@ -67,7 +67,9 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
       // Not an order's charge: a subscription invoice's (found through Stripe's invoice payments)?
       const invoiceId = await invoiceOfCharge(charge, db);
       if (!invoiceId) return { handled: false, action: "unchanged" };
-      return refundInvoice({ ...input, invoiceId }, db);
+      const outcome = await refundInvoice({ ...input, invoiceId }, db);
+      if (outcome.action === "unknown_invoice") await deferUntilGranted(invoiceId, db);
+      return outcome;
     }
     case "charge.dispute.created":
     case "charge.dispute.closed": {
@@ -77,7 +79,10 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
       if (result.action !== "unknown_order") return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
       const invoiceId = await invoiceOfPaymentIntent(input.paymentIntentId);
       if (!invoiceId) return { handled: false, action: "unknown_order" };
-      return opened ? openInvoiceDispute({ ...input, invoiceId }, db) : closeInvoiceDispute({ ...input, invoiceId }, db);
+      if (!opened) return closeInvoiceDispute({ ...input, invoiceId }, db);
+      const outcome = await openInvoiceDispute({ ...input, invoiceId }, db);
+      if (outcome.action === "unknown_invoice") await deferUntilGranted(invoiceId, db);
+      return outcome;
     }
     case "invoice.paid":
       return handleInvoicePaid(event.data.object, db);

@@ -19,16 +19,21 @@
  * - A dispute takes back what is left of each grant (`dispute:<id>[:month:<n>]`); won
  *   (or `warning_closed`), exactly that comes back (`dispute_reversal:<id>[:month:<n>]`)
  *   and the remaining months are granted again.
+ * - A refund or dispute that arrives before `invoice.paid` granted anything is refused (503)
+ *   when the invoice is one that grants, so Stripe delivers it again after the grant
+ *   (`deferUntilGranted`).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "@/db";
 import { credits, subscriptions, type CreditRow } from "@/db/schema";
+import { ServiceUnavailableError } from "@/lib/errors";
 import { getStripe, type Stripe } from "@/lib/stripe";
 import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
 import { userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
 import { DISPUTE_WON, compactMetadata, creditsForRefund, type DisputeInput, type RefundInput } from "./refunds";
+import { invoiceGrant } from "./subscriptions";
 
 /** The ledger keys of the grants an invoice can make: month 0 at invoice.paid, months 1..11 for yearly plans. */
 export function invoiceGrantKeys(invoiceId: string): string[] {
@@ -52,6 +57,23 @@ export async function invoiceOfCharge(charge: Pick<Stripe.Charge, "customer" | "
   const customer = idOf(charge.customer as string | { id: string } | null);
   if (!customer || !(await userOfCustomer(customer, db))) return null;
   return invoiceOfPaymentIntent(idOf(charge.payment_intent as string | { id: string } | null));
+}
+
+/** Seconds Stripe is asked to wait before delivering a deferred refund or dispute again. */
+export const UNGRANTED_INVOICE_RETRY_SECONDS = 60;
+
+/**
+ * A refund or dispute found no grant of its invoice: `invoice.paid` has not been applied yet
+ * (Stripe does not order its deliveries). Acknowledged, it would be lost and the late grant
+ * would stand in full. So when Stripe's invoice is one that grants (the rule invoice.paid
+ * applies, `invoiceGrant`), the event is refused with 503 and Stripe delivers it again, with
+ * back-off, for up to three days: by then the grant is there and gives back its share. An
+ * invoice that never grants (another billing reason, a plan the app does not sell) is let go.
+ */
+export async function deferUntilGranted(invoiceId: string, db: Executor = getDb()): Promise<void> {
+  const invoice = await getStripe().invoices.retrieve(invoiceId);
+  const { grant } = await invoiceGrant(invoice, db);
+  if (grant) throw new ServiceUnavailableError(`invoice ${invoiceId} has not granted its credits yet; deliver this event again later`, UNGRANTED_INVOICE_RETRY_SECONDS);
 }
 
 /** The invoice's grants, after locking its subscription row (yearly months are granted under the same lock). */

@@ -283,19 +283,27 @@ async function grantMonth(
 
 const GRANTING_REASONS = new Set(["subscription_create", "subscription_cycle"]);
 
-/** invoice.paid: the period's first month of credits, once per invoice. */
-export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = getDb()): Promise<SubscriptionOutcome> {
+/** What a paid invoice grants and to whom, or why it grants nothing. One rule for invoice.paid and the refund path. */
+export async function invoiceGrant(invoice: Stripe.Invoice, db: Executor = getDb()) {
   const details = invoice.parent?.subscription_details;
-  if (!details) return { handled: false, action: "not_a_subscription_invoice" };
-  if (!GRANTING_REASONS.has(invoice.billing_reason ?? "")) return { handled: false, action: "no_grant_for_billing_reason" };
+  if (!details) return { grant: null, outcome: { handled: false, action: "not_a_subscription_invoice" } } as const;
+  if (!GRANTING_REASONS.has(invoice.billing_reason ?? "")) return { grant: null, outcome: { handled: false, action: "no_grant_for_billing_reason" } } as const;
   const subscriptionId = idOf(details.subscription as string | { id: string });
   const customerId = idOf(invoice.customer as string | { id: string } | null);
   const userUuid = await userOfCustomer(customerId, db);
   const line = invoice.lines?.data?.[0];
   const resolved = resolvePlan(line?.pricing?.price_details?.price as string | undefined, details.metadata);
   if (!userUuid || !customerId || !subscriptionId || !resolved || !line) {
-    return ignoreUnknown("invoice", invoice.id ?? "?", { customer: customerId, subscription: subscriptionId });
+    return { grant: null, outcome: ignoreUnknown("invoice", invoice.id ?? "?", { customer: customerId, subscription: subscriptionId }) } as const;
   }
+  return { grant: { subscriptionId, customerId, userUuid, line, resolved }, outcome: null } as const;
+}
+
+/** invoice.paid: the period's first month of credits, once per invoice. */
+export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = getDb()): Promise<SubscriptionOutcome> {
+  const { grant, outcome: ignored } = await invoiceGrant(invoice, db);
+  if (!grant) return ignored;
+  const { subscriptionId, customerId, userUuid, line, resolved } = grant;
   const periodStart = new Date(line.period.start * 1000);
   const periodEnd = new Date(line.period.end * 1000);
   const invoiceId = invoice.id!;

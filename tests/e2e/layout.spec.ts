@@ -74,7 +74,7 @@ test.describe("phone, 390×844", () => {
 test.describe("desktop, 1280×800", () => {
   test.use({ viewport: DESKTOP });
 
-  test("landing: one-row header, looping hero video with a poster, generators, pricing cards of equal height, FAQ", async ({ page }) => {
+  test("landing: one-row header, a hero video with a poster that loops once the page has loaded, generators, pricing cards of equal height, FAQ", async ({ page }) => {
     await page.goto("/en");
     expect((await headerBox(page)).height).toBeLessThanOrEqual(64);
     await headerIsOneRow(page);
@@ -84,7 +84,8 @@ test.describe("desktop, 1280×800", () => {
     const video = page.getByTestId("hero-video");
     await expect(video).toHaveAttribute("poster", /\.jpg$/);
     expect(await video.evaluate((v: HTMLVideoElement) => ({ loop: v.loop, muted: v.muted }))).toEqual({ loop: true, muted: true });
-    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && !v.error), { timeout: 20_000 }).toBe(true);
+    // It starts by itself once the page has loaded, and plays.
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => !v.paused && v.readyState >= 2 && !v.error), { timeout: 20_000 }).toBe(true);
 
     await expect(page.getByTestId("generator-text-to-video")).toBeVisible();
     await expect(page.getByTestId("generator-text-to-image")).toBeVisible();
@@ -92,6 +93,16 @@ test.describe("desktop, 1280×800", () => {
     expect(heights.length).toBeGreaterThan(1);
     expect(new Set(heights).size, `bundle card heights ${heights.join(",")}`).toBe(1);
     await expect(page.getByTestId("faq").locator("details")).toHaveCount(5);
+  });
+
+  test("landing with reduced motion: the hero shows its poster and the video does not start", async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto("/en", { waitUntil: "load" });
+    const video = page.getByTestId("hero-video");
+    await expect(video).toHaveAttribute("poster", /\.jpg$/);
+    // Long enough for the idle callback that starts it for everyone else.
+    await page.waitForTimeout(2_500);
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
   });
 
   test("signed in: the sidebar lists the generators and the app's pages and marks the current one", async ({ page }) => {

@@ -2,6 +2,7 @@ import { ArrowRightIcon, CoinsIcon, RotateCcwIcon, SparklesIcon } from "lucide-r
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { preload } from "react-dom";
 import { BuyButton } from "@/components/billing/buy-button";
+import { HeroVideo } from "@/components/hero-video";
 import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -52,20 +53,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
             <p className="mt-4 text-sm text-muted-foreground">{t(env().EMAIL_VERIFICATION ? "hero.welcomeVerify" : "hero.welcome", { credits: WELCOME_CREDITS })}</p>
           </div>
           <figure className="overflow-hidden rounded-xl border bg-card shadow-lg">
-            <video
-              className="aspect-video w-full bg-black object-cover"
-              src={HERO_VIDEO.src}
-              poster={HERO_VIDEO.poster}
-              width={HERO_VIDEO.width}
-              height={HERO_VIDEO.height}
-              autoPlay
-              muted
-              loop
-              playsInline
-              preload="metadata"
-              aria-label={t("hero.videoLabel")}
-              data-testid="hero-video"
-            />
+            <HeroVideo {...HERO_VIDEO} label={t("hero.videoLabel")} />
             <figcaption className="px-4 py-2 text-xs text-muted-foreground">{t("hero.videoCaption")}</figcaption>
           </figure>
         </div>

@@ -1,8 +1,10 @@
 // The account page's Server Actions in a real browser against the production build:
 // change the name, change the password (wrong current one first), see another browser's
-// session end, then delete the account and land signed out.
+// session end, then delete the account and land signed out; change the email address through
+// the mailed link.
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test, uniqueEmail } from "./fixtures";
+import { tokenFromMail, waitForSpooledMail } from "../support/smtp";
 import { PASSWORD, signUp } from "./helpers";
 
 // Sign-up, a second browser's sign-in, and a wait of up to one session re-check.
@@ -83,6 +85,44 @@ test("account page: name saved, wrong current password refused, password change 
   await expect(page.getByTestId("header-signin")).toBeVisible();
   await expect(page.getByTestId("header-balance")).toHaveCount(0);
   expect((await page.request.get("/api/credits")).status()).toBe(401);
+});
+
+test("email change: a wrong password refused in place, then the link mailed to the new address switches the account and ends the other session", async ({ page, browser }) => {
+  const email = uniqueEmail("account-email");
+  const newEmail = uniqueEmail("account-email-new");
+  await signUp(page, email, "Email Changer", { verify: false });
+  const other = await signInElsewhere(browser, email);
+  await page.goto("/en/account");
+
+  const form = page.getByTestId("account-email-form");
+  await form.locator("#newEmail").fill(newEmail);
+  await form.locator("#emailCurrentPassword").fill("not the password at all");
+  await page.getByTestId("account-email-submit").click();
+  await expect(form.getByTestId("emailCurrentPassword-error")).toHaveText("That is not your current password.");
+  // What was typed stays; the password is asked again.
+  await expect(form.locator("#newEmail")).toHaveValue(newEmail);
+  await expect(form.locator("#emailCurrentPassword")).toHaveValue("");
+
+  await form.locator("#emailCurrentPassword").fill(PASSWORD);
+  await page.getByTestId("account-email-submit").click();
+  await expect(page.getByTestId("account-email-result")).toHaveText(`Check the mail at ${newEmail} and open the link to confirm the change.`);
+  // Nothing changes until the link is opened.
+  expect((await other.page.request.get("/api/credits")).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByText(email, { exact: false }).first()).toBeVisible();
+
+  const { link } = tokenFromMail(await waitForSpooledMail(newEmail));
+  const url = new URL(link);
+  await page.goto(url.pathname + url.search);
+  await page.getByTestId("confirm-email-submit").click();
+  await expect(page.getByTestId("confirm-email-done")).toContainText(newEmail);
+
+  // This browser stays signed in and the account shows the new address; the other session ends.
+  await page.goto("/en/account");
+  await expect(page.getByText(newEmail, { exact: false }).first()).toBeVisible();
+  expect((await page.request.get("/api/credits")).status()).toBe(200);
+  await expect.poll(async () => (await other.page.request.get("/api/credits")).status(), { timeout: 45_000, intervals: [2_000] }).toBe(401);
+  await other.context.close();
 });
 
 test("account page in Chinese: the saved state in Chinese, sign out everywhere lands on /zh signed out", async ({ page }) => {

@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 /**
  * The landing page's sample loop. The poster frame is the first paint (and the page's LCP);
  * the video starts once the page has loaded and the main thread is idle, because decoding it
- * while the page hydrates doubled the landing page's blocking time in Lighthouse
+ * while the page hydrates added to the landing page's blocking time in Lighthouse
  * (docs/benchmarks.md, "Page budgets"). Visitors who ask for reduced motion see the poster only.
  */
 export function HeroVideo({ label, ...video }: { src: string; poster: string; width: number; height: number; label: string }) {

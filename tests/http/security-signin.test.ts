@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { HTTP_TEST_ENV } from "../support/http-setup";
+import { submitForm } from "../support/action-form";
 import { TestClient, uniqueEmail } from "../support/http-client";
 
 const base = inject("baseUrl");
@@ -100,6 +101,32 @@ describe("the limiter counts exactly what next-auth authenticates", () => {
     for (let i = 0; i < 31; i++) statuses.push((await new TestClient(base, `198.18.${i}.7`).signIn(email, `guess-${i}-xyz`)).status);
     expect(statuses.slice(0, 30).every((s) => s === 302)).toBe(true);
     expect(statuses[30]).toBe(429);
+  });
+});
+
+describe("the sign-in page's form (a Server Action) meets the same limiter", () => {
+  it("5 wrong passwords from one address, then even the right one is refused there with the limit's words; the owner elsewhere signs in", async () => {
+    const email = await victim();
+    const attacker = new TestClient(base, "198.51.100.77");
+    for (let i = 0; i < 5; i++) {
+      const res = await submitForm(attacker, "/en/auth/signin", "signin-form", { email, password: `guess-${i}-xyz` });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("Wrong email or password.");
+    }
+    const res = await submitForm(attacker, "/en/auth/signin", "signin-form", { email, password: PASSWORD });
+    expect(res.status).toBe(200); // the page again, not the redirect of a signed-in browser
+    expect(await res.text()).toContain("Too many sign-in attempts. Please wait a few minutes and try again.");
+    expect(attacker.hasSession()).toBe(false);
+    expect(await ownerSignsIn(email)).toBe(true);
+  });
+
+  it("the right password through the same form, from a fresh address: a session and the redirect to the callback", async () => {
+    const email = await victim();
+    const owner = new TestClient(base, "192.0.2.201");
+    const res = await submitForm(owner, "/en/auth/signin", "signin-form", { email, password: PASSWORD });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toMatch(/\/en\/credits$/);
+    expect(owner.hasSession()).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@ import { accountTokens, accounts, sessions, tasks, userNotices, users, verificat
 import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { assertCurrentPassword } from "@/services/account";
+import { deleteStripeCustomer } from "@/services/payments/customers";
 import { liveSubscription } from "@/services/payments/subscriptions";
 import { forgetUserSessions } from "@/services/sessions";
 import { deleteTaskOutputs } from "@/services/tasks";
@@ -21,6 +22,8 @@ export function deletedEmail(userUuid: string): string {
  *   - OAuth links (accounts), database sessions, mailed tokens: deleted;
  *   - tasks: stored outputs deleted (deleteTaskOutputs), prompts and provider answers
  *     cleared; the rows stay with their costs and ledger links;
+ *   - the Stripe customer (email, saved payment methods) is deleted at Stripe
+ *     (deleteStripeCustomer); Stripe keeps the charges and invoices;
  *   - ledger rows (credits, grants, allocations), orders and the Stripe customer id stay
  *     as they are (accounting); they hold no personal data beyond the anonymized user.
  * Confirmation: accounts with a password give `currentPassword`; accounts without one
@@ -58,8 +61,10 @@ export async function deleteAccount({
     .limit(1);
   if (running) throw new ConflictError("tasks: a task is still running; delete the account when it has finished");
 
-  // Outputs first: if storage fails, nothing else has changed and the user can try again.
+  // Outputs and the Stripe customer first: if storage or Stripe fails, nothing else has
+  // changed and the user can try again.
   const outputsDeleted = await deleteTaskOutputs(userUuid);
+  const stripeCustomerDeleted = await deleteStripeCustomer(userUuid);
   await db.transaction(async (tx) => {
     await tx
       .update(users)
@@ -86,6 +91,6 @@ export async function deleteAccount({
       .where(eq(tasks.userUuid, userUuid));
   });
   forgetUserSessions(userUuid);
-  logger.info({ userUuid, outputsDeleted }, "[account] account deleted");
+  logger.info({ userUuid, outputsDeleted, stripeCustomerDeleted }, "[account] account deleted");
   return { outputsDeleted };
 }

@@ -5,7 +5,7 @@
 import { and, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
-import { creditGrants, credits, subscriptions } from "@/db/schema";
+import { creditGrants, credits, subscriptions, users } from "@/db/schema";
 import { siteConfig } from "@/config/site";
 import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
 import { BadRequestError, ConflictError } from "@/lib/errors";
@@ -18,6 +18,7 @@ import {
   grantDueSubscriptionCredits,
   reconcileStripe,
 } from "@/services/payments";
+import { deleteAccount, deletedEmail } from "@/services/account-deletion";
 import { stripeScenario } from "../support/stripe-scenario";
 
 const s = stripeScenario();
@@ -267,5 +268,42 @@ describe("reconciliation", () => {
     expect((await reconcileStripe({ days: 3 })).invoicesGranted).not.toContain(invoice.id);
     expect(await s.balanceOf(user.uuid)).toBe(300);
     expect(await s.ledgerOffences()).toEqual([]);
+  });
+});
+
+describe("account deletion and the Stripe customer", () => {
+  const deleteRequests = (customer: string) => s.stripe.requests.filter((r) => r.method === "DELETE" && r.path === `/v1/customers/${customer}`);
+
+  it("the customer (email, saved payment methods) is deleted at Stripe, which cancels the subscription set to end; the account is anonymized", async () => {
+    const { user, subscription } = await subscribed("basic", "month");
+    const updated = s.stripe.updateSubscription(subscription.id, { cancel_at_period_end: true });
+    await s.deliver("customer.subscription.updated", updated);
+
+    await deleteAccount({ userUuid: user.uuid, confirm: user.email });
+    expect(deleteRequests(subscription.customer)).toHaveLength(1);
+    expect(s.stripe.customers.has(subscription.customer)).toBe(false);
+    expect(s.stripe.subscriptions.get(subscription.id)).toMatchObject({ status: "canceled" });
+    const [row] = await getDb().select().from(users).where(eq(users.id, user.uuid));
+    expect(row.email).toBe(deletedEmail(user.uuid));
+    // Stripe's cancellation, delivered later, is mirrored as any other.
+    expect(await s.deliver("customer.subscription.deleted", s.stripe.subscriptions.get(subscription.id))).toMatchObject({ handled: true });
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("Stripe unreachable: the deletion is refused (502) and nothing changed, so the user can try again", async () => {
+    const { user, subscription } = await subscribed("basic", "month");
+    await s.deliver("customer.subscription.updated", s.stripe.updateSubscription(subscription.id, { cancel_at_period_end: true }));
+    s.setEnv({ STRIPE_API_BASE: "http://127.0.0.1:9" });
+    await expect(deleteAccount({ userUuid: user.uuid, confirm: user.email })).rejects.toMatchObject({ status: 502 });
+    const [row] = await getDb().select().from(users).where(eq(users.id, user.uuid));
+    expect(row).toMatchObject({ email: user.email, disabledAt: null });
+    expect(s.stripe.customers.has(subscription.customer)).toBe(true);
+  });
+
+  it("a user who never reached Stripe: nothing is asked of Stripe", async () => {
+    const user = await s.newBuyer();
+    const before = s.stripe.requests.length;
+    await deleteAccount({ userUuid: user.uuid, confirm: user.email });
+    expect(s.stripe.requests).toHaveLength(before);
   });
 });

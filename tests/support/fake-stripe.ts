@@ -571,6 +571,15 @@ export async function startFakeStripe(
         return sendJson(res, 200, customer);
       }
       const object = /^\/v1\/(customers|subscriptions|invoices)\/([^/]+)$/.exec(url.pathname);
+      // https://docs.stripe.com/api/customers/delete: gone for good, its subscriptions canceled at once.
+      if (req.method === "DELETE" && object?.[1] === "customers") {
+        if (!customers.delete(object[2])) return sendJson(res, 404, stripeError(404, `No such customer: '${object[2]}'`, "id"));
+        const now = Math.floor(Date.now() / 1000);
+        for (const sub of subscriptions.values()) {
+          if (sub.customer === object[2] && sub.status !== "canceled") Object.assign(sub, { status: "canceled", canceled_at: now });
+        }
+        return sendJson(res, 200, { id: object[2], object: "customer", deleted: true });
+      }
       if (req.method === "GET" && object) {
         const found = ({ customers, subscriptions, invoices } as Record<string, Map<string, unknown>>)[object[1]].get(object[2]);
         return found ? sendJson(res, 200, found) : sendJson(res, 404, stripeError(404, `No such ${object[1].slice(0, -1)}: '${object[2]}'`, "id"));

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import { stripeCustomers } from "@/db/schema";
-import { Stripe, getStripe } from "@/lib/stripe";
+import { Stripe, getStripe, isStripeConfigured } from "@/lib/stripe";
 import { PaymentProviderError } from "./checkout";
 import { logger } from "@/lib/logger";
 
@@ -37,4 +37,29 @@ export async function userOfCustomer(customerId: string | null, db: Executor): P
   if (!customerId) return null;
   const [row] = await db.select().from(stripeCustomers).where(eq(stripeCustomers.customerId, customerId));
   return row?.userUuid ?? null;
+}
+
+/**
+ * Account deletion: the user's Stripe customer is deleted at Stripe, with the email and the
+ * payment methods and addresses Checkout saved to it (Stripe also cancels a subscription that
+ * was only set to end at the period's end). Stripe keeps the charges, invoices and refunds for
+ * accounting, and `stripe_customers` keeps the id, so a later refund or dispute of an old
+ * charge still finds its (anonymized) user. Already deleted at Stripe (404) counts as done.
+ * Throws PaymentProviderError when Stripe cannot be reached: nothing local has changed yet.
+ */
+export async function deleteStripeCustomer(userUuid: string, db: Executor = getDb()): Promise<boolean> {
+  const customerId = await findStripeCustomer(userUuid, db);
+  if (!customerId) return false;
+  if (!isStripeConfigured()) {
+    logger.warn({ user: userUuid, customer: customerId }, "[payments] Stripe is not configured: the deleted account's Stripe customer was left at Stripe");
+    return false;
+  }
+  try {
+    await getStripe().customers.del(customerId);
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    logger.error({ user: userUuid, customer: customerId, error: (error as Error).message }, "[payments] deleting the Stripe customer failed");
+    throw new PaymentProviderError("could not reach Stripe to delete your billing details, try again shortly");
+  }
 }

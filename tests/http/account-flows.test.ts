@@ -1,23 +1,12 @@
 // Issue 14 (items 4, 5): magic-link sign-in, change email and delete account over HTTP,
 // against a server of its own that sends mail over SMTP to a real local SMTP server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnServer } from "../support/http-setup";
+import { describe, expect, it } from "vitest";
+import { useMailingAppServer } from "../support/mailing-app-server";
 import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
-import { bodyOf, startSmtp, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
+import { bodyOf, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
 
 describe("accounts over HTTP: magic links, change email, delete", () => {
-  let server: Awaited<ReturnType<typeof startOwnServer>>;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    server = await startOwnServer("http_account_flows", { SMTP_URL: smtp.url });
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.stopAll();
-    await smtp?.close();
-  });
+  const server = useMailingAppServer("http_account_flows");
 
   const path = (link: string) => new URL(link).pathname + new URL(link).search;
 
@@ -41,7 +30,7 @@ describe("accounts over HTTP: magic links, change email, delete", () => {
       expect(unknown.body).toEqual(asked.body);
 
       // The newest mail with a sign-in link (the sign-up's confirmation mail may land after it).
-      const mail = await waitForMail(smtp.received, email, /\/auth\/magic-link\?token=/);
+      const mail = await waitForMail(server.received, email, /\/auth\/magic-link\?token=/);
       expect(subjectOf(mail.raw)).toBe("Your sign-in link");
       const { link, token } = tokenFromMail(mail);
       expect(link.startsWith(`${server.url}/en/auth/magic-link?token=`)).toBe(true);
@@ -100,7 +89,7 @@ describe("accounts over HTTP: magic links, change email, delete", () => {
       expect(asked.status).toBe(200);
       expect(asked.body.data).toEqual({ sent: true, email: newEmail });
 
-      const { link, token } = tokenFromMail(await waitForMail(smtp.received, newEmail));
+      const { link, token } = tokenFromMail(await waitForMail(server.received, newEmail));
       expect(link.startsWith(`${server.url}/en/account/confirm-email?token=`)).toBe(true);
       const page = await new TestClient(server.url).fetch(path(link));
       expect(page.status).toBe(200);
@@ -114,7 +103,7 @@ describe("accounts over HTTP: magic links, change email, delete", () => {
       expect(await (await client.fetch("/en/account")).text()).toContain(newEmail);
       expect((await laptop.json("/api/credits")).status).toBe(401);
       expect((await new TestClient(server.url).json("/api/credits", { headers: { cookie: copied } })).status).toBe(401);
-      const notice = await waitForMail(smtp.received, email, /changed/);
+      const notice = await waitForMail(server.received, email, /changed/);
       expect(subjectOf(notice.raw)).toBe("Your email address was changed");
       expect(bodyOf(notice.raw)).toContain(newEmail);
       const fresh = new TestClient(server.url);

@@ -1,29 +1,18 @@
 // Issue 14 (b): forgot password -> mail -> one-click reset -> the old session cookie is dead.
 // A server of its own, sending mail over SMTP to a real local SMTP server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOwnServer } from "../support/http-setup";
+import { describe, expect, it } from "vitest";
+import { useMailingAppServer } from "../support/mailing-app-server";
 import { TestClient, signedInClient, uniqueEmail } from "../support/http-client";
-import { startSmtp, tokenFromMail, waitForMail } from "../support/smtp";
+import { tokenFromMail, waitForMail } from "../support/smtp";
 
 const NEW = "a-brand-new-secret-9";
 
 describe("password reset over HTTP", () => {
-  let server: Awaited<ReturnType<typeof startOwnServer>>;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    server = await startOwnServer("http_reset", { SMTP_URL: smtp.url });
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.stopAll();
-    await smtp?.close();
-  });
+  const server = useMailingAppServer("http_reset");
 
   it("forgot -> mailed link -> the page changes nothing until submitted -> new password; the old cookie gets 401", async () => {
     const { client, email, password } = await signedInClient(server.url);
-    smtp.received.length = 0; // the confirmation mail of the sign-up: only the reset mail counts below
+    server.received.length = 0; // the confirmation mail of the sign-up: only the reset mail counts below
     const stolen = client.cookieHeader();
     const anon = new TestClient(server.url);
     const asked = await anon.postJson("/api/auth/password/forgot", { email: `  ${email.toUpperCase()} `, locale: "en" });
@@ -32,7 +21,7 @@ describe("password reset over HTTP", () => {
     expect(unknown.status).toBe(200);
     expect(unknown.body).toEqual(asked.body); // the same answer: nothing tells whether the account exists
 
-    const { link, token } = tokenFromMail(await waitForMail(smtp.received, email));
+    const { link, token } = tokenFromMail(await waitForMail(server.received, email));
     expect(link.startsWith(`${server.url}/en/auth/reset-password?token=`)).toBe(true);
     const page = await anon.fetch(new URL(link).pathname + new URL(link).search);
     expect(page.status).toBe(200);

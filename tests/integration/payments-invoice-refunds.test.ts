@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { credits, subscriptions } from "@/db/schema";
 import { decreaseCredits, grantCredits } from "@/services/credits";
 import { ServiceUnavailableError } from "@/lib/errors";
-import { UNGRANTED_INVOICE_RETRY_SECONDS, createSubscriptionCheckout, grantDueSubscriptionCredits } from "@/services/payments";
+import { UNGRANTED_RETRY_SECONDS, createSubscriptionCheckout, grantDueSubscriptionCredits } from "@/services/payments";
 import { startAlertReceiver, type AlertReceiver } from "../support/alert-receiver";
 import { dispute, refundedCharge } from "../support/fake-stripe";
 import { stripeScenario } from "../support/stripe-scenario";
@@ -107,7 +107,7 @@ describe("refunds of subscription invoices", () => {
       (error: unknown) => error,
     );
     expect(early).toBeInstanceOf(ServiceUnavailableError);
-    expect(early).toMatchObject({ status: 503, retryAfterSeconds: UNGRANTED_INVOICE_RETRY_SECONDS });
+    expect(early).toMatchObject({ status: 503, retryAfterSeconds: UNGRANTED_RETRY_SECONDS });
     expect(await s.balanceOf(user.uuid)).toBe(0);
 
     expect(await s.deliver("invoice.paid", invoice)).toMatchObject({ handled: true });

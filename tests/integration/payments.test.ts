@@ -14,6 +14,7 @@ import { verifyLedger } from "@/services/credits-verify";
 import {
   CHECKOUT_RATE_LIMIT,
   PaymentProviderError,
+  UNGRANTED_RETRY_SECONDS,
   confirmCheckoutSession,
   createCreditsCheckout,
   fulfilOrder,
@@ -422,6 +423,17 @@ describe("refunds", () => {
     expect((await deliver("checkout.session.completed", session)).action).toBe("already_fulfilled");
     expect(await balanceOf(user.uuid)).toBe(0);
     expect((await getOrder(result.orderNo))?.status).toBe("refunded");
+  });
+
+  it("out of order: a partial refund seen before the payment event is refused (503, nothing written), then takes its share after the grant", async () => {
+    const { user, result, session } = await paidCheckout({ quantity: 100 });
+    const charge = refundedCharge(session.payment_intent!, 1000, { amountRefunded: 300, metadata: { order_no: result.orderNo } });
+    await expect(deliver("charge.refunded", charge)).rejects.toMatchObject({ status: 503, retryAfterSeconds: UNGRANTED_RETRY_SECONDS });
+    expect(await getOrder(result.orderNo)).toMatchObject({ status: "created", amountRefunded: 0 });
+    expect((await deliver("checkout.session.completed", session)).action).toBe("fulfilled");
+    expect(await deliver("charge.refunded", charge)).toMatchObject({ handled: true, action: "partially_refunded" });
+    expect(await balanceOf(user.uuid)).toBe(70);
+    expect(await getOrder(result.orderNo)).toMatchObject({ status: "paid", amountRefunded: 300 });
   });
 
   it("a refund for a charge we know nothing about is ignored", async () => {

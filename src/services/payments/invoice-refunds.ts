@@ -32,7 +32,7 @@ import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits } from "@/servic
 import { sendAlert } from "@/services/notify/alerts";
 import { userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
-import { DISPUTE_WON, compactMetadata, creditsForRefund, type DisputeInput, type RefundInput } from "./refunds";
+import { DISPUTE_WON, UNGRANTED_RETRY_SECONDS, compactMetadata, creditsForRefund, type DisputeInput, type RefundInput } from "./refunds";
 import { invoiceGrant } from "./subscriptions";
 
 /** The ledger keys of the grants an invoice can make: month 0 at invoice.paid, months 1..11 for yearly plans. */
@@ -59,9 +59,6 @@ export async function invoiceOfCharge(charge: Pick<Stripe.Charge, "customer" | "
   return invoiceOfPaymentIntent(idOf(charge.payment_intent as string | { id: string } | null));
 }
 
-/** Seconds Stripe is asked to wait before delivering a deferred refund or dispute again. */
-export const UNGRANTED_INVOICE_RETRY_SECONDS = 60;
-
 /**
  * A refund or dispute found no grant of its invoice: `invoice.paid` has not been applied yet
  * (Stripe does not order its deliveries). Acknowledged, it would be lost and the late grant
@@ -73,7 +70,7 @@ export const UNGRANTED_INVOICE_RETRY_SECONDS = 60;
 export async function deferUntilGranted(invoiceId: string, db: Executor = getDb()): Promise<void> {
   const invoice = await getStripe().invoices.retrieve(invoiceId);
   const { grant } = await invoiceGrant(invoice, db);
-  if (grant) throw new ServiceUnavailableError(`invoice ${invoiceId} has not granted its credits yet; deliver this event again later`, UNGRANTED_INVOICE_RETRY_SECONDS);
+  if (grant) throw new ServiceUnavailableError(`invoice ${invoiceId} has not granted its credits yet; deliver this event again later`, UNGRANTED_RETRY_SECONDS);
 }
 
 /** The invoice's grants, after locking its subscription row (yearly months are granted under the same lock). */

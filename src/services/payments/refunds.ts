@@ -8,6 +8,8 @@
  *   settle on the same total: each movement is keyed by the charge and that
  *   cumulative amount (`order_refund:<charge>:<amount_refunded>`), and only the part
  *   not yet taken is taken. Several partial refunds add up; never more than granted.
+ *   A full refund before the payment event closes the order (nothing is granted later);
+ *   a partial one is answered 503 so Stripe delivers it again after the grant.
  * - A dispute (`charge.dispute.created`) takes back what is left of the grant
  *   (`dispute:<dispute id>`) and marks the order `disputed`; a dispute closed `won`
  *   (or an inquiry closed, `warning_closed`) gives exactly that back
@@ -18,9 +20,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "@/db";
 import { orders, type Order } from "@/db/schema";
+import { ServiceUnavailableError } from "@/lib/errors";
 import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits, type LedgerMetadata } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
 import { orderGrantKey } from "./fulfilment";
+
+/** Seconds Stripe is asked to wait before delivering again a refund or dispute that came before its grant. */
+export const UNGRANTED_RETRY_SECONDS = 60;
 
 /** An order that was paid has a grant to take from. */
 const GRANTED: Order["status"][] = ["paid", "refunded", "disputed"];
@@ -76,6 +82,13 @@ export async function refundOrder(input: RefundInput, db: Executor = getDb()): P
     const order = await lockOrder(tx, input);
     if (!order) return { handled: false, action: "unchanged", order: null, revokedCredits: 0 };
     const full = input.amountRefunded >= input.amount;
+    // A partial refund seen before the payment event: there is no grant yet to take its share
+    // from, and the late grant would stand in full. Refused (503, nothing written) so Stripe
+    // delivers it again once the payment event (or the reconciliation) has granted. A full
+    // refund closes the order instead (below).
+    if (!full && order.status === "created") {
+      throw new ServiceUnavailableError(`order ${order.orderNo} is not paid yet; deliver this refund again later`, UNGRANTED_RETRY_SECONDS);
+    }
     const amountRefunded = Math.max(order.amountRefunded, input.amountRefunded);
     // A full refund seen before the payment event (order still `created`) also closes
     // the order, so the late payment event finds nothing to grant.

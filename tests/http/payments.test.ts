@@ -215,6 +215,22 @@ describe("paying", () => {
 });
 
 describe("refunds, disputes, review and reconciliation over HTTP", () => {
+  it("a partial refund delivered before the payment event: 503 with Retry-After, then, delivered again after it, 200 and its share", async () => {
+    const { client } = await signedInClient(base);
+    const { body } = await buy(client, { quantity: 100 });
+    const sessionId = sessionIdOf(body.data.url);
+    const paid = await stripe.pay(sessionId); // paid at Stripe; checkout.session.completed not delivered yet
+    const charge = refundedCharge(paid.payment_intent, 1000, { amountRefunded: 300, metadata: { order_no: body.data.orderNo } });
+    const early = await webhook(stripeEvent("charge.refunded", charge));
+    expect(early.status).toBe(503);
+    expect(early.headers.get("retry-after")).toBe("60");
+    expect((await ordersOf(client))[0]).toMatchObject({ status: "created", amountRefunded: 0 });
+    expect((await webhook(stripeEvent("checkout.session.completed", paid))).status).toBe(200);
+    const again = await webhook(stripeEvent("charge.refunded", charge));
+    expect((await again.json()).data).toMatchObject({ handled: true, action: "partially_refunded" });
+    expect((await successPage(client, sessionId)).balance).toBe(WELCOME_CREDITS + 70);
+  });
+
   it("a 30 % refund takes back 30 % of the credits; a dispute takes the rest and a won dispute gives it back", async () => {
     const { client } = await signedInClient(base);
     const { body } = await buy(client, { quantity: 100 });

@@ -15,8 +15,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 /**
  * The issue's goal is performance >= 95. NOT MET: at Lighthouse's full 4x CPU slowdown (this idle
- * 2-core host calibrates to it, below) the landing page scores 86-96, the task and credits pages
- * more (2026-11-30). What is left is the total blocking time of Next's runtime (~132 kB gzip,
+ * 2-core host calibrates to it, below) the three pages score 79-96 (2026-11-30). What is left is the total blocking time of Next's runtime (~132 kB gzip,
  * React DOM alone 72 kB) plus ~50-60 kB of the app's, and the render delay it puts on the LCP
  * (docs/benchmarks.md, "Page budgets"). Performance is held to PERFORMANCE_FLOOR, under the
  * lowest run measured on a loaded host, so that it cannot get much worse unnoticed, and printed

@@ -30,13 +30,19 @@ const movements = (invoiceId: string, transType: string) =>
     .then((rows) => rows.filter((r) => r.metadata?.invoice === invoiceId));
 const invoicePaymentLookups = () => s.stripe.requests.filter((r) => r.method === "GET" && r.path === "/v1/invoice_payments");
 
-async function subscribed(plan: string, interval: "month" | "year") {
+/** Subscribed and paid at Stripe; invoice.paid not delivered yet (nothing granted). */
+async function checkedOut(plan: string, interval: "month" | "year") {
   const user = await s.newBuyer();
   const checkout = await createSubscriptionCheckout({ user, request: { plan, interval } });
   const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
   await s.deliver("customer.subscription.created", subscription);
-  expect(await s.deliver("invoice.paid", invoice)).toMatchObject({ handled: true });
   return { user, subscription, invoice, pi: s.stripe.paymentIntentOfInvoice(invoice.id), customer: subscription.customer };
+}
+
+async function subscribed(plan: string, interval: "month" | "year") {
+  const bought = await checkedOut(plan, interval);
+  expect(await s.deliver("invoice.paid", bought.invoice)).toMatchObject({ handled: true });
+  return bought;
 }
 
 describe("refunds of subscription invoices", () => {
@@ -95,11 +101,8 @@ describe("refunds of subscription invoices", () => {
   });
 
   it("a refund delivered before invoice.paid is refused (503) and, delivered again after the grant, takes its share", async () => {
-    const user = await s.newBuyer();
-    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
-    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId); // 300 credits, $19.00
-    await s.deliver("customer.subscription.created", subscription);
-    const charge = refundedCharge(s.stripe.paymentIntentOfInvoice(invoice.id), 1900, { refunds: [950], customer: subscription.customer });
+    const { user, invoice, pi, customer } = await checkedOut("basic", "month"); // 300 credits, $19.00
+    const charge = refundedCharge(pi, 1900, { refunds: [950], customer });
 
     // Stripe delivers the refund first: acknowledging it would lose it, so it is refused.
     const early = await s.deliver("charge.refunded", charge).then(
@@ -119,11 +122,9 @@ describe("refunds of subscription invoices", () => {
   });
 
   it("a refund of an invoice that never grants credits (another billing reason) is acknowledged, not retried", async () => {
-    const user = await s.newBuyer();
-    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
-    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
+    const { invoice, pi, customer } = await checkedOut("basic", "month");
     s.stripe.invoices.get(invoice.id)!.billing_reason = "manual";
-    const charge = refundedCharge(s.stripe.paymentIntentOfInvoice(invoice.id), 1900, { customer: subscription.customer });
+    const charge = refundedCharge(pi, 1900, { customer });
     expect(await s.deliver("charge.refunded", charge)).toMatchObject({ handled: false, action: "unknown_invoice" });
   });
 
@@ -194,11 +195,8 @@ describe("disputes of subscription invoices", () => {
   });
 
   it("opened before invoice.paid: refused (503), then, delivered again after the grant, takes what is left of it", async () => {
-    const user = await s.newBuyer();
-    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
-    const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
-    await s.deliver("customer.subscription.created", subscription);
-    const opened = dispute(s.stripe.paymentIntentOfInvoice(invoice.id), 1900);
+    const { user, invoice, pi } = await checkedOut("basic", "month");
+    const opened = dispute(pi, 1900);
     await expect(s.deliver("charge.dispute.created", opened)).rejects.toBeInstanceOf(ServiceUnavailableError);
     await s.deliver("invoice.paid", invoice);
     expect(await s.deliver("charge.dispute.created", opened)).toMatchObject({ handled: true, action: "invoice_disputed", credits: 300 });

@@ -58,7 +58,7 @@ export async function deleteStripeCustomer(userUuid: string, db: Executor = getD
     await getStripe().customers.del(customerId);
     return true;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return false;
     logger.error({ user: userUuid, customer: customerId, error: (error as Error).message }, "[payments] deleting the Stripe customer failed");
     throw new PaymentProviderError("could not reach Stripe to delete your billing details, try again shortly");
   }

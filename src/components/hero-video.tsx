@@ -12,18 +12,23 @@ export function HeroVideo({ label, ...video }: { src: string; poster: string; wi
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (matchMedia("(prefers-reduced-motion: reduce)").matches) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancel = () => {};
     const play = () => void ref.current?.play().catch(() => undefined);
     // Safari has no requestIdleCallback: a moment after load is close enough there.
     const start = () => {
-      if ("requestIdleCallback" in window) requestIdleCallback(play, { timeout: 2000 });
-      else timer = setTimeout(play, 200);
+      if ("requestIdleCallback" in window) {
+        const idle = requestIdleCallback(play, { timeout: 2000 });
+        cancel = () => cancelIdleCallback(idle);
+      } else {
+        const timer = setTimeout(play, 200);
+        cancel = () => clearTimeout(timer);
+      }
     };
     if (document.readyState === "complete") start();
     else addEventListener("load", start, { once: true });
     return () => {
       removeEventListener("load", start);
-      clearTimeout(timer);
+      cancel();
     };
   }, []);
   return (

@@ -135,6 +135,41 @@ describe("disputes", () => {
     expect(await s.ledgerOffences()).toEqual([]);
   });
 
+  it("before checkout.session.completed: the order is settled from Stripe first, so the dispute takes the whole grant", async () => {
+    const user = await s.newBuyer();
+    const result = await s.checkout(user, { quantity: 100 });
+    const session = await s.stripe.pay(result.sessionId); // paid at Stripe; the webhook has not come
+    const opened = dispute(session.payment_intent!, 1000, { id: "dp_early_1" });
+
+    expect(await s.deliver("charge.dispute.created", opened)).toMatchObject({ handled: true, action: "disputed", orderNo: result.orderNo });
+    expect(await getOrder(result.orderNo)).toMatchObject({ status: "disputed", stripePaymentIntentId: session.payment_intent });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect((await rowsOf(result.orderNo, "order_pay")).map((r) => r.credits)).toEqual([100]);
+    expect((await rowsOf(result.orderNo, "dispute")).map((r) => r.credits)).toEqual([-100]);
+    // The late payment event grants nothing more; a lost dispute keeps it that way.
+    expect(await s.deliver("checkout.session.completed", session)).toMatchObject({ handled: false });
+    expect(await s.deliver("charge.dispute.closed", { ...opened, status: "lost" })).toMatchObject({ action: "dispute_lost" });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("before checkout.session.completed, delivered concurrently with it: one grant, all of it taken back", async () => {
+    const user = await s.newBuyer();
+    const result = await s.checkout(user, { quantity: 100 });
+    const session = await s.stripe.pay(result.sessionId);
+    const opened = dispute(session.payment_intent!, 1000, { id: "dp_race_1" });
+    // The disputes are sent first, so some reach the app before any payment event has granted.
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => s.deliver("charge.dispute.created", opened)),
+      ...Array.from({ length: 4 }, () => s.deliver("checkout.session.completed", session)),
+    ]);
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect((await rowsOf(result.orderNo, "order_pay")).map((r) => r.credits)).toEqual([100]);
+    expect((await rowsOf(result.orderNo, "dispute")).map((r) => r.credits)).toEqual([-100]);
+    expect((await getOrder(result.orderNo))?.status).toBe("disputed");
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
   it("a dispute on a charge the app does not know: acknowledged and ignored", async () => {
     expect(await s.deliver("charge.dispute.created", dispute("pi_unknown", 500))).toMatchObject({ handled: false, action: "unknown_order" });
   });

@@ -616,7 +616,9 @@ export async function startFakeStripe(
         });
       }
       if (req.method === "GET" && url.pathname === "/v1/checkout/sessions") {
-        return sendJson(res, 200, listOf([...sessions.values()], params, "/v1/checkout/sessions", (s) => s.status === params.status));
+        // `payment_intent`: only the session of that payment intent (https://docs.stripe.com/api/checkout/sessions/list).
+        const all = [...sessions.values()].filter((s) => !params.payment_intent || s.payment_intent === params.payment_intent);
+        return sendJson(res, 200, listOf(all, params, "/v1/checkout/sessions", (s) => s.status === params.status));
       }
       const get = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
       if (req.method === "GET" && get) {

@@ -4,7 +4,7 @@
  */
 import { getDb, type Executor } from "@/db";
 import type { Stripe } from "@/lib/stripe";
-import { closeOrder, fulfilOrder, idOf, orderNoOfSession, paidSessionOf } from "./fulfilment";
+import { closeOrder, fulfilOrder, fulfilPaymentIntent, idOf, orderNoOfSession, paidSessionOf } from "./fulfilment";
 import { closeDispute, openDispute, refundOrder, type DisputeInput } from "./refunds";
 import { closeInvoiceDispute, deferUntilGranted, invoiceOfCharge, invoiceOfPaymentIntent, openInvoiceDispute, refundInvoice } from "./invoice-refunds";
 import { handleInvoicePaid, syncSubscription } from "./subscriptions";
@@ -75,7 +75,14 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
     case "charge.dispute.closed": {
       const input = disputeInput(event.data.object);
       const opened = event.type === "charge.dispute.created";
-      const result = opened ? await openDispute(input, db) : await closeDispute(input, db);
+      let result = opened ? await openDispute(input, db) : await closeDispute(input, db);
+      // A dispute can reach the app before the payment's checkout.session.completed: the order
+      // does not know its payment intent yet. Settled now (granted, or parked for review), the
+      // dispute then takes back what it must; acknowledged without that, the late grant would
+      // stand in full. Only on opening: a closed dispute never grants an order it never saw.
+      if (opened && result.action === "unknown_order" && (await fulfilPaymentIntent(input.paymentIntentId, db))?.order) {
+        result = await openDispute(input, db);
+      }
       if (result.action !== "unknown_order") return { handled: result.handled, action: result.action, orderNo: result.order?.orderNo };
       const invoiceId = await invoiceOfPaymentIntent(input.paymentIntentId);
       if (!invoiceId) return { handled: false, action: "unknown_order" };

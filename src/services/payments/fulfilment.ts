@@ -166,6 +166,20 @@ export async function fulfilOrder(paid: PaidSession, db: Executor = getDb()): Pr
   return result;
 }
 
+/**
+ * Settles now the order a payment intent paid, when an event about that payment (a dispute)
+ * reaches the app before its checkout.session.completed: Stripe is asked for the payment
+ * intent's Checkout Session and the same idempotent `fulfilOrder` runs, as reconciliation
+ * would run it later. Null when the payment is not one of our orders' (an invoice's, another
+ * app's). Stripe errors propagate: the webhook answers 500 and the event comes again.
+ */
+export async function fulfilPaymentIntent(paymentIntentId: string | null, db: Executor = getDb()): Promise<FulfilResult | null> {
+  if (!paymentIntentId) return null;
+  const { data } = await getStripe().checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 });
+  const paid = data[0] ? paidSessionOf(data[0]) : null;
+  return paid ? fulfilOrder(paid, db) : null;
+}
+
 /** async_payment_failed -> failed, expired -> expired; only an order still waiting for payment. */
 export async function closeOrder(
   input: { orderNo: string; sessionId: string; status: "failed" | "expired" },

@@ -14,24 +14,35 @@ import { expect, test } from "./fixtures";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 /**
- * The issue's goal is performance >= 95. NOT MET: at Lighthouse's full 4x CPU slowdown (this idle
- * 2-core host calibrates to it, below) the three pages score 79-96 (2026-11-30). What is left is the total blocking time of Next's runtime (~132 kB gzip,
- * React DOM alone 72 kB) plus ~50-60 kB of the app's, and the render delay it puts on the LCP
- * (docs/benchmarks.md, "Page budgets"). Performance is held to PERFORMANCE_FLOOR, under the
- * lowest run measured on a loaded host, so that it cannot get much worse unnoticed, and printed
- * against the goal; the other three are held to 100.
+ * The issue's goal is performance >= 95. Whether it is met depends on the host: Lighthouse's 4x CPU
+ * slowdown is a multiple of the host's own speed, capped at 4x (below). On a fast host (benchmark
+ * index ~2,500) the median of each page is 95-97 (2026-11-30); on one half as fast (~1,200) the
+ * same build scored 76-92. What the pages cannot shed is Next.js's runtime (~132 kB gzip, React
+ * DOM alone 72 kB): the baseline page (BASELINE), which has no client code of its own, scores
+ * within a few points of them (docs/benchmarks.md, "Page budgets"). Performance is therefore
+ * held to PERFORMANCE_FLOOR, under the lowest run measured on a loaded host, and to at most
+ * MAX_BELOW_BASELINE under the baseline, and printed against the goal; the other three are
+ * held to 100.
  */
 const PERFORMANCE_GOAL = 95;
 const PERFORMANCE_FLOOR = 60;
 const MINIMUM: Record<(typeof CATEGORIES)[number], number> = { performance: PERFORMANCE_FLOOR, accessibility: 100, "best-practices": 100, seo: 100 };
 /**
- * Performance is measured on a shared machine: other work only ever makes the page look
- * slower, never faster. A page below the floor is measured again, up to this many runs in all,
- * and its best run counts. The other categories do not depend on timing and count from run one.
- * (Retrying only below the floor, not below the goal, keeps the step at one audit per page and
- * theme on a healthy run: six instead of eighteen, since the goal is not met.)
+ * Performance moves from run to run on the same host by several points (CPU timing noise in
+ * the simulation). As Lighthouse advises for variability, each page is audited several times
+ * and its median run counts; that run's report is the one saved. Accessibility, best practices
+ * and SEO do not depend on timing and are read from that same run.
  */
 const PERFORMANCE_RUNS = 3;
+/**
+ * The baseline, audited first in each theme, in the same browser set-up: the terms page,
+ * server-rendered text in the shared chrome (header, footer, theme and locale menus) and no
+ * client code of its own. It scores what Next.js, React and the layout cost on this host, so
+ * each page is also printed against it, as a difference that does not move with the host's
+ * speed the way the score does. A page may fall below it by at most MAX_BELOW_BASELINE.
+ */
+const BASELINE = { name: "baseline", path: "/en/terms", signedIn: false } as const;
+const MAX_BELOW_BASELINE = 10;
 /**
  * Lighthouse's mobile preset slows the CPU 4x, assuming a desktop host about 4x faster than the
  * low-tier phone it emulates (a Moto G Power: benchmark index ~264 in DevTools' CPU calibration).
@@ -42,6 +53,7 @@ const LOW_TIER_PHONE_BENCHMARK_INDEX = 264;
 const cpuMultiplier = (benchmarkIndex: number) => Math.min(4, Math.max(1, benchmarkIndex / LOW_TIER_PHONE_BENCHMARK_INDEX));
 
 const PAGES = [
+  BASELINE,
   { name: "landing", path: "/en", signedIn: false },
   { name: "task", path: "/en/tasks/text-to-video", signedIn: true },
   { name: "credits", path: "/en/credits", signedIn: true },
@@ -160,6 +172,8 @@ function lostPoints(result: RunnerResult, category: string): string[] {
 
 test.describe("Lighthouse, mobile", () => {
   let cookie = "";
+  /** The baseline's median performance per theme (BASELINE). */
+  const baseline = new Map<string, number>();
   test.beforeAll(async ({}, testInfo) => {
     const baseURL = process.env.E2E_BASE_URL!;
     const { client } = await signedInClient(baseURL);
@@ -178,27 +192,30 @@ test.describe("Lighthouse, mobile", () => {
           const multiplier = cpuMultiplier(probe.benchmarkIndex);
           const url = new URL(target.path, baseURL).href;
           const runs: RunnerResult[] = [];
-          do {
-            runs.push(await audit(url, browser.port, target.signedIn ? cookie : undefined, multiplier));
-          } while (score(runs.at(-1)!, "performance") < PERFORMANCE_FLOOR && runs.length < PERFORMANCE_RUNS);
-          const best = runs.reduce((a, b) => (score(b, "performance") > score(a, "performance") ? b : a));
-          const first = runs[0];
+          for (let i = 0; i < PERFORMANCE_RUNS; i++) runs.push(await audit(url, browser.port, target.signedIn ? cookie : undefined, multiplier));
+          const median = [...runs].sort((a, b) => score(a, "performance") - score(b, "performance"))[Math.floor(runs.length / 2)];
 
           const base = path.join(testInfo.project.outputDir, "lighthouse", `${target.name}-${theme}`);
-          const [html, json] = best.report as string[];
+          const [html, json] = median.report as string[];
           fs.writeFileSync(`${base}.report.html`, html);
           fs.writeFileSync(`${base}.report.json`, json);
 
-          const scores = Object.fromEntries(CATEGORIES.map((c) => [c, c === "performance" ? score(best, c) : score(first, c)]));
+          const scores = Object.fromEntries(CATEGORIES.map((c) => [c, score(median, c)]));
+          const performance = scores.performance;
+          if (target.name === BASELINE.name) baseline.set(theme, performance);
+          const floor = baseline.get(theme);
           console.log(
             `${target.path} (${theme}): ${CATEGORIES.map((c) => `${c} ${scores[c]}`).join(", ")}` +
-              ` [performance runs: ${runs.map((r) => score(r, "performance")).join(", ")}; benchmark index ${Math.round(probe.benchmarkIndex)}` +
-              ` (during the runs: ${runs.map((r) => Math.round(r.lhr.environment.benchmarkIndex)).join(", ")}), CPU ${multiplier.toFixed(1)}x;` +
-              ` performance goal ${PERFORMANCE_GOAL}: ${scores.performance >= PERFORMANCE_GOAL ? "met" : `NOT met (${lostPoints(best, "performance").join(", ")})`}]`,
+              ` [performance: median of ${runs.map((r) => score(r, "performance")).join(", ")}` +
+              (target.name === BASELINE.name || floor === undefined ? "" : `; baseline ${BASELINE.path} ${floor}, ${performance - floor >= 0 ? "+" : ""}${performance - floor}`) +
+              `; benchmark index ${Math.round(probe.benchmarkIndex)} (during the runs: ${runs.map((r) => Math.round(r.lhr.environment.benchmarkIndex)).join(", ")}), CPU ${multiplier.toFixed(1)}x;` +
+              ` performance goal ${PERFORMANCE_GOAL}: ${performance >= PERFORMANCE_GOAL ? "met" : `NOT met (${lostPoints(median, "performance").join(", ")})`}]`,
           );
           for (const c of CATEGORIES) {
-            const from = c === "performance" ? best : first;
-            expect(scores[c], `${c} on ${target.path} (${theme}); lost points: ${lostPoints(from, c).join(", ")}`).toBeGreaterThanOrEqual(MINIMUM[c]);
+            expect(scores[c], `${c} on ${target.path} (${theme}); lost points: ${lostPoints(median, c).join(", ")}`).toBeGreaterThanOrEqual(MINIMUM[c]);
+          }
+          if (floor !== undefined && target.name !== BASELINE.name) {
+            expect(performance, `performance on ${target.path} (${theme}) against the baseline ${BASELINE.path} (${floor})`).toBeGreaterThanOrEqual(floor - MAX_BELOW_BASELINE);
           }
         } finally {
           await closeChromium(browser);

@@ -102,8 +102,12 @@ export async function chooseOption(page: Page, testId: string, value: string) {
   await expect(page.getByTestId(testId)).toHaveValue(value);
 }
 
-/** Creates a task through the API with the page's own session (Playwright's request context sends no Origin by itself). */
-export async function createTaskViaApi(page: Page, slug: string, body: unknown) {
+/**
+ * Creates a task through the API with the page's own session (Playwright's request context sends
+ * no Origin by itself); returns the new task's uuid.
+ */
+export async function createTaskViaApi(page: Page, slug: string, body: unknown): Promise<string> {
   const res = await page.request.post(`/api/tasks/${slug}`, { headers: { origin: new URL(page.url()).origin }, data: body });
   expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { data: { task: { uuid: string } } }).data.task.uuid;
 }

@@ -1,20 +1,31 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { Alert, AlertDescription } from "@/components/ui/alert";
 import { safeCallbackUrl } from "@/lib/callback-url";
 import { getCurrentUser } from "@/lib/current-user";
 import { AuthFrame } from "./auth-frame";
 import { OAuthButtons } from "./oauth-buttons";
 
-/** The frame of the sign-in and sign-up pages; a signed-in visitor goes straight on. */
+/** Why next-auth sent the visitor back here (`?error=`), in words; its other types get the default. */
+const FAILURES = ["OAuthAccountNotLinked", "OAuthCallbackError", "OAuthSignInError", "AccessDenied", "Verification", "MissingCSRF"] as const;
+
+/**
+ * The frame of the sign-in and sign-up pages; a signed-in visitor goes straight on. next-auth
+ * sends every sign-in that failed outside our own forms (an OAuth provider's answer, a sign-in
+ * link) back to the sign-in page with `?error=<type>` (auth.config.ts `pages`): it is said here.
+ */
 export async function AuthPage({
   locale,
   callbackUrl,
+  error,
   title,
   subtitle,
   form,
 }: {
   locale: string;
   callbackUrl: string | string[] | undefined;
+  error?: string | string[];
   title: string;
   subtitle: string;
   form: (target: string) => React.ReactNode;
@@ -24,8 +35,15 @@ export async function AuthPage({
     `/${locale}/credits`,
   );
   if (await getCurrentUser()) redirect(target);
+  const failure = typeof error === "string" && error ? (FAILURES.find((f) => f === error) ?? "default") : null;
+  const t = await getTranslations("auth.signIn.failed");
   return (
     <AuthFrame title={title} subtitle={subtitle}>
+      {failure && (
+        <Alert variant="destructive" data-testid="auth-failed" data-error={failure}>
+          <AlertDescription>{t(failure)}</AlertDescription>
+        </Alert>
+      )}
       <OAuthButtons callbackUrl={target} />
       {form(target)}
     </AuthFrame>

@@ -7,7 +7,7 @@ import { ClientMessages } from "@/i18n/client-messages";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ callbackUrl?: string | string[] }> };
+type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
@@ -18,11 +18,13 @@ export default async function SignInPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
   const t = await getTranslations("auth.signIn");
+  const { callbackUrl, error } = await searchParams;
   return (
     <ClientMessages namespaces={["auth"]}>
       <AuthPage
         locale={locale}
-        callbackUrl={(await searchParams).callbackUrl}
+        callbackUrl={callbackUrl}
+        error={error}
         title={t("title")}
         subtitle={t("subtitle")}
         form={(target) => (

@@ -35,6 +35,11 @@ export class EmailNotVerifiedSignIn extends CredentialsSignin {
 }
 
 /** OAuth providers configured through the environment (their buttons show only then). */
+/** GitHub Enterprise Server instead of github.com when AUTH_GITHUB_ENTERPRISE_URL is set (its API is <url>/api/v3). */
+function githubEnterprise(url: string | undefined) {
+  return url ? { enterprise: { baseUrl: url.replace(/\/+$/, "") } } : {};
+}
+
 export function oauthProviders(): Array<"github" | "google"> {
   const e = env();
   const list: Array<"github" | "google"> = [];
@@ -73,7 +78,9 @@ export function authConfig(): NextAuthConfig {
     // whatever headers the proxy in front forwards. Plain-http local runs keep working.
     useSecureCookies: new URL(e.APP_URL).protocol === "https:" || undefined,
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
-    pages: { signIn: "/auth/signin" },
+    // Failed sign-ins come back to the sign-in page with `?error=<type>`, said in the user's
+    // language there (AuthPage), never on next-auth's built-in English error page.
+    pages: { signIn: "/auth/signin", error: "/auth/signin" },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
@@ -97,7 +104,9 @@ export function authConfig(): NextAuthConfig {
       }),
       // Magic links: existing accounts only, mailed through our mail service.
       magicLinkProvider(),
-      ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET })] : []),
+      ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET
+        ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET, ...githubEnterprise(e.AUTH_GITHUB_ENTERPRISE_URL) })]
+        : []),
       ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
     ],
     // One line per problem, no stack for wrong passwords (signInWithPassword already logged

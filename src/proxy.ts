@@ -22,7 +22,8 @@ export function proxy(request: NextRequest) {
     });
   }
   const nonce = createNonce();
-  const csp = contentSecurityPolicy(nonce);
+  const enterprise = env().AUTH_GITHUB_ENTERPRISE_URL;
+  const csp = contentSecurityPolicy(nonce, { formActions: enterprise ? [new URL(enterprise).origin] : [] });
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", csp);

@@ -33,6 +33,8 @@ const schema = z.object({
   AUTH_SECRET: optionalString,
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
+  /** GitHub Enterprise Server (https://github.example.com): sign in there instead of github.com. */
+  AUTH_GITHUB_ENTERPRISE_URL: optionalString.pipe(z.string().url().optional()),
   AUTH_GOOGLE_ID: optionalString,
   AUTH_GOOGLE_SECRET: optionalString,
   SIGNIN_RATE_LIMIT_PER_EMAIL: int(5, 1),

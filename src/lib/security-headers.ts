@@ -8,7 +8,8 @@
  * script ('strict-dynamic'). No 'unsafe-inline' for scripts. Styles keep
  * 'unsafe-inline' (React and Tailwind set style attributes).
  */
-export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+export function contentSecurityPolicy(nonce: string, options: { formActions?: string[]; dev?: boolean } = {}): string {
+  const { formActions = [], dev = process.env.NODE_ENV === "development" } = options;
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
@@ -21,8 +22,9 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "base-uri 'self'",
     "object-src 'none'",
     // OAuth sign-in posts a form that redirects to the provider; the checkout forms
-    // (Server Actions) redirect to Stripe's hosted Checkout and billing portal.
-    "form-action 'self' https://github.com https://accounts.google.com https://checkout.stripe.com https://billing.stripe.com",
+    // (Server Actions) redirect to Stripe's hosted Checkout and billing portal. `formActions`:
+    // more such origins (a GitHub Enterprise Server).
+    ["form-action 'self' https://github.com https://accounts.google.com https://checkout.stripe.com https://billing.stripe.com", ...formActions].join(" "),
   ].join("; ");
 }
 

@@ -107,7 +107,8 @@ export async function chooseOption(page: Page, testId: string, value: string) {
  * no Origin by itself); returns the new task's uuid.
  */
 export async function createTaskViaApi(page: Page, slug: string, body: unknown): Promise<string> {
-  const res = await page.request.post(`/api/tasks/${slug}`, { headers: { origin: new URL(page.url()).origin }, data: body });
+  const origin = new URL(page.url()).origin; // the server of the page the user is on
+  const res = await page.request.post(`${origin}/api/tasks/${slug}`, { headers: { origin }, data: body });
   expect(res.status(), await res.text()).toBe(201);
   return ((await res.json()) as { data: { task: { uuid: string } } }).data.task.uuid;
 }

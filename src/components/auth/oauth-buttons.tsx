@@ -17,7 +17,7 @@ export async function OAuthButtons({ callbackUrl }: { callbackUrl: string }) {
             await signIn(provider, { redirectTo: callbackUrl });
           }}
         >
-          <Button type="submit" variant="secondary" className="w-full">
+          <Button type="submit" variant="secondary" className="w-full" data-testid={`oauth-${provider}`}>
             {t(provider === "github" ? "withGithub" : "withGoogle")}
           </Button>
         </form>

@@ -34,12 +34,12 @@ export class EmailNotVerifiedSignIn extends CredentialsSignin {
   code = "email_unverified";
 }
 
-/** OAuth providers configured through the environment (their buttons show only then). */
 /** GitHub Enterprise Server instead of github.com when AUTH_GITHUB_ENTERPRISE_URL is set (its API is <url>/api/v3). */
 function githubEnterprise(url: string | undefined) {
   return url ? { enterprise: { baseUrl: url.replace(/\/+$/, "") } } : {};
 }
 
+/** OAuth providers configured through the environment (their buttons show only then). */
 export function oauthProviders(): Array<"github" | "google"> {
   const e = env();
   const list: Array<"github" | "google"> = [];

@@ -1,7 +1,8 @@
 // npm run orders:review
 // Lists orders parked in `needs_review`: paid at Stripe, but the session did not match
 // the order (amount, currency or session id), so nothing was granted. Resolve each by
-// hand: refund it in the Stripe Dashboard, or grant with npm run credits:grant.
+// hand: refund it in the Stripe Dashboard, or grant with npm run credits:grant (never one
+// that a dispute_opened alert names while its dispute is open).
 import { listOrdersForReview } from "@/services/payments";
 import { runWithDatabase } from "./_db";
 

@@ -170,6 +170,24 @@ describe("disputes", () => {
     expect(await s.ledgerOffences()).toEqual([]);
   });
 
+  it("on an order parked for review: nothing to take back, the order stays for review, and the operator is told not to grant it", async () => {
+    s.setEnv({ ALERT_WEBHOOK_URL: alerts.url });
+    const user = await s.newBuyer();
+    const result = await s.checkout(user, { quantity: 100 });
+    const session = await s.stripe.pay(result.sessionId);
+    expect((await s.deliver("checkout.session.completed", { ...session, amount_total: 1 })).action).toBe("needs_review");
+    const before = alerts.received.length;
+    const opened = dispute(session.payment_intent!, 1000, { id: "dp_parked_1" });
+    expect(await s.deliver("charge.dispute.created", opened)).toMatchObject({ handled: false, orderNo: result.orderNo });
+    expect(await getOrder(result.orderNo)).toMatchObject({ status: "needs_review" });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    const raised = alerts.received.slice(before);
+    expect(raised).toHaveLength(1);
+    expect(raised[0].text).toContain(`[dispute_opened] Dispute dp_parked_1 opened on order ${result.orderNo}`);
+    expect(raised[0].text).toContain("do not grant it while the dispute is open");
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
   it("a dispute on a charge the app does not know: acknowledged and ignored", async () => {
     expect(await s.deliver("charge.dispute.created", dispute("pi_unknown", 500))).toMatchObject({ handled: false, action: "unknown_order" });
   });

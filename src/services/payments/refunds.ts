@@ -177,10 +177,15 @@ export async function openDispute(input: DisputeInput, db: Executor = getDb()): 
     const handled = !!updated || revoked.revoked;
     return { handled, action: handled ? "disputed" : "unchanged", order: updated ?? order, credits: revoked.revoked ? revoked.credits : 0 };
   });
-  if (result.handled && result.order) {
+  // An order parked for review was never granted: nothing to take back, but the operator who
+  // reviews it must know the money is disputed before granting anything by hand.
+  const parked = result.order?.status === "needs_review";
+  if ((result.handled || parked) && result.order) {
     await sendAlert({
       kind: "dispute_opened",
-      message: `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"}); ${result.credits} unspent credits taken back.`,
+      message: parked
+        ? `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"}), which waits for review: nothing was granted; do not grant it while the dispute is open.`
+        : `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"}); ${result.credits} unspent credits taken back.`,
       details: { order: result.order.orderNo, user: result.order.userUuid, dispute: input.disputeId, charge: input.chargeId, amount: `${input.amount} ${input.currency}` },
     });
   }

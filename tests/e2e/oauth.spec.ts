@@ -62,7 +62,10 @@ function gitHubUser(email: string, name = "Octo Cat"): GitHubUser {
 }
 
 async function continueWithGitHub(page: Page) {
-  await page.goto(`${base}/en/auth/signin`);
+  const response = await page.goto(`${base}/en/auth/signin`);
+  // The sign-in form may post to the Enterprise Server (without JavaScript the redirect is the form's).
+  const formAction = response?.headers()["content-security-policy"]?.split("; ").find((d) => d.startsWith("form-action "));
+  expect(formAction?.split(" ")).toContain(github.url);
   await page.getByTestId("oauth-github").click();
 }
 

@@ -181,11 +181,12 @@ export async function openDispute(input: DisputeInput, db: Executor = getDb()): 
   // reviews it must know the money is disputed before granting anything by hand.
   const parked = result.order?.status === "needs_review";
   if ((result.handled || parked) && result.order) {
+    const opened = `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"})`;
     await sendAlert({
       kind: "dispute_opened",
       message: parked
-        ? `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"}), which waits for review: nothing was granted; do not grant it while the dispute is open.`
-        : `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"}); ${result.credits} unspent credits taken back.`,
+        ? `${opened}, which waits for review: nothing was granted; do not grant it while the dispute is open.`
+        : `${opened}; ${result.credits} unspent credits taken back.`,
       details: { order: result.order.orderNo, user: result.order.userUuid, dispute: input.disputeId, charge: input.chargeId, amount: `${input.amount} ${input.currency}` },
     });
   }

@@ -107,7 +107,9 @@ export function authConfig(): NextAuthConfig {
       ...(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET
         ? [GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET, ...githubEnterprise(e.AUTH_GITHUB_ENTERPRISE_URL) })]
         : []),
-      ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET })] : []),
+      ...(e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET
+        ? [Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET, ...(e.AUTH_GOOGLE_ISSUER ? { issuer: e.AUTH_GOOGLE_ISSUER } : {}) })]
+        : []),
     ],
     // One line per problem, no stack for wrong passwords (signInWithPassword already logged
     // those), and never a request body.

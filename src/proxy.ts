@@ -8,6 +8,15 @@ const intl = createMiddleware(routing);
 const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]); // POST: server actions
 
 /**
+ * Sign-in servers configured on origins the CSP does not already name (a GitHub Enterprise
+ * Server, another Google issuer): a sign-in form's redirect goes there.
+ */
+function signInOrigins(): string[] {
+  const e = env();
+  return [e.AUTH_GITHUB_ENTERPRISE_URL, e.AUTH_GOOGLE_ISSUER].flatMap((url) => (url ? [new URL(url).origin] : []));
+}
+
+/**
  * Pages only (API routes, Next internals and static files are not matched):
  * locale negotiation and prefixes (next-intl), and the per-request security headers —
  * a Content-Security-Policy with a fresh script nonce, set on the request too so
@@ -22,8 +31,7 @@ export function proxy(request: NextRequest) {
     });
   }
   const nonce = createNonce();
-  const enterprise = env().AUTH_GITHUB_ENTERPRISE_URL;
-  const csp = contentSecurityPolicy(nonce, { formActions: enterprise ? [new URL(enterprise).origin] : [] });
+  const csp = contentSecurityPolicy(nonce, { formActions: signInOrigins() });
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", csp);

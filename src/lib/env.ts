@@ -37,6 +37,8 @@ const schema = z.object({
   AUTH_GITHUB_ENTERPRISE_URL: optionalString.pipe(z.string().url().optional()),
   AUTH_GOOGLE_ID: optionalString,
   AUTH_GOOGLE_SECRET: optionalString,
+  /** Auth.js's own variable: the OpenID issuer Google sign-in talks to (default https://accounts.google.com). */
+  AUTH_GOOGLE_ISSUER: optionalString.pipe(z.string().url().optional()),
   SIGNIN_RATE_LIMIT_PER_EMAIL: int(5, 1),
   SIGNIN_RATE_LIMIT_PER_IP: int(20, 1),
   SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(900, 1),

@@ -23,7 +23,7 @@ export function contentSecurityPolicy(nonce: string, options: { formActions?: st
     "object-src 'none'",
     // OAuth sign-in posts a form that redirects to the provider; the checkout forms
     // (Server Actions) redirect to Stripe's hosted Checkout and billing portal. `formActions`:
-    // more such origins (a GitHub Enterprise Server).
+    // more such origins (a GitHub Enterprise Server, another Google issuer).
     ["form-action 'self' https://github.com https://accounts.google.com https://checkout.stripe.com https://billing.stripe.com", ...formActions].join(" "),
   ].join("; ");
 }

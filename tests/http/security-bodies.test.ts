@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { HTTP_TEST_ENV } from "../support/http-setup";
-import { freshAppDatabase, streamUpload, treeRssBytes } from "../support/raw-http";
+import { streamUpload, treeRssBytes } from "../support/raw-http";
 import { TestClient, uniqueEmail } from "../support/http-client";
 import { FAKE_STRIPE_WEBHOOK_SECRET } from "../support/fake-stripe";
+import { freshAppDatabase } from "../support/test-database";
 
 const MB = 1024 * 1024;
 const ROUTES = ["/api/auth/signup", "/api/tasks/text-to-video", "/api/stripe/webhook", "/api/webhooks/replicate", "/api/auth/callback/credentials"];
@@ -18,7 +19,7 @@ let drop: () => Promise<void>;
 
 beforeAll(async () => {
   const db = await freshAppDatabase("bodies");
-  drop = db.drop;
+  drop = db.cleanup;
   app = await startAppServer({
     env: { ...HTTP_TEST_ENV, ...db.env, STRIPE_SECRET_KEY: "sk_test_unused", STRIPE_WEBHOOK_SECRET: FAKE_STRIPE_WEBHOOK_SECRET },
   });

@@ -9,7 +9,7 @@ import { startAppServer, type AppServer } from "../support/app-server";
 import { fakeStripeControl } from "../support/fake-stripe";
 import { signedInClient } from "../support/http-client";
 import { HTTP_TEST_ENV } from "../support/http-setup";
-import { freshAppDatabase } from "../support/raw-http";
+import { freshAppDatabase } from "../support/test-database";
 
 const base = inject("baseUrl");
 const stripe = fakeStripeControl(inject("stripeApiBase"));
@@ -62,7 +62,7 @@ describe("HSTS when APP_URL is https", () => {
 
   it("pages and API answers carry Strict-Transport-Security", async () => {
     const db = await freshAppDatabase("hsts");
-    drop = db.drop;
+    drop = db.cleanup;
     app = await startAppServer({ env: { ...HTTP_TEST_ENV, ...db.env, APP_URL: "https://credits.example", TASK_SWEEP_INTERVAL_MS: "0" } });
     for (const path of ["/en", "/api/health", "/api/credits"]) {
       const res = await fetch(`${app.url}${path}`);

@@ -4,9 +4,6 @@
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import { createPostgresDatabase, testDatabaseUrl } from "./test-database";
-import os from "node:os";
-import path from "node:path";
 
 export interface RawResponse {
   status: number;
@@ -176,21 +173,4 @@ export function treeRssBytes(rootPid: number): number {
     }
   }
   return total;
-}
-
-/**
- * A fresh database for a test's own `next start`: a new PostgreSQL database when
- * TEST_DATABASE_URL is set, else a PGlite folder. `env` is what the app needs.
- */
-export async function freshAppDatabase(prefix: string): Promise<{ env: Record<string, string>; kind: "postgres" | "pglite"; url?: string; drop(): Promise<void> }> {
-  if (testDatabaseUrl()) {
-    const db = await createPostgresDatabase(prefix);
-    return { env: { DATABASE_URL: db.url }, kind: "postgres", url: db.url, drop: db.drop };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-pglite-`));
-  return {
-    env: { PGLITE_DATA_DIR: path.join(dir, "db") },
-    kind: "pglite",
-    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
 }

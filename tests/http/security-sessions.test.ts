@@ -1,14 +1,13 @@
 // Issue 11, item 6: sessions that can end. Before: after sign-out the old cookie still
 // created work, a deleted user's token read data for 30 days (and their checkout gave 500),
 // and a production build on PGlite signed cookies with a secret written in the source.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import postgres from "postgres";
 import { describe, expect, inject, it } from "vitest";
-import { TEST_DIST_DIR } from "../support/app-server";
+import { startExpectingExit } from "../support/app-server";
 import { HTTP_TEST_ENV } from "../support/http-setup";
 import { TestClient, signedInClient } from "../support/http-client";
 
@@ -125,30 +124,8 @@ describe.skipIf(!databaseUrl)("a deleted user (PostgreSQL: rows removed behind t
 
 describe("AUTH_SECRET", () => {
   it("a production server on PGlite without AUTH_SECRET refuses to start, naming it", async () => {
-    const root = path.resolve(import.meta.dirname, "../..");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-nosecret-"));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: TEST_DIST_DIR,
-      PGLITE_DATA_DIR: path.join(dir, "db"),
-    };
-    delete env.AUTH_SECRET;
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", "0"], { cwd: root, env });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        resolve(null);
-      }, 30_000);
-      child.on("exit", (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    const { code, output } = await startExpectingExit({ PGLITE_DATA_DIR: path.join(dir, "db") }, ["AUTH_SECRET", "DATABASE_URL"]);
     fs.rmSync(dir, { recursive: true, force: true });
     expect(output).toContain("Missing required environment variable(s) for production: AUTH_SECRET");
     expect(code).toBe(1);

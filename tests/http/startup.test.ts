@@ -1,36 +1,15 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_DIST_DIR } from "../support/app-server";
+import { startExpectingExit } from "../support/app-server";
 import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
-
-/** `next start` with `env`; resolves with its exit code and output (null if still running after 90 s). */
-async function startExpectingExit(overrides: Record<string, string>, drop: string[] = []) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, ...overrides, NODE_ENV: "production" };
-  for (const name of drop) delete env[name];
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", "0"], { cwd: root, env });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve(null);
-    }, 90_000);
-    child.on("exit", (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
-  return { code, output };
-}
 
 const SECRET = {
   AUTH_SECRET: "startup-test-secret-startup-test-secret-0123",

@@ -10,7 +10,7 @@ import { WELCOME_CREDITS } from "@/data/credits";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
 import { HTTP_TEST_ENV } from "../support/http-setup";
-import { signedInClient, type TestClient } from "../support/http-client";
+import { signedInClient, type TestClient, waitForTask } from "../support/http-client";
 
 interface TaskJson {
   uuid: string;
@@ -49,22 +49,11 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor(client: TestClient, uuid: string, statuses: string[]): Promise<TaskJson> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await client.json<{ task: TaskJson }>(`/api/tasks/${uuid}`);
-    expect(res.status).toBe(200);
-    if (statuses.includes(res.body.data.task.status)) return res.body.data.task;
-    if (Date.now() > deadline) throw new Error(`task ${uuid} still ${res.body.data.task.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function start(client: TestClient) {
   const res = await client.postJson<{ task: TaskJson }>("/api/tasks/text-to-video", { prompt: "A heron takes off", seconds: 5, aspectRatio: "portrait" });
   expect(res.status).toBe(201);
   const uuid = res.body.data.task.uuid;
-  await waitFor(client, uuid, ["running"]);
+  await waitForTask<TaskJson>(client, uuid, ["running"]);
   const create = fake.requests.filter((r) => r.method === "POST" && r.path === "/v1/models/bytedance/seedance-1-lite/predictions").at(-1)!;
   expect(create.body).toMatchObject({ input: { prompt: "A heron takes off", duration: 5, aspect_ratio: "9:16", resolution: "720p" } });
   const predictionId = [...fake.predictions.values()].at(-1)!.id;
@@ -79,7 +68,7 @@ describe("outputs through storage, with Replicate", () => {
     const { uuid, predictionId } = await start(client);
     const delivered = fake.serveFile(`${predictionId}.mp4`, VIDEO, "video/mp4");
     fake.update(predictionId, { status: "succeeded", output: delivered });
-    const done = await waitFor(client, uuid, ["succeeded", "failed"]);
+    const done = await waitForTask<TaskJson>(client, uuid, ["succeeded", "failed"]);
     expect(done.status).toBe("succeeded");
     fake.dropFile(`${predictionId}.mp4`);
     expect((await fetch(delivered)).status).toBe(404);
@@ -104,10 +93,10 @@ describe("outputs through storage, with Replicate", () => {
     const { client } = await signedInClient(server.url);
     const { uuid, predictionId } = await start(client);
     fake.update(predictionId, { status: "succeeded", output: fake.serveFile(`${predictionId}.html`, Buffer.from("<html>nope</html>"), "text/html") });
-    const failed = await waitFor(client, uuid, ["succeeded", "failed"]);
+    const failed = await waitForTask<TaskJson>(client, uuid, ["succeeded", "failed"]);
     expect(failed).toMatchObject({ status: "failed", errorCode: "invalid_output", outputUrl: null });
     expect(failed.errorMessage).not.toMatch(/html|content/i);
-    await waitFor(client, uuid, ["failed"]);
+    await waitForTask<TaskJson>(client, uuid, ["failed"]);
     expect(await balance(client)).toBe(WELCOME_CREDITS);
     const zh = await (await client.fetch(`/zh/tasks`)).text();
     expect(zh).toContain('data-error-code="invalid_output"');

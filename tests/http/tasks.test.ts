@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from "vitest";
 import { MIN_PURCHASE_CREDITS, WELCOME_CREDITS } from "@/data/credits";
 import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
 import { fakeStripeControl } from "../support/fake-stripe";
-import { signedInClient, type TestClient } from "../support/http-client";
+import { signedInClient, type TestClient, waitForTask } from "../support/http-client";
 
 const base = inject("baseUrl");
 const stripe = fakeStripeControl(inject("stripeApiBase"));
@@ -39,17 +39,6 @@ async function taskCount(client: TestClient): Promise<number> {
   return res.body.data.items.length;
 }
 
-async function waitFor(client: TestClient, uuid: string, statuses: string[], timeoutMs = 20_000): Promise<TaskJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await client.json<{ task: TaskJson }>(`/api/tasks/${uuid}`);
-    expect(res.status).toBe(200);
-    if (statuses.includes(res.body.data.task.status)) return res.body.data.task;
-    if (Date.now() > deadline) throw new Error(`task ${uuid} still ${res.body.data.task.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe("POST /api/tasks/text-to-video", () => {
   it("happy path: 201 with the task, which runs to a playable video", async () => {
     const { client } = await signedInClient(base);
@@ -74,7 +63,7 @@ describe("POST /api/tasks/text-to-video", () => {
     );
     expect(await balanceOnPage(client)).toBe(WELCOME_CREDITS - task.creditsUsed);
 
-    const done = await waitFor(client, task.uuid, ["succeeded"]);
+    const done = await waitForTask<TaskJson>(client, task.uuid, ["succeeded"]);
     // The sample was copied into storage: outputUrl is a fresh signed URL of the stored copy.
     expect(done.progress).toBe(100);
     const signed = new URL(done.outputUrl!);
@@ -157,7 +146,7 @@ describe("POST /api/tasks/text-to-video", () => {
     const { client } = await signedInClient(base);
     const res = await create(client, { ...good, prompt: "please mock:fail" });
     expect(res.status).toBe(201);
-    const failed = await waitFor(client, res.body.data.task.uuid, ["failed"]);
+    const failed = await waitForTask<TaskJson>(client, res.body.data.task.uuid, ["failed"]);
     // Users read the code's message; the provider's text stays for operators.
     expect(failed.errorCode).toBe("internal");
     expect(failed.errorMessage).not.toContain("mock:fail");

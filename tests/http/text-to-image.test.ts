@@ -3,7 +3,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { TEXT2IMAGE_COST } from "@/services/tasks/types/text-to-image/input";
-import { signedInClient, type TestClient } from "../support/http-client";
+import { signedInClient, type TestClient, waitForTask } from "../support/http-client";
 
 const base = inject("baseUrl");
 const good = { prompt: "A lighthouse at dawn, watercolor", size: "1024x1024" };
@@ -29,17 +29,6 @@ async function balance(client: TestClient): Promise<number> {
 
 async function taskCount(client: TestClient): Promise<number> {
   return (await client.json<{ items: TaskJson[] }>("/api/tasks?page=1&pageSize=100")).body.data.items.length;
-}
-
-async function waitFor(client: TestClient, uuid: string, statuses: string[], timeoutMs = 20_000): Promise<TaskJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await client.json<{ task: TaskJson }>(`/api/tasks/${uuid}`);
-    expect(res.status).toBe(200);
-    if (statuses.includes(res.body.data.task.status)) return res.body.data.task;
-    if (Date.now() > deadline) throw new Error(`task ${uuid} still ${res.body.data.task.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe("GET /api/tasks/types", () => {
@@ -76,7 +65,7 @@ describe("POST /api/tasks/text-to-image", () => {
     expect(small.body.data.task.creditsUsed).toBe(2);
     expect(await balance(client)).toBe(WELCOME_CREDITS - 7);
 
-    const done = await waitFor(client, res.body.data.task.uuid, ["succeeded"]);
+    const done = await waitForTask<TaskJson>(client, res.body.data.task.uuid, ["succeeded"]);
     // The sample went through storage: a signed URL of the stored copy.
     const signed = new URL(done.outputUrl!);
     expect(signed.pathname).toBe(`/api/storage/tasks/${done.uuid}/output`);
@@ -117,7 +106,7 @@ describe("POST /api/tasks/text-to-image", () => {
     const { client } = await signedInClient(base);
     const res = await create(client, { ...good, prompt: "mock:fail please" });
     expect(res.status).toBe(201);
-    const failed = await waitFor(client, res.body.data.task.uuid, ["failed"]);
+    const failed = await waitForTask<TaskJson>(client, res.body.data.task.uuid, ["failed"]);
     expect(failed.errorCode).toBe("internal");
     expect(failed.errorMessage).not.toContain("mock:fail");
     expect(await balance(client)).toBe(WELCOME_CREDITS);

@@ -103,6 +103,31 @@ export async function startAppServer(options: { env: Record<string, string>; por
   }
 }
 
+/**
+ * `next start` of the test build with `overrides` on top of this process's environment, minus
+ * `drop`, for a server that should refuse to start: resolves with its exit code and output
+ * (null if still running after 90 s).
+ */
+export async function startExpectingExit(overrides: Record<string, string>, drop: string[] = []) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, ...overrides, NODE_ENV: "production" };
+  for (const name of drop) delete env[name];
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", "0"], { cwd: ROOT, env });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 90_000);
+    child.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  return { code, output };
+}
+
 async function startNextServer(options: { env: Record<string, string>; port?: number }, closeMail?: () => Promise<void>): Promise<AppServer> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;

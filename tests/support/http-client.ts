@@ -102,6 +102,18 @@ export class TestClient {
   }
 }
 
+/** Polls GET /api/tasks/:uuid until the task's status is one of `statuses`; returns the task. */
+export async function waitForTask<T extends { status: string }>(client: TestClient, uuid: string, statuses: string[], timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client.json<{ task: T }>(`/api/tasks/${uuid}`);
+    if (res.status !== 200) throw new Error(`GET /api/tasks/${uuid}: ${res.status}`);
+    if (statuses.includes(res.body.data.task.status)) return res.body.data.task;
+    if (Date.now() > deadline) throw new Error(`task ${uuid} still ${res.body.data.task.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(4).toString("hex")}@example.com`;
 }

@@ -1,53 +1,18 @@
 // The payment operator commands, run as an operator runs them (`npm run ...` in a child
 // process) against the app's database (a PGlite data folder, or DATABASE_URL) and the
 // fake Stripe server.
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPglite, type Database } from "@/db";
+import { describe, expect, it } from "vitest";
 import { orders } from "@/db/schema";
 import { createCreditsCheckout } from "@/services/payments";
 import { insertUser } from "../support/fixtures";
-import { testDb } from "../support/setup-db";
+import { useOperatorCommands } from "../support/operator-commands";
 import { stripeScenario } from "../support/stripe-scenario";
 
-const run = promisify(execFile);
 const s = stripeScenario();
 
 describe("stripe:reconcile and orders:review", () => {
-  let env: NodeJS.ProcessEnv;
-  let tmp: string | undefined;
-
-  async function withDb<T>(fn: (db: Database["db"]) => Promise<T>): Promise<T> {
-    if (testDb().kind === "postgres") return fn(testDb().database.db);
-    const scratch = openPglite(path.join(tmp!, "db"));
-    try {
-      return await fn(scratch.db);
-    } finally {
-      await scratch.close();
-      fs.rmSync(path.join(tmp!, "db.pid"), { force: true });
-    }
-  }
-
-  beforeAll(async () => {
-    const base = { ...process.env, ...s.stripe.appEnv, APP_URL: "https://app.example.com" };
-    if (testDb().kind === "postgres") {
-      env = { ...base, DATABASE_URL: testDb().url };
-    } else {
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), "payments-scripts-"));
-      env = { ...base, DATABASE_URL: "", PGLITE_DATA_DIR: path.join(tmp, "db") };
-      await run("npm", ["run", "-s", "db:migrate"], { env });
-    }
-  });
-  afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const npm = (...args: string[]) => run("npm", ["run", "-s", ...args], { env });
+  const { npm, withDb } = useOperatorCommands({ env: () => ({ ...s.stripe.appEnv, APP_URL: "https://app.example.com" }) });
 
   it("stripe:reconcile fulfils a paid session the webhook missed, once; orders:review lists parked orders", async () => {
     const { orderNo, sessionId, parked } = await withDb(async (db) => {

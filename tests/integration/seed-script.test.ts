@@ -1,48 +1,16 @@
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPglite, type Database } from "@/db";
+import { describe, expect, it } from "vitest";
 import { orders, tasks } from "@/db/schema";
 import { getUserCredits } from "@/services/credits";
 import { verifyLedger } from "@/services/credits-verify";
 import { DEMO_USER } from "@/services/demo-seed";
 import { authenticate } from "@/services/users";
-import { testDb } from "../support/setup-db";
-
-const run = promisify(execFile);
+import { useOperatorCommands } from "../support/operator-commands";
 
 /** `npm run db:seed` as an operator runs it, twice, against PGlite's data folder or DATABASE_URL. */
 describe("npm run db:seed", () => {
-  let env: NodeJS.ProcessEnv;
-  let tmp: string | undefined;
-
-  async function withDb<T>(fn: (db: Database["db"]) => Promise<T>): Promise<T> {
-    if (testDb().kind === "postgres") return fn(testDb().database.db);
-    const scratch = openPglite(path.join(tmp!, "db"));
-    try {
-      return await fn(scratch.db);
-    } finally {
-      await scratch.close();
-      fs.rmSync(path.join(tmp!, "db.pid"), { force: true });
-    }
-  }
-
-  beforeAll(() => {
-    if (testDb().kind === "postgres") {
-      env = { ...process.env, DATABASE_URL: testDb().url };
-    } else {
-      // A fresh, never-migrated folder: the command migrates it first.
-      tmp = fs.mkdtempSync(path.join(os.tmpdir(), "seed-pglite-"));
-      env = { ...process.env, DATABASE_URL: "", PGLITE_DATA_DIR: path.join(tmp, "db") };
-    }
-  });
-  afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  // A fresh, never-migrated PGlite folder: the command migrates it first.
+  const { npm, withDb } = useOperatorCommands({ migrate: false });
 
   async function snapshot() {
     return withDb(async (db) => {
@@ -59,7 +27,7 @@ describe("npm run db:seed", () => {
 
   // Two command runs, each booting PGlite in its own process: slow on a loaded machine.
   it("creates a demo user who can sign in, with credits, finished tasks and a paid order; a second run changes nothing", { timeout: 240_000 }, async () => {
-    const first = await run("npm", ["run", "-s", "db:seed"], { env });
+    const first = await npm("db:seed");
     expect(first.stdout).toContain(`demo user ${DEMO_USER.email} created`);
     const after1 = await snapshot();
     // 50 welcome + 500 demo + 100 order - 10 and 8 for the two succeeded tasks (the failed one is refunded).
@@ -69,7 +37,7 @@ describe("npm run db:seed", () => {
     expect(after1.orders).toEqual(["paid"]);
     expect(after1.offences).toEqual([]);
 
-    const second = await run("npm", ["run", "-s", "db:seed"], { env });
+    const second = await npm("db:seed");
     expect(second.stdout).toContain("already there; 0 task(s) and 0 order added; balance 632");
     expect(await snapshot()).toEqual(after1);
   });

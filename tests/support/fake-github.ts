@@ -8,7 +8,7 @@
 //   GET  /api/v3/user/emails        the user's addresses (primary, verified)
 // The "signed-in GitHub user" is whoever the test last set with `signInAs`.
 import { randomBytes } from "node:crypto";
-import { authorizationCodes, bearerToken, json, listen, readForm } from "./fake-oauth";
+import { authorizationCodes, type FakeOAuthProvider, bearerToken, json, listen, readForm } from "./fake-oauth";
 
 export interface GitHubUser {
   id: number;
@@ -20,17 +20,7 @@ export interface GitHubUser {
   emails: Array<{ email: string; primary: boolean; verified: boolean }>;
 }
 
-export interface FakeGitHub {
-  /** The base URL to give the app as AUTH_GITHUB_ENTERPRISE_URL. */
-  url: string;
-  /** The app's environment for GitHub sign-in against this server. */
-  appEnv: Record<string, string>;
-  /** The GitHub account the next authorizations approve as. */
-  signInAs(user: GitHubUser): void;
-  /** Authorizations approved so far (one per sign-in through GitHub). */
-  authorizations(): number;
-  close(): Promise<void>;
-}
+export type FakeGitHub = FakeOAuthProvider<GitHubUser>;
 
 export async function startFakeGitHub(): Promise<FakeGitHub> {
   const clientId = `Iv1.${randomBytes(8).toString("hex")}`;

@@ -9,7 +9,7 @@
 // The ID token carries the claims Google's does (sub, email, email_verified, name, picture,
 // nonce when asked). The "signed-in Google user" is whoever the test last set with `signInAs`.
 import { createSign, generateKeyPairSync, randomBytes } from "node:crypto";
-import { authorizationCodes, base64url, bearerToken, json, listen, readForm } from "./fake-oauth";
+import { authorizationCodes, base64url, type FakeOAuthProvider, bearerToken, json, listen, readForm } from "./fake-oauth";
 
 export interface GoogleUser {
   /** Google's stable account id. */
@@ -20,17 +20,7 @@ export interface GoogleUser {
   name: string;
 }
 
-export interface FakeGoogle {
-  /** The issuer to give the app as AUTH_GOOGLE_ISSUER. */
-  url: string;
-  /** The app's environment for Google sign-in against this server. */
-  appEnv: Record<string, string>;
-  /** The Google account the next authorizations approve as. */
-  signInAs(user: GoogleUser): void;
-  /** Authorizations approved so far (one per sign-in through Google). */
-  authorizations(): number;
-  close(): Promise<void>;
-}
+export type FakeGoogle = FakeOAuthProvider<GoogleUser>;
 
 export async function startFakeGoogle(): Promise<FakeGoogle> {
   const clientId = `${randomBytes(6).toString("hex")}.apps.googleusercontent.com`;

@@ -6,6 +6,19 @@ import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** What a test sees of a fake provider. */
+export interface FakeOAuthProvider<User> {
+  /** Its base URL (the app's AUTH_GITHUB_ENTERPRISE_URL or AUTH_GOOGLE_ISSUER). */
+  url: string;
+  /** The app's environment for sign-in against this server. */
+  appEnv: Record<string, string>;
+  /** The account the next authorizations approve as. */
+  signInAs(user: User): void;
+  /** Authorizations approved so far (one per sign-in through this provider). */
+  authorizations(): number;
+  close(): Promise<void>;
+}
+
 export const base64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
 
 export function json(res: http.ServerResponse, status: number, body: unknown) {

@@ -199,6 +199,11 @@ export const subscriptions = pgTable(
     latestInvoiceAmountCharged: integer("latest_invoice_amount_charged"),
     latestInvoiceAmountRefunded: integer("latest_invoice_amount_refunded").notNull().default(0),
     latestInvoiceDisputeId: text("latest_invoice_dispute_id"),
+    /**
+     * When Stripe created the subscription event the row was last synced from: an older
+     * event delivered late (Stripe does not order deliveries) does not overwrite it.
+     */
+    stripeEventAt: timestamp("stripe_event_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

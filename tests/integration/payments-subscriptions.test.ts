@@ -245,6 +245,44 @@ describe("yearly plans grant monthly", () => {
   });
 });
 
+describe("subscription events delivered out of order", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it("an update made before the cancellation, delivered after it (a retry), changes nothing: no more months are granted", async () => {
+    const { user, subscription } = await subscribed("pro", "year");
+    const start = subscription.items.data[0].current_period_start * 1000;
+    const active = structuredClone(s.stripe.subscriptions.get(subscription.id)!);
+    const deletedAt = now();
+    await s.deliver("customer.subscription.deleted", s.stripe.cancelSubscription(subscription.id), undefined, deletedAt);
+    expect(await s.deliver("customer.subscription.updated", active, undefined, deletedAt - 60)).toEqual({ handled: false, action: "stale_subscription_event" });
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ status: "canceled" });
+    // Even stamped later, nothing brings a canceled subscription back (Stripe never reactivates one).
+    expect(await s.deliver("customer.subscription.updated", active, undefined, deletedAt + 60)).toEqual({ handled: false, action: "stale_subscription_event" });
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ status: "canceled" });
+    expect((await grantDueSubscriptionCredits({ now: new Date(start + 100 * DAY) })).grants).toBe(0);
+    expect(await s.balanceOf(user.uuid)).toBe(1000);
+    // A new subscription may start.
+    await expect(createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } })).resolves.toMatchObject({ plan: "basic" });
+  });
+
+  it("an older past_due delivered after a newer active leaves it active, and the months go on", async () => {
+    const { user, subscription } = await subscribed("pro", "year");
+    const start = subscription.items.data[0].current_period_start * 1000;
+    const t = now() + 10;
+    await s.deliver("customer.subscription.updated", { ...s.stripe.subscriptions.get(subscription.id)!, status: "active" }, undefined, t);
+    expect(await s.deliver("customer.subscription.updated", { ...s.stripe.subscriptions.get(subscription.id)!, status: "past_due" }, undefined, t - 5)).toEqual({
+      handled: false,
+      action: "stale_subscription_event",
+    });
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ status: "active" });
+    // Events of the same second apply in the order they arrive.
+    expect(await s.deliver("customer.subscription.updated", { ...s.stripe.subscriptions.get(subscription.id)!, cancel_at_period_end: true }, undefined, t)).toMatchObject({ handled: true });
+    expect(await subscriptionRow(subscription.id)).toMatchObject({ status: "active", cancelAtPeriodEnd: true });
+    expect((await grantDueSubscriptionCredits({ now: new Date(start + 40 * DAY) })).grants).toBe(1);
+    expect(await s.balanceOf(user.uuid)).toBe(2000);
+  });
+});
+
 describe("billing portal", () => {
   it("400 without a Stripe customer (nothing sent to Stripe); the customer's portal url otherwise", async () => {
     const user = await s.newBuyer();

@@ -674,12 +674,12 @@ export async function startFakeStripe(
 // Events, signed the way Stripe signs them (the SDK's own test helper).
 // ---------------------------------------------------------------------------
 
-export function stripeEvent(type: string, object: unknown, id = randomId("evt")) {
+export function stripeEvent(type: string, object: unknown, id = randomId("evt"), created = Math.floor(Date.now() / 1000)) {
   return {
     id,
     object: "event",
     api_version: Stripe.API_VERSION,
-    created: Math.floor(Date.now() / 1000),
+    created,
     data: { object },
     livemode: false,
     pending_webhooks: 1,

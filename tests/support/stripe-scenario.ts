@@ -64,9 +64,12 @@ export function stripeScenario() {
     checkout(user: { uuid: string; email: string }, request: CheckoutRequest) {
       return createCreditsCheckout({ user, request });
     },
-    /** Delivers an event the way the webhook route does: verify the signed raw body, then handle. */
-    deliver(type: string, object: unknown, eventId?: string) {
-      const { payload, header } = signedEvent(stripeEvent(type, object, eventId), stripe!.webhookSecret);
+    /**
+     * Delivers an event the way the webhook route does: verify the signed raw body, then
+     * handle. `created` (seconds) dates the event, for one delivered late.
+     */
+    deliver(type: string, object: unknown, eventId?: string, created?: number) {
+      const { payload, header } = signedEvent(stripeEvent(type, object, eventId, created), stripe!.webhookSecret);
       return handleStripeEvent(verifyStripeWebhook(payload, header));
     },
     /** A buyer whose checkout is paid at Stripe and fulfilled by the webhook. */

@@ -96,7 +96,7 @@ export async function handleStripeEvent(event: Stripe.Event, db: Executor = getD
     case "customer.subscription.created":
     case "customer.subscription.updated":
     case "customer.subscription.deleted":
-      return syncSubscription(event.data.object, event.type === "customer.subscription.deleted", db);
+      return syncSubscription(event.data.object, event.type === "customer.subscription.deleted", new Date(event.created * 1000), db);
     default:
       return { handled: false, action: "ignored" };
   }

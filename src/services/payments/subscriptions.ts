@@ -16,7 +16,7 @@
  * - Burn-down: plan credits expire before purchased ones (365 days), so spends use them
  *   first with the ledger's existing expiry order; no grant priority was needed.
  */
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { LIVE_SUBSCRIPTION_STATUSES, subscriptions, type Subscription } from "@/db/schema";
 import { brandedProductName } from "@/config/site";
@@ -188,8 +188,19 @@ function ignoreUnknown(kind: string, id: string, details: Record<string, unknown
   return { handled: false, action: `unknown_${kind}` };
 }
 
-/** customer.subscription.created / updated / deleted: the row follows Stripe. */
-export async function syncSubscription(sub: Stripe.Subscription, deleted: boolean, db: Executor = getDb()): Promise<SubscriptionOutcome> {
+/**
+ * customer.subscription.created / updated / deleted: the row follows Stripe. Stripe does not
+ * order its deliveries, so the row keeps when the event it was last synced from was created
+ * (`eventCreated`, the event's `created`): an older event delivered late (a retried
+ * `updated` after the `deleted`) changes nothing, and a canceled subscription never comes
+ * back (Stripe never reactivates one), which would grant months of credits again.
+ */
+export async function syncSubscription(
+  sub: Stripe.Subscription,
+  deleted: boolean,
+  eventCreated: Date,
+  db: Executor = getDb(),
+): Promise<SubscriptionOutcome> {
   const customerId = idOf(sub.customer);
   const userUuid = (await userOfCustomer(customerId, db)) ?? null;
   const item = sub.items?.data?.[0];
@@ -205,11 +216,19 @@ export async function syncSubscription(sub: Stripe.Subscription, deleted: boolea
     currentPeriodEnd: toDate(item?.current_period_end),
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     canceledAt: toDate(sub.canceled_at) ?? (deleted ? new Date() : null),
+    stripeEventAt: eventCreated,
   };
-  await db
+  const written = await db
     .insert(subscriptions)
     .values({ id: sub.id, ...values })
-    .onConflictDoUpdate({ target: subscriptions.id, set: { ...values, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: subscriptions.id,
+      set: { ...values, updatedAt: sql`now()` },
+      // Events of the same second apply in the order they arrive.
+      setWhere: and(ne(subscriptions.status, "canceled"), or(isNull(subscriptions.stripeEventAt), lte(subscriptions.stripeEventAt, eventCreated))),
+    })
+    .returning({ id: subscriptions.id });
+  if (written.length === 0) return { handled: false, action: "stale_subscription_event" };
   if (!deleted && (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(sub.status)) await alertSecondSubscription(userUuid, db);
   return { handled: true, action: deleted ? "subscription_deleted" : "subscription_synced" };
 }

@@ -436,6 +436,23 @@ describe("refunds", () => {
     expect(await getOrder(result.orderNo)).toMatchObject({ status: "paid", amountRefunded: 300 });
   });
 
+  it.each(["failed", "expired"] as const)("out of order, on an order we had closed %s (a payment still settles it): the same as before the payment event", async (closed) => {
+    const full = await paidCheckout({ quantity: 100 });
+    await db().update(orders).set({ status: closed }).where(eq(orders.orderNo, full.result.orderNo));
+    expect((await deliver("charge.refunded", refundedCharge(full.session.payment_intent!, 1000, { metadata: { order_no: full.result.orderNo } }))).action).toBe("refunded");
+    expect((await deliver("checkout.session.completed", full.session)).action).toBe("already_fulfilled");
+    expect(await balanceOf(full.user.uuid)).toBe(0);
+
+    const partial = await paidCheckout({ quantity: 100 });
+    await db().update(orders).set({ status: closed }).where(eq(orders.orderNo, partial.result.orderNo));
+    const charge = refundedCharge(partial.session.payment_intent!, 1000, { amountRefunded: 300, metadata: { order_no: partial.result.orderNo } });
+    await expect(deliver("charge.refunded", charge)).rejects.toMatchObject({ status: 503 });
+    expect(await getOrder(partial.result.orderNo)).toMatchObject({ status: closed, amountRefunded: 0 });
+    expect((await deliver("checkout.session.completed", partial.session)).action).toBe("fulfilled");
+    expect(await deliver("charge.refunded", charge)).toMatchObject({ handled: true, action: "partially_refunded" });
+    expect(await balanceOf(partial.user.uuid)).toBe(70);
+  });
+
   it("a refund for a charge we know nothing about is ignored", async () => {
     expect(await deliver("charge.refunded", refundedCharge("pi_unknown", 1000))).toMatchObject({ handled: false, action: "unchanged" });
   });

@@ -87,7 +87,7 @@ function paymentMismatch(order: Order, paid: PaidSession): string | null {
 }
 
 /** Statuses a confirmed payment may move to `paid` from. A closure never outranks money received. */
-const PAYABLE: OrderStatus[] = ["created", "failed", "expired"];
+export const PAYABLE: OrderStatus[] = ["created", "failed", "expired"];
 
 /** The ledger key of an order's grant: one order, one grant, however often it is fulfilled. */
 export function orderGrantKey(orderNo: string): string {

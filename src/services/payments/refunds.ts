@@ -23,7 +23,7 @@ import { orders, type Order } from "@/db/schema";
 import { ServiceUnavailableError } from "@/lib/errors";
 import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits, type LedgerMetadata } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
-import { orderGrantKey } from "./fulfilment";
+import { PAYABLE, orderGrantKey } from "./fulfilment";
 
 /** Seconds Stripe is asked to wait before delivering again a refund or dispute that came before its grant. */
 export const UNGRANTED_RETRY_SECONDS = 60;
@@ -82,17 +82,18 @@ export async function refundOrder(input: RefundInput, db: Executor = getDb()): P
     const order = await lockOrder(tx, input);
     if (!order) return { handled: false, action: "unchanged", order: null, revokedCredits: 0 };
     const full = input.amountRefunded >= input.amount;
-    // A partial refund seen before the payment event: there is no grant yet to take its share
-    // from, and the late grant would stand in full. Refused (503, nothing written) so Stripe
-    // delivers it again once the payment event (or the reconciliation) has granted. A full
-    // refund closes the order instead (below).
-    if (!full && order.status === "created") {
+    // A partial refund seen before the payment event (the order `created`, or closed as
+    // failed or expired, which a payment still settles): there is no grant yet to take its
+    // share from, and the late grant would stand in full. Refused (503, nothing written) so
+    // Stripe delivers it again once the payment event (or the reconciliation) has granted. A
+    // full refund closes the order instead (below).
+    if (!full && PAYABLE.includes(order.status)) {
       throw new ServiceUnavailableError(`order ${order.orderNo} is not paid yet; deliver this refund again later`, UNGRANTED_RETRY_SECONDS);
     }
     const amountRefunded = Math.max(order.amountRefunded, input.amountRefunded);
-    // A full refund seen before the payment event (order still `created`) also closes
-    // the order, so the late payment event finds nothing to grant.
-    const becomesRefunded = full && ["paid", "created", "disputed", "needs_review"].includes(order.status);
+    // A full refund seen before the payment event also closes the order, so the late payment
+    // event finds nothing to grant.
+    const becomesRefunded = full && ["paid", ...PAYABLE, "disputed", "needs_review"].includes(order.status);
     const [updated] = await tx
       .update(orders)
       .set({

@@ -169,6 +169,17 @@ export const stripeCustomers = pgTable("stripe_customers", {
 /** Subscription statuses that count as "has a subscription" (no second one may be started). */
 export const LIVE_SUBSCRIPTION_STATUSES = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"] as const;
 
+/**
+ * Disputes whose closure the webhook applied (charge.dispute.closed). Stripe does not order
+ * its deliveries: an opening delivered after the closure (a retried charge.dispute.created)
+ * finds the dispute here, and takes nothing when it ended in the merchant's favour.
+ */
+export const closedDisputes = pgTable("closed_disputes", {
+  disputeId: text("dispute_id").primaryKey(),
+  status: text("status").notNull(),
+  closedAt: timestamp("closed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const subscriptions = pgTable(
   "subscriptions",
   {

@@ -204,6 +204,18 @@ describe("disputes of subscription invoices", () => {
     expect(await s.ledgerOffences()).toEqual([]);
   });
 
+  it("closed won before its opening was applied (the opening retried later): the opening takes nothing and stops no month", async () => {
+    const { user, subscription, pi } = await subscribed("pro", "year");
+    const start = subscription.items.data[0].current_period_start * 1000;
+    const opened = dispute(pi, 49000);
+    expect(await s.deliver("charge.dispute.closed", { ...opened, status: "won" })).toMatchObject({ handled: false, action: "unchanged" });
+    expect(await s.deliver("charge.dispute.created", opened)).toMatchObject({ handled: false, action: "closed_already" });
+    expect(await s.balanceOf(user.uuid)).toBe(1000);
+    await grantDueSubscriptionCredits({ now: new Date(start + 40 * DAY) });
+    expect(await s.balanceOf(user.uuid)).toBe(2000);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
   it("lost: the credits stay taken and the invoice grants no further month", async () => {
     const { user, subscription, pi } = await subscribed("pro", "year");
     const start = subscription.items.data[0].current_period_start * 1000;

@@ -135,6 +135,24 @@ describe("disputes", () => {
     expect(await s.ledgerOffences()).toEqual([]);
   });
 
+  it("closed before its opening was applied (the opening retried later): won, the opening takes nothing; lost, it takes what is left", async () => {
+    const won = await s.paidOrder({ quantity: 100 });
+    const wonDispute = dispute(won.session.payment_intent!, 1000);
+    expect(await s.deliver("charge.dispute.closed", { ...wonDispute, status: "won" })).toMatchObject({ handled: false, action: "unchanged" });
+    // Racing replays of the late opening: none takes anything.
+    const openings = await Promise.all(Array.from({ length: 4 }, () => s.deliver("charge.dispute.created", wonDispute)));
+    expect(openings.map((o) => o.action)).toEqual(Array(4).fill("closed_already"));
+    expect(await s.balanceOf(won.user.uuid)).toBe(100);
+    expect((await getOrder(won.result.orderNo))?.status).toBe("paid");
+
+    const lost = await s.paidOrder({ quantity: 100 });
+    const lostDispute = dispute(lost.session.payment_intent!, 1000);
+    expect(await s.deliver("charge.dispute.closed", { ...lostDispute, status: "lost" })).toMatchObject({ action: "dispute_lost" });
+    expect(await s.deliver("charge.dispute.created", lostDispute)).toMatchObject({ handled: true, action: "disputed" });
+    expect(await s.balanceOf(lost.user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
   it("before checkout.session.completed: the order is settled from Stripe first, so the dispute takes the whole grant", async () => {
     const user = await s.newBuyer();
     const result = await s.checkout(user, { quantity: 100 });

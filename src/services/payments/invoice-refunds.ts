@@ -18,7 +18,8 @@
  *   granted concurrently with a refund is either seen by it or granted reduced.
  * - A dispute takes back what is left of each grant (`dispute:<id>[:month:<n>]`); won
  *   (or `warning_closed`), exactly that comes back (`dispute_reversal:<id>[:month:<n>]`)
- *   and the remaining months are granted again.
+ *   and the remaining months are granted again. An opening delivered after a won closure
+ *   takes nothing and stops no months (`closed_disputes`).
  * - A refund or dispute that arrives before `invoice.paid` granted anything is refused (503)
  *   when the invoice is one that grants, so Stripe delivers it again after the grant
  *   (`deferUntilGranted`).
@@ -32,7 +33,7 @@ import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits } from "@/servic
 import { sendAlert } from "@/services/notify/alerts";
 import { userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
-import { DISPUTE_WON, UNGRANTED_RETRY_SECONDS, compactMetadata, creditsForRefund, type DisputeInput, type RefundInput } from "./refunds";
+import { DISPUTE_WON, UNGRANTED_RETRY_SECONDS, compactMetadata, creditsForRefund, disputeWonAlready, recordDisputeClosed, type DisputeInput, type RefundInput } from "./refunds";
 import { invoiceGrant } from "./subscriptions";
 
 /** The ledger keys of the grants an invoice can make: month 0 at invoice.paid, months 1..11 for yearly plans. */
@@ -145,6 +146,7 @@ export async function openInvoiceDispute(input: DisputeInput & { invoiceId: stri
   const result = await db.transaction(async (tx): Promise<InvoiceMovement & { userUuid?: string }> => {
     const grants = await lockInvoiceGrants(tx, input.invoiceId);
     if (grants.length === 0) return { handled: false, action: "unknown_invoice", invoiceId: input.invoiceId, credits: 0 };
+    if (await disputeWonAlready(tx, input.disputeId)) return { handled: false, action: "closed_already", invoiceId: input.invoiceId, credits: 0 };
     const marked = await tx
       .update(subscriptions)
       .set({ latestInvoiceDisputeId: input.disputeId, updatedAt: sql`now()` })
@@ -188,6 +190,7 @@ export async function closeInvoiceDispute(input: DisputeInput & { invoiceId: str
   const result = await db.transaction(async (tx): Promise<InvoiceMovement> => {
     const grants = await lockInvoiceGrants(tx, input.invoiceId);
     if (grants.length === 0) return { handled: false, action: "unknown_invoice", invoiceId: input.invoiceId, credits: 0 };
+    await recordDisputeClosed(tx, input);
     if (!won) return { handled: false, action: "dispute_lost", invoiceId: input.invoiceId, credits: 0 };
     const resumed = await tx
       .update(subscriptions)

@@ -14,12 +14,13 @@
  *   (`dispute:<dispute id>`) and marks the order `disputed`; a dispute closed `won`
  *   (or an inquiry closed, `warning_closed`) gives exactly that back
  *   (`dispute_reversal:<dispute id>`) and the order is `paid` again. A lost dispute
- *   keeps the credits taken.
+ *   keeps the credits taken. An opening delivered after a won closure takes nothing
+ *   (`closed_disputes`).
  * Every movement carries the Stripe object ids in its ledger metadata.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "@/db";
-import { orders, type Order } from "@/db/schema";
+import { closedDisputes, orders, type Order } from "@/db/schema";
 import { ServiceUnavailableError } from "@/lib/errors";
 import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits, type LedgerMetadata } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
@@ -144,7 +145,7 @@ export interface DisputeInput {
 
 export interface DisputeResult {
   handled: boolean;
-  action: "disputed" | "dispute_won" | "dispute_lost" | "unchanged" | "unknown_order";
+  action: "disputed" | "dispute_won" | "dispute_lost" | "closed_already" | "unchanged" | "unknown_order";
   order: Order | null;
   credits: number;
 }
@@ -153,11 +154,28 @@ const disputeKey = (id: string) => `${TRANS_TYPES.dispute}:${id}`;
 const disputeMetadata = (d: DisputeInput) =>
   compactMetadata({ dispute: d.disputeId, charge: d.chargeId, payment_intent: d.paymentIntentId, dispute_status: d.status, dispute_reason: d.reason });
 
+/**
+ * An opening delivered after its dispute's closure (Stripe does not order deliveries) must not
+ * take credits a won dispute would never give back. The closure is recorded, and the opening
+ * looks for it, in the transaction that holds the order's (or subscription's) lock, so the two
+ * cannot cross.
+ */
+export async function recordDisputeClosed(tx: Tx, input: DisputeInput): Promise<void> {
+  await tx.insert(closedDisputes).values({ disputeId: input.disputeId, status: input.status }).onConflictDoNothing();
+}
+
+/** Whether the dispute's closure in the merchant's favour was applied already (see recordDisputeClosed). */
+export async function disputeWonAlready(tx: Tx, disputeId: string): Promise<boolean> {
+  const [closed] = await tx.select({ status: closedDisputes.status }).from(closedDisputes).where(eq(closedDisputes.disputeId, disputeId));
+  return !!closed && DISPUTE_WON.has(closed.status);
+}
+
 /** charge.dispute.created: the order becomes `disputed`, its unspent credits are taken back (once). */
 export async function openDispute(input: DisputeInput, db: Executor = getDb()): Promise<DisputeResult> {
   const result = await db.transaction(async (tx): Promise<DisputeResult> => {
     const order = await lockOrder(tx, { paymentIntentId: input.paymentIntentId });
     if (!order) return { handled: false, action: "unknown_order", order: null, credits: 0 };
+    if (await disputeWonAlready(tx, input.disputeId)) return { handled: false, action: "closed_already", order, credits: 0 };
     const [updated] = await tx
       .update(orders)
       .set({ status: "disputed", updatedAt: sql`now()` })
@@ -180,7 +198,7 @@ export async function openDispute(input: DisputeInput, db: Executor = getDb()): 
   });
   // An order parked for review was never granted: nothing to take back, but the operator who
   // reviews it must know the money is disputed before granting anything by hand.
-  const parked = result.order?.status === "needs_review";
+  const parked = result.action !== "closed_already" && result.order?.status === "needs_review";
   if ((result.handled || parked) && result.order) {
     const opened = `Dispute ${input.disputeId} opened on order ${result.order.orderNo} (${input.reason ?? "no reason"})`;
     await sendAlert({
@@ -203,6 +221,7 @@ export async function closeDispute(input: DisputeInput, db: Executor = getDb()):
   const result = await db.transaction(async (tx): Promise<DisputeResult> => {
     const order = await lockOrder(tx, { paymentIntentId: input.paymentIntentId });
     if (!order) return { handled: false, action: "unknown_order", order: null, credits: 0 };
+    await recordDisputeClosed(tx, input);
     if (!won) return { handled: false, action: "dispute_lost", order, credits: 0 };
     const reversal = await reverseDisputeCredits(
       {

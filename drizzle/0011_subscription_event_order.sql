@@ -1,1 +1,0 @@
-ALTER TABLE "subscriptions" ADD COLUMN "stripe_event_at" timestamp with time zone;

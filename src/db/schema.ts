@@ -278,6 +278,14 @@ export const creditGrants = pgTable(
     credits: integer("credits").notNull(),
     remaining: integer("remaining").notNull(),
     expiredAt: timestamp("expired_at", { withTimezone: true }),
+    /**
+     * How many of the grant's credits refunds and disputes of its payment should have taken
+     * back in all (net of won disputes), and to which of them (`revoke_type`) credits go that
+     * come back to the grant while less has been taken (they had been spent): a task refunded
+     * after its bundle was refunded does not bring them back (docs/architecture.md).
+     */
+    revokeTarget: integer("revoke_target").notNull().default(0),
+    revokeType: text("revoke_type"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -290,6 +298,7 @@ export const creditGrants = pgTable(
       .on(t.expiredAt)
       .where(sql`${t.remaining} > 0 AND ${t.expiredAt} IS NOT NULL`),
     check("credit_grants_remaining_range", sql`${t.remaining} >= 0 AND ${t.remaining} <= ${t.credits}`),
+    check("credit_grants_revoke_target_range", sql`${t.revokeTarget} >= 0 AND ${t.revokeTarget} <= ${t.credits}`),
   ],
 );
 

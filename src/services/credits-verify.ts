@@ -75,6 +75,18 @@ const CHECKS: Array<{ name: string; query: SQL }> = [
              OR (r.trans_type = 'dispute_reversal' AND s.trans_type <> 'dispute'))`,
   },
   {
+    // Refunds and disputes never take back more of a grant than they claim (net of won disputes).
+    name: "revocations stay within their claim",
+    query: sql`
+      SELECT g.user_uuid, 'grant ' || g.trans_no || ': ' || r.net || ' taken back, claim ' || g.revoke_target AS detail
+      FROM credit_grants g
+      JOIN (SELECT a.grant_trans_no, sum(a.credits) AS net
+            FROM credit_allocations a JOIN credits c ON c.trans_no = a.trans_no
+            WHERE c.trans_type IN ('order_refund', 'dispute', 'dispute_reversal')
+            GROUP BY a.grant_trans_no) r ON r.grant_trans_no = g.trans_no
+      WHERE r.net > g.revoke_target OR r.net < 0`,
+  },
+  {
     // The spendable balance, recomputed from the allocation history, is never negative
     // and agrees with the bookkeeping the balance read uses.
     name: "spendable balance agrees with history",

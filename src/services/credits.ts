@@ -17,8 +17,8 @@
  *    once (its trans_no is derived from the spend's). Keyed grants are idempotent.
  */
 import crypto from "node:crypto";
-import { and, asc, desc, eq, gt, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
-import { PgTransaction } from "drizzle-orm/pg-core";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { PgTransaction, alias } from "drizzle-orm/pg-core";
 import { getDb, rowsOf, type Executor, type Tx } from "@/db";
 import { creditAllocations, creditGrants, credits, users, type CreditRow } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
@@ -328,11 +328,64 @@ async function writeExpiry(tx: Tx, userUuid: string, transNo: string, refTransNo
   return total;
 }
 
+/** Movements that take a grant's credits back for its payment (and give them back, won). */
+const REVOCATION_TYPES = [TRANS_TYPES.orderRefund, TRANS_TYPES.dispute, TRANS_TYPES.disputeReversal];
+
+/** What refunds and disputes of a grant's payment have taken back of it so far, net of won disputes. */
+async function netRevoked(tx: Tx, grantTransNo: string): Promise<number> {
+  const [{ net }] = await tx
+    .select({ net: sql<number>`coalesce(sum(${creditAllocations.credits}), 0)::int` })
+    .from(creditAllocations)
+    .innerJoin(credits, eq(credits.transNo, creditAllocations.transNo))
+    .where(and(eq(creditAllocations.grantTransNo, grantTransNo), inArray(credits.transType, REVOCATION_TYPES)));
+  return Number(net);
+}
+
+type Revocation = typeof TRANS_TYPES.orderRefund | typeof TRANS_TYPES.dispute;
+
+/**
+ * Takes from the grant what its payment's refunds and disputes are owed and have not taken
+ * (its `revoke_target` less what they took), limited to what is left: at a refund or dispute,
+ * and again whenever credits come back to the grant (a failed task's spend refunded, a won
+ * dispute given back), so credits spent before the money went back do not return with the
+ * task that failed. One movement of `revoke_type`, keyed `key`; 0 when nothing is owed.
+ * `upTo`: a revocation's own total instead of the grant's target.
+ */
+async function collectRevocation(
+  tx: Tx,
+  grantTransNo: string,
+  row: { key: string; transType?: Revocation; upTo?: number; reason?: string; metadata?: LedgerMetadata },
+): Promise<number> {
+  const [grant] = await tx.select().from(creditGrants).where(eq(creditGrants.transNo, grantTransNo));
+  const transType = row.transType ?? (grant?.revokeType as Revocation | null);
+  const target = row.upTo ?? grant?.revokeTarget ?? 0;
+  if (!grant || !transType || grant.remaining === 0 || target === 0) return 0;
+  const take = Math.min(grant.remaining, target - (await netRevoked(tx, grantTransNo)));
+  if (take <= 0) return 0;
+  const [grantRow] = await tx.select({ orderNo: credits.orderNo }).from(credits).where(eq(credits.transNo, grantTransNo));
+  await writeDebit(
+    tx,
+    {
+      transNo: row.key,
+      userUuid: grant.userUuid,
+      transType,
+      orderNo: grantRow?.orderNo ?? undefined,
+      refTransNo: grantTransNo,
+      reason: row.reason ?? "Taken back: the payment was refunded or disputed",
+      metadata: row.metadata,
+    },
+    [grant],
+    take,
+  );
+  return take;
+}
+
 /**
  * Writes `row` (a positive movement referring to the debit `debit`) and gives back
  * exactly what that debit took, to the grants it took from; false when `row.transNo`
- * exists already (a replay). Credits that return to a grant which has already lapsed
- * expire again at once. Used by spend refunds and won disputes.
+ * exists already (a replay). A grant whose payment was refunded or disputed meanwhile
+ * passes what it is owed on at once (collectRevocation); credits that return to a grant
+ * which has already lapsed expire again at once. Used by spend refunds and won disputes.
  */
 async function reverseDebit(
   tx: Tx,
@@ -361,15 +414,28 @@ async function reverseDebit(
     .from(creditAllocations)
     .where(eq(creditAllocations.transNo, debit.transNo));
   await tx.insert(creditAllocations).values(taken.map((t) => ({ transNo: row.transNo, grantTransNo: t.grantTransNo, credits: -t.credits })));
-  const restored = [];
   for (const t of taken) {
-    const [g] = await tx
+    await tx
       .update(creditGrants)
       .set({ remaining: sql`${creditGrants.remaining} + ${t.credits}` })
-      .where(eq(creditGrants.transNo, t.grantTransNo))
-      .returning({ transNo: creditGrants.transNo, expiredAt: creditGrants.expiredAt, lapsed: sql<boolean>`${creditGrants.expiredAt} <= now()` });
-    if (g.lapsed) restored.push({ transNo: g.transNo, remaining: t.credits, expiredAt: g.expiredAt });
+      .where(eq(creditGrants.transNo, t.grantTransNo));
+    await collectRevocation(tx, t.grantTransNo, { key: `revoke:${t.grantTransNo}:${row.transNo}` });
   }
+  const lapsed = await tx
+    .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
+    .from(creditGrants)
+    .where(
+      and(
+        inArray(
+          creditGrants.transNo,
+          taken.map((t) => t.grantTransNo),
+        ),
+        gt(creditGrants.remaining, 0),
+        lte(creditGrants.expiredAt, sql`now()`),
+      ),
+    );
+  // Only what this movement brought back expires again (a lapsed grant holds nothing else).
+  const restored = lapsed.map((g) => ({ ...g, remaining: Math.min(g.remaining, taken.find((t) => t.grantTransNo === g.transNo)!.credits) }));
   await writeExpiry(tx, debit.userUuid, `expire:${row.transNo}`, row.transNo, restored);
   return true;
 }
@@ -397,13 +463,14 @@ export interface RevokeInput {
   /** The grant to take credits back from (e.g. `order_pay:<order_no>`). */
   grantTransNo: string;
   /** `order_refund` or `dispute`. */
-  transType: typeof TRANS_TYPES.orderRefund | typeof TRANS_TYPES.dispute;
+  transType: Revocation;
   /** The movement's trans_no: one revocation per key (a refund id, a dispute id). */
   key: string;
   /**
-   * How much of the grant revocations of this type should have taken in all (e.g.
-   * floor(credits x refunded / paid)); what earlier ones took is subtracted. Omitted:
-   * everything that is left. Either way limited to what is unspent.
+   * How much of the grant refunds and disputes should have taken in all (e.g.
+   * floor(credits x refunded / paid)); what they took is subtracted. Omitted (a dispute):
+   * all of it. Limited to what is unspent; what was spent is taken from credits that come
+   * back to the grant later (collectRevocation).
    */
   total?: number;
   reason?: string;
@@ -411,9 +478,10 @@ export interface RevokeInput {
 }
 
 /**
- * After a payment refund or a dispute: takes back (part of) what is left of a grant.
- * Credits already spent stay spent. Idempotent per key; several partial revocations
- * add up and never exceed the grant.
+ * After a payment refund or a dispute: takes back (part of) what is left of a grant, and
+ * raises the grant's `revoke_target` to `total` so credits spent meanwhile are taken when
+ * they come back. Idempotent per key; several partial revocations add up and never exceed
+ * the grant. A refund while a dispute claims the whole grant changes nothing.
  */
 export async function revokeGrantCredits(
   input: RevokeInput,
@@ -425,34 +493,13 @@ export async function revokeGrantCredits(
     await lockUser(tx, grantRow.userUuid);
     const [done] = await tx.select({ credits: credits.credits }).from(credits).where(eq(credits.transNo, input.key));
     if (done) return { transNo: input.key, credits: -done.credits, revoked: false };
-    const [grant] = await tx
-      .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
-      .from(creditGrants)
-      .where(eq(creditGrants.transNo, grantRow.transNo));
-    let take = grant?.remaining ?? 0;
-    if (input.total !== undefined) {
-      const [{ taken }] = await tx
-        .select({ taken: sql<number>`coalesce(-sum(${credits.credits}), 0)::int` })
-        .from(credits)
-        .where(and(eq(credits.refTransNo, grantRow.transNo), eq(credits.transType, input.transType)));
-      take = Math.min(take, Math.max(0, input.total - Number(taken)));
-    }
-    if (!grant || take <= 0) return { transNo: null, credits: 0, revoked: false };
-    await writeDebit(
-      tx,
-      {
-        transNo: input.key,
-        userUuid: grantRow.userUuid,
-        transType: input.transType,
-        orderNo: grantRow.orderNo ?? undefined,
-        refTransNo: grant.transNo,
-        reason: input.reason,
-        metadata: input.metadata,
-      },
-      [grant],
-      take,
-    );
-    return { transNo: input.key, credits: take, revoked: true };
+    const total = Math.min(input.total ?? grantRow.credits, grantRow.credits);
+    await tx
+      .update(creditGrants)
+      .set({ revokeTarget: total, revokeType: input.transType })
+      .where(and(eq(creditGrants.transNo, grantRow.transNo), lt(creditGrants.revokeTarget, total)));
+    const take = await collectRevocation(tx, grantRow.transNo, { ...input, upTo: total });
+    return take > 0 ? { transNo: input.key, credits: take, revoked: true } : { transNo: null, credits: 0, revoked: false };
   });
 }
 
@@ -477,24 +524,40 @@ export async function revokeOrderCredits(
 }
 
 /**
- * A dispute closed in the merchant's favour (won): gives back exactly
- * what the dispute movement `disputeTransNo` took; once (key `dispute_reversal:<dispute id>`).
+ * A dispute closed in the merchant's favour (won): the grant's `revoke_target` drops to
+ * `target` (what refunds of the payment still claim; 0 without one), and each dispute
+ * movement of the grant is given back exactly: `key` for `disputeTransNo`,
+ * `dispute_reversal:<trans_no>` for what the dispute took of credits that came back while it
+ * was open. What the refunds claim is then taken again (a refund made during an inquiry).
+ * Once: replays find every movement reversed. `credits`: what the user has back in all.
  */
 export async function reverseDisputeCredits(
-  input: { disputeTransNo: string; key: string; reason?: string; metadata?: LedgerMetadata },
+  input: { grantTransNo: string; disputeTransNo: string; key: string; target: number; reason?: string; metadata?: LedgerMetadata },
   db: Executor = getDb(),
 ): Promise<{ credits: number; reversed: boolean }> {
   return inTransaction(db, async (tx) => {
-    const [debit] = await tx.select().from(credits).where(eq(credits.transNo, input.disputeTransNo));
-    if (!debit || debit.transType !== TRANS_TYPES.dispute) return { credits: 0, reversed: false };
-    await lockUser(tx, debit.userUuid);
-    const reversed = await reverseDebit(tx, debit, {
-      transNo: input.key,
-      transType: TRANS_TYPES.disputeReversal,
-      reason: input.reason,
-      metadata: input.metadata,
-    });
-    return { credits: -debit.credits, reversed };
+    const [grantRow] = await tx.select().from(credits).where(eq(credits.transNo, input.grantTransNo));
+    if (!grantRow || grantRow.credits <= 0) return { credits: 0, reversed: false };
+    await lockUser(tx, grantRow.userUuid);
+    const [before] = await tx
+      .update(creditGrants)
+      .set({ revokeTarget: Math.min(input.target, grantRow.credits), revokeType: TRANS_TYPES.orderRefund })
+      .where(eq(creditGrants.transNo, input.grantTransNo))
+      .returning({ remaining: creditGrants.remaining });
+    const reversal = alias(credits, "reversal");
+    const open = await tx
+      .select()
+      .from(credits)
+      .leftJoin(reversal, and(eq(reversal.refTransNo, credits.transNo), eq(reversal.transType, TRANS_TYPES.disputeReversal)))
+      .where(and(eq(credits.refTransNo, input.grantTransNo), eq(credits.transType, TRANS_TYPES.dispute), isNull(reversal.transNo)))
+      .orderBy(asc(credits.id));
+    let reversed = false;
+    for (const { credits: debit } of open) {
+      const transNo = debit.transNo === input.disputeTransNo ? input.key : `${TRANS_TYPES.disputeReversal}:${debit.transNo}`;
+      reversed = (await reverseDebit(tx, debit, { transNo, transType: TRANS_TYPES.disputeReversal, reason: input.reason, metadata: input.metadata })) || reversed;
+    }
+    const [after] = await tx.select({ remaining: creditGrants.remaining }).from(creditGrants).where(eq(creditGrants.transNo, input.grantTransNo));
+    return { credits: Math.max(0, after.remaining - before.remaining), reversed };
   });
 }
 

@@ -17,6 +17,7 @@ import {
   grantCredits,
   listCredits,
   refundCredits,
+  revokeGrantCredits,
   revokeOrderCredits,
 } from "@/services/credits";
 import { verifyLedger } from "@/services/credits-verify";
@@ -195,6 +196,18 @@ describe("refunds, revocation and expiry", () => {
     expect(await balanceOf(u)).toBe(0);
     expect(await revokeOrderCredits({ orderNo: "unknown" })).toEqual({ transNo: null, credits: 0 });
     expect((await verifyLedger()).offences).toEqual([]);
+  });
+
+  it("credits:verify names a grant that lost more to refunds and disputes than they claim", async () => {
+    const u = await insertUser();
+    await grantCredits({ userUuid: u, credits: 100, transType: "order_pay", validityDays: 365, orderNo: "ord_claim", key: "order_pay:ord_claim" });
+    await revokeGrantCredits({ grantTransNo: "order_pay:ord_claim", transType: "order_refund", key: "order_refund:ch_claim:300", total: 30 });
+    expect((await verifyLedger()).offences).toEqual([]);
+    await getDb().update(creditGrants).set({ revokeTarget: 20 }).where(eq(creditGrants.transNo, "order_pay:ord_claim"));
+    expect((await verifyLedger()).offences).toEqual([
+      { check: "revocations stay within their claim", userUuid: u, detail: "grant order_pay:ord_claim: 30 taken back, claim 20" },
+    ]);
+    await getDb().update(creditGrants).set({ revokeTarget: 30 }).where(eq(creditGrants.transNo, "order_pay:ord_claim"));
   });
 });
 

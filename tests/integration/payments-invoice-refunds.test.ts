@@ -6,7 +6,7 @@ import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { credits, subscriptions } from "@/db/schema";
-import { decreaseCredits, grantCredits } from "@/services/credits";
+import { decreaseCredits, grantCredits, refundCredits } from "@/services/credits";
 import { ServiceUnavailableError } from "@/lib/errors";
 import { UNGRANTED_RETRY_SECONDS, createSubscriptionCheckout, grantDueSubscriptionCredits } from "@/services/payments";
 import { startAlertReceiver, type AlertReceiver } from "../support/alert-receiver";
@@ -225,6 +225,32 @@ describe("disputes of subscription invoices", () => {
     expect(await s.balanceOf(user.uuid)).toBe(0);
     await grantDueSubscriptionCredits({ now: new Date(start + 100 * DAY) });
     expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+});
+
+describe("tasks that fail after their invoice was refunded or disputed", () => {
+  it("fully refunded while the plan's credits were in running tasks: the failed tasks bring nothing back", async () => {
+    const { user, pi, customer } = await subscribed("basic", "month"); // 300 credits, $19.00
+    const task = await spend(user.uuid, 300);
+    await s.deliver("charge.refunded", refundedCharge(pi, 1900, { customer }));
+    await refundCredits({ transNo: task });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("disputed while a task ran: its credits go to the dispute; won, everything comes back and the months resume", async () => {
+    const { user, subscription, pi } = await subscribed("pro", "year"); // 1000 credits a month
+    const start = subscription.items.data[0].current_period_start * 1000;
+    const task = await spend(user.uuid, 400);
+    const opened = dispute(pi, 49000);
+    await s.deliver("charge.dispute.created", opened);
+    await refundCredits({ transNo: task });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    await s.deliver("charge.dispute.closed", { ...opened, status: "won" });
+    expect(await s.balanceOf(user.uuid)).toBe(1000);
+    await grantDueSubscriptionCredits({ now: new Date(start + 40 * DAY) });
+    expect(await s.balanceOf(user.uuid)).toBe(2000);
     expect(await s.ledgerOffences()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { credits } from "@/db/schema";
-import { decreaseCredits } from "@/services/credits";
+import { decreaseCredits, refundCredits } from "@/services/credits";
 import { sendAlert } from "@/services/notify/alerts";
 import { creditsForRefund, getOrder, listOrdersForReview } from "@/services/payments";
 import { startAlertReceiver, type AlertReceiver } from "../support/alert-receiver";
@@ -208,6 +208,87 @@ describe("disputes", () => {
 
   it("a dispute on a charge the app does not know: acknowledged and ignored", async () => {
     expect(await s.deliver("charge.dispute.created", dispute("pi_unknown", 500))).toMatchObject({ handled: false, action: "unknown_order" });
+  });
+});
+
+// A task's credits come back when it fails (refundCredits). Spent on a bundle whose money
+// went back meanwhile, they must not: the refund or dispute takes them as they return.
+describe("tasks that fail after their bundle was refunded or disputed", () => {
+  const failTask = (spendTransNo: string) => refundCredits({ transNo: spendTransNo, reason: "task failed" });
+
+  it("fully refunded while every credit was in running tasks: the failed tasks bring nothing back", async () => {
+    const { user, session } = await s.paidOrder({ quantity: 100 });
+    const tasks = [await spend(user.uuid, 60), await spend(user.uuid, 40)];
+    expect(await s.deliver("charge.refunded", refundedCharge(session.payment_intent!, 1000))).toMatchObject({ action: "refunded" });
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    for (const task of tasks) await failTask(task);
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    // A replay of the refund and of the task refunds changes nothing either.
+    await s.deliver("charge.refunded", refundedCharge(session.payment_intent!, 1000));
+    for (const task of tasks) await failTask(task);
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("30 % refunded while every credit was spent: a failed task's 100 come back as 70", async () => {
+    const { user, session } = await s.paidOrder({ quantity: 100 });
+    const task = await spend(user.uuid, 100);
+    await s.deliver("charge.refunded", refundedCharge(session.payment_intent!, 1000, { amountRefunded: 300 }));
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    await failTask(task);
+    expect(await s.balanceOf(user.uuid)).toBe(70);
+    // Refunded up to 50 % later: 20 more.
+    await s.deliver("charge.refunded", refundedCharge(session.payment_intent!, 1000, { amountRefunded: 500 }));
+    expect(await s.balanceOf(user.uuid)).toBe(50);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("disputed while tasks ran: the failed task's credits go to the dispute; won, they come back with the rest", async () => {
+    const { user, result, session } = await s.paidOrder({ quantity: 100 });
+    const task = await spend(user.uuid, 40);
+    const opened = dispute(session.payment_intent!, 1000);
+    expect(await s.deliver("charge.dispute.created", opened)).toMatchObject({ action: "disputed" });
+    await failTask(task);
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect((await rowsOf(result.orderNo, "dispute")).map((r) => r.credits).sort((a, b) => a - b)).toEqual([-60, -40]);
+    const closes = await Promise.all(Array.from({ length: 3 }, () => s.deliver("charge.dispute.closed", { ...opened, status: "won" })));
+    expect(closes.filter((c) => c.handled)).toHaveLength(1);
+    expect(await s.balanceOf(user.uuid)).toBe(100);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("lost: the failed task's credits stay with the dispute", async () => {
+    const { user, session } = await s.paidOrder({ quantity: 100 });
+    const task = await spend(user.uuid, 100);
+    const opened = dispute(session.payment_intent!, 1000);
+    await s.deliver("charge.dispute.created", opened);
+    await s.deliver("charge.dispute.closed", { ...opened, status: "lost" });
+    await failTask(task);
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it.each([
+    [1000, 0],
+    [300, 40],
+  ])("refunded %i of 1000 during an inquiry that then closed in the merchant's favour: %i credits left", async (refunded, left) => {
+    const { user, session } = await s.paidOrder({ quantity: 100 });
+    await spend(user.uuid, 30);
+    const inquiry = dispute(session.payment_intent!, 1000, { status: "warning_needs_response" });
+    await s.deliver("charge.dispute.created", inquiry); // takes the 70 left
+    await s.deliver("charge.refunded", refundedCharge(session.payment_intent!, 1000, { amountRefunded: refunded }));
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    await s.deliver("charge.dispute.closed", { ...inquiry, status: "warning_closed" });
+    expect(await s.balanceOf(user.uuid)).toBe(left);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("a full refund racing four failing tasks: nothing comes back, whatever the order", async () => {
+    const { user, session } = await s.paidOrder({ quantity: 100 });
+    const tasks = await Promise.all([25, 25, 25, 25].map((n) => spend(user.uuid, n)));
+    await Promise.all([s.deliver("charge.refunded", refundedCharge(session.payment_intent!, 1000)), ...tasks.map(failTask)]);
+    expect(await s.balanceOf(user.uuid)).toBe(0);
+    expect(await s.ledgerOffences()).toEqual([]);
   });
 });
 

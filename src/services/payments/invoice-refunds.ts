@@ -90,6 +90,13 @@ const monthSuffix = (grant: CreditRow, invoiceId: string) => grant.transNo.slice
 /** What a grant would have been without earlier refunds (months granted after a partial refund are reduced). */
 const nominalCredits = (grant: CreditRow) => Number(grant.metadata?.nominal_credits ?? grant.credits);
 
+/** What refunds of `refunded` out of `charged` take of a grant in all (a month granted reduced already lacks its share). */
+function refundTotal(grant: CreditRow, refunded: number, charged: number): number {
+  if (refunded <= 0) return 0;
+  const nominal = nominalCredits(grant);
+  return Math.max(0, creditsForRefund(nominal, refunded, charged) - (nominal - grant.credits));
+}
+
 export interface InvoiceMovement {
   handled: boolean;
   action: string;
@@ -113,14 +120,12 @@ export async function refundInvoice(input: RefundInput & { invoiceId: string }, 
       .where(eq(subscriptions.latestInvoiceId, input.invoiceId));
     let revoked = 0;
     for (const grant of grants) {
-      const nominal = nominalCredits(grant);
       const result = await revokeGrantCredits(
         {
           grantTransNo: grant.transNo,
           transType: TRANS_TYPES.orderRefund,
           key: `${TRANS_TYPES.orderRefund}:${input.chargeId}:${input.amountRefunded}${monthSuffix(grant, input.invoiceId)}`,
-          // A grant made reduced (after an earlier partial refund) already lacks nominal - credits.
-          total: Math.max(0, creditsForRefund(nominal, input.amountRefunded, input.amount) - (nominal - grant.credits)),
+          total: refundTotal(grant, input.amountRefunded, input.amount),
           reason: full ? "Stripe refund of a subscription invoice" : `Stripe partial refund of a subscription invoice (${input.amountRefunded} of ${input.amount})`,
           metadata: compactMetadata({
             invoice: input.invoiceId,
@@ -197,13 +202,20 @@ export async function closeInvoiceDispute(input: DisputeInput & { invoiceId: str
       .set({ latestInvoiceDisputeId: null, updatedAt: sql`now()` })
       .where(eq(subscriptions.latestInvoiceDisputeId, input.disputeId))
       .returning({ id: subscriptions.id });
+    // What refunds of the invoice still claim once the dispute is over (one made during an inquiry).
+    const [refunds] = await tx
+      .select({ charged: subscriptions.latestInvoiceAmountCharged, refunded: subscriptions.latestInvoiceAmountRefunded })
+      .from(subscriptions)
+      .where(eq(subscriptions.latestInvoiceId, input.invoiceId));
     let restored = 0;
     let any = resumed.length > 0;
     for (const grant of grants) {
       const suffix = monthSuffix(grant, input.invoiceId);
       const reversal = await reverseDisputeCredits(
         {
+          grantTransNo: grant.transNo,
           disputeTransNo: `${TRANS_TYPES.dispute}:${input.disputeId}${suffix}`,
+          target: refunds?.charged ? refundTotal(grant, refunds.refunded, refunds.charged) : 0,
           key: `${TRANS_TYPES.disputeReversal}:${input.disputeId}${suffix}`,
           reason: "Stripe dispute of a subscription invoice won",
           metadata: disputeMetadata(input, input.invoiceId),

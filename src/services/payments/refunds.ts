@@ -16,6 +16,9 @@
  *   (`dispute_reversal:<dispute id>`) and the order is `paid` again. A lost dispute
  *   keeps the credits taken. An opening delivered after a won closure takes nothing
  *   (`closed_disputes`).
+ * - What was spent cannot be taken, but a failed task's credits come back to the grant: the
+ *   ledger then passes them to the refund or dispute that claims them (`revoke_target`,
+ *   credits.ts), and a won dispute leaves what refunds made meanwhile claim taken.
  * Every movement carries the Stripe object ids in its ledger metadata.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
@@ -225,7 +228,10 @@ export async function closeDispute(input: DisputeInput, db: Executor = getDb()):
     if (!won) return { handled: false, action: "dispute_lost", order, credits: 0 };
     const reversal = await reverseDisputeCredits(
       {
+        grantTransNo: orderGrantKey(order.orderNo),
         disputeTransNo: disputeKey(input.disputeId),
+        // What refunds of the payment still claim once the dispute is over (one made during an inquiry).
+        target: order.amountRefunded > 0 ? creditsForRefund(order.credits, order.amountRefunded, order.amount) : 0,
         key: `${TRANS_TYPES.disputeReversal}:${input.disputeId}`,
         reason: "Stripe dispute won",
         metadata: disputeMetadata(input),

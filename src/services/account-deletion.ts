@@ -7,7 +7,8 @@ import { assertCurrentPassword } from "@/services/account";
 import { deleteStripeCustomer } from "@/services/payments/customers";
 import { liveSubscription } from "@/services/payments/subscriptions";
 import { forgetUserSessions } from "@/services/sessions";
-import { deleteTaskOutputs } from "@/services/tasks";
+import { storage } from "@/services/storage";
+import { deleteTaskOutputs, forgetTasksOf } from "@/services/tasks";
 
 /** The address a deleted account keeps: unique, and undeliverable by definition (RFC 2606 .invalid). */
 export function deletedEmail(userUuid: string): string {
@@ -29,7 +30,8 @@ export function deletedEmail(userUuid: string): string {
  * Confirmation: accounts with a password give `currentPassword`; accounts without one
  * (GitHub, Google) type their email as `confirm`.
  * Refused (409) while a subscription still renews (cancel it in the billing portal first)
- * or a task is still running (its output would arrive after the deletion).
+ * or a task is still running (its output would arrive after the deletion). A task started
+ * in another tab during the deletion fails, refunded, and stores nothing (forgetTasksOf).
  * Inputs: deleteAccountInput (src/lib/schemas/account.ts).
  */
 export async function deleteAccount({
@@ -65,7 +67,8 @@ export async function deleteAccount({
   // changed and the user can try again.
   const outputsDeleted = await deleteTaskOutputs(userUuid);
   const stripeCustomerDeleted = await deleteStripeCustomer(userUuid);
-  await db.transaction(async (tx) => {
+  const storedMeanwhile = await db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userUuid)).for("update");
     await tx
       .update(users)
       .set({
@@ -85,11 +88,13 @@ export async function deleteAccount({
     await tx.delete(accountTokens).where(eq(accountTokens.userUuid, userUuid));
     await tx.delete(verificationTokens).where(eq(verificationTokens.identifier, user.email));
     await tx.delete(userNotices).where(eq(userNotices.userUuid, userUuid));
-    await tx
-      .update(tasks)
-      .set({ userInput: "{}", outputJson: null, outputUrl: null, outputKey: null })
-      .where(eq(tasks.userUuid, userUuid));
+    return forgetTasksOf(userUuid, tx);
   });
+  for (const key of storedMeanwhile) {
+    await storage()
+      .delete(key)
+      .catch((error) => logger.error({ userUuid, key, error: (error as Error).message }, "[account] deleting an output stored during the deletion failed"));
+  }
   forgetUserSessions(userUuid);
   logger.info({ userUuid, outputsDeleted, stripeCustomerDeleted }, "[account] account deleted");
   return { outputsDeleted };

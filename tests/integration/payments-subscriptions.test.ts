@@ -5,7 +5,7 @@
 import { and, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
-import { creditGrants, credits, subscriptions, users } from "@/db/schema";
+import { creditGrants, credits, subscriptions, tasks, users } from "@/db/schema";
 import { siteConfig } from "@/config/site";
 import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
 import { BadRequestError, ConflictError } from "@/lib/errors";
@@ -19,6 +19,8 @@ import {
   reconcileStripe,
 } from "@/services/payments";
 import { deleteAccount, deletedEmail } from "@/services/account-deletion";
+import { applyProviderStatus, createTask } from "@/services/tasks";
+import { textToVideo } from "@/services/tasks/types/text-to-video";
 import { stripeScenario } from "../support/stripe-scenario";
 
 const s = stripeScenario();
@@ -325,6 +327,25 @@ describe("account deletion and the Stripe customer", () => {
     expect(row.email).toBe(deletedEmail(user.uuid));
     // Stripe's cancellation, delivered later, is mirrored as any other.
     expect(await s.deliver("customer.subscription.deleted", s.stripe.subscriptions.get(subscription.id))).toMatchObject({ handled: true });
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
+
+  it("a task started in another tab while Stripe deletes the customer: failed and refunded in the deletion, nothing of it kept", async () => {
+    const { user, subscription } = await subscribed("basic", "month");
+    await s.deliver("customer.subscription.updated", s.stripe.updateSubscription(subscription.id, { cancel_at_period_end: true }));
+    let late: string | undefined;
+    s.stripe.beforeNextRequest("DELETE", `/v1/customers/${subscription.customer}`, async () => {
+      const { task } = await createTask(textToVideo, { userUuid: user.uuid, input: { prompt: "started meanwhile", seconds: 4, aspectRatio: "landscape" } }, { background: () => {} });
+      late = task.uuid;
+    });
+    await deleteAccount({ userUuid: user.uuid, confirm: user.email });
+    const [task] = await getDb().select().from(tasks).where(eq(tasks.uuid, late!));
+    expect(task).toMatchObject({ status: "failed", userInput: {}, outputKey: null });
+    expect(task.refundTransNo).toBeTruthy();
+    // Its success, if the provider still reports one, is ignored and stores nothing.
+    const after = await applyProviderStatus(task, { state: "succeeded", progress: 100, outputUrl: "http://127.0.0.1:9/never-fetched.mp4" });
+    expect(after).toMatchObject({ status: "failed", outputKey: null });
+    expect(await s.balanceOf(user.uuid)).toBe(300);
     expect(await s.ledgerOffences()).toEqual([]);
   });
 

@@ -182,6 +182,8 @@ export interface FakeStripe {
   failNextCreate(status: number, message?: string): void;
   /** Where pay({ webhook: true }) delivers events (known once the app has started). */
   setWebhookUrl(url: string): void;
+  /** Runs `fn` when the next `method path` request arrives, before answering it: what else happens meanwhile. */
+  beforeNextRequest(method: string, path: string, fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -300,6 +302,7 @@ export async function startFakeStripe(
   const byIdempotencyKey = new Map<string, string>();
   let created = 0;
   let nextFailure: { status: number; message: string } | null = null;
+  const pending: Array<{ method: string; path: string; fn: () => Promise<void> }> = [];
   let base = "";
   let webhookUrl = options.webhookUrl;
 
@@ -538,6 +541,8 @@ export async function startFakeStripe(
         params,
         at: Date.now(),
       });
+      const hook = pending.findIndex((h) => h.method === req.method && h.path === url.pathname);
+      if (hook >= 0) await pending.splice(hook, 1)[0].fn();
       if (req.headers.authorization !== `Bearer ${secretKey}`) {
         return sendJson(res, 401, stripeError(401, "Invalid API Key provided"));
       }
@@ -661,6 +666,9 @@ export async function startFakeStripe(
     },
     setWebhookUrl(url) {
       webhookUrl = url;
+    },
+    beforeNextRequest(method, path, fn) {
+      pending.push({ method, path, fn });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -21,6 +21,7 @@ export {
   deleteTaskOutputs,
   errorCodeOf,
   failTask,
+  forgetTasksOf,
   getLatestTask,
   getTaskForUser,
   handleProviderWebhook,

@@ -399,3 +399,25 @@ export async function deleteTaskOutputs(userUuid: string, db: Executor = getDb()
   }
   return rows.length;
 }
+
+/**
+ * The tasks of an account being deleted, in the deletion's transaction, which holds the user's
+ * row (a task's debit locks it too, so none starts meanwhile). A task still unfinished, started
+ * in another tab while the outputs were being deleted, fails and is refunded, so its late
+ * success stores nothing (succeedTask finds it failed and deletes the copy). Prompts and
+ * provider answers are cleared. Returns the storage keys of outputs stored since
+ * deleteTaskOutputs ran, for the caller to delete once the transaction has committed.
+ */
+export async function forgetTasksOf(userUuid: string, tx: Executor): Promise<string[]> {
+  const unfinished = await tx
+    .select({ uuid: tasks.uuid })
+    .from(tasks)
+    .where(and(eq(tasks.userUuid, userUuid), inArray(tasks.status, UNFINISHED)));
+  for (const task of unfinished) await failTask(task.uuid, "the account was deleted", tx);
+  const stored = await tx
+    .select({ key: tasks.outputKey })
+    .from(tasks)
+    .where(and(eq(tasks.userUuid, userUuid), isNotNull(tasks.outputKey)));
+  await tx.update(tasks).set({ userInput: "{}", outputJson: null, outputUrl: null, outputKey: null }).where(eq(tasks.userUuid, userUuid));
+  return stored.map((row) => row.key!);
+}

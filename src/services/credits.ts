@@ -331,13 +331,13 @@ async function writeExpiry(tx: Tx, userUuid: string, transNo: string, refTransNo
 /** Movements that take a grant's credits back for its payment (and give them back, won). */
 const REVOCATION_TYPES = [TRANS_TYPES.orderRefund, TRANS_TYPES.dispute, TRANS_TYPES.disputeReversal];
 
-/** What refunds and disputes of a grant's payment have taken back of it so far, net of won disputes. */
-async function netRevoked(tx: Tx, grantTransNo: string): Promise<number> {
+/** What refunds and disputes (`types`) of a grant's payment have taken back of it so far, net of won disputes. */
+async function netRevoked(tx: Tx, grantTransNo: string, types: string[] = REVOCATION_TYPES): Promise<number> {
   const [{ net }] = await tx
     .select({ net: sql<number>`coalesce(sum(${creditAllocations.credits}), 0)::int` })
     .from(creditAllocations)
     .innerJoin(credits, eq(credits.transNo, creditAllocations.transNo))
-    .where(and(eq(creditAllocations.grantTransNo, grantTransNo), inArray(credits.transType, REVOCATION_TYPES)));
+    .where(and(eq(creditAllocations.grantTransNo, grantTransNo), inArray(credits.transType, types)));
   return Number(net);
 }
 
@@ -539,9 +539,11 @@ export async function reverseDisputeCredits(
     const [grantRow] = await tx.select().from(credits).where(eq(credits.transNo, input.grantTransNo));
     if (!grantRow || grantRow.credits <= 0) return { credits: 0, reversed: false };
     await lockUser(tx, grantRow.userUuid);
+    // Never below what refunds took already (`target` may not know an older invoice's refunds).
+    const target = Math.min(Math.max(input.target, await netRevoked(tx, input.grantTransNo, [TRANS_TYPES.orderRefund])), grantRow.credits);
     const [before] = await tx
       .update(creditGrants)
-      .set({ revokeTarget: Math.min(input.target, grantRow.credits), revokeType: TRANS_TYPES.orderRefund })
+      .set({ revokeTarget: target, revokeType: TRANS_TYPES.orderRefund })
       .where(eq(creditGrants.transNo, input.grantTransNo))
       .returning({ remaining: creditGrants.remaining });
     const reversal = alias(credits, "reversal");

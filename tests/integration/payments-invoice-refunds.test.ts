@@ -253,4 +253,20 @@ describe("tasks that fail after their invoice was refunded or disputed", () => {
     expect(await s.balanceOf(user.uuid)).toBe(2000);
     expect(await s.ledgerOffences()).toEqual([]);
   });
+
+  it("an older invoice, refunded 30 % and then disputed and won after a renewal: the refund's share stays taken", async () => {
+    const { user, subscription, invoice, pi, customer } = await subscribed("basic", "month"); // 300 credits, $19.00
+    await s.deliver("charge.refunded", refundedCharge(pi, 1900, { customer, refunds: [570] }));
+    expect(await s.balanceOf(user.uuid)).toBe(210);
+    const renewal = s.stripe.renew(subscription.id);
+    await s.deliver("invoice.paid", renewal.invoice);
+    expect(await s.balanceOf(user.uuid)).toBe(510);
+    const opened = dispute(pi, 1900);
+    await s.deliver("charge.dispute.created", opened);
+    expect(await s.balanceOf(user.uuid)).toBe(300);
+    await s.deliver("charge.dispute.closed", { ...opened, status: "won" });
+    expect(await s.balanceOf(user.uuid)).toBe(510);
+    expect((await movements(invoice.id, "order_refund")).map((r) => r.credits)).toEqual([-90]);
+    expect(await s.ledgerOffences()).toEqual([]);
+  });
 });

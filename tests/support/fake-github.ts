@@ -8,7 +8,7 @@
 //   GET  /api/v3/user/emails        the user's addresses (primary, verified)
 // The "signed-in GitHub user" is whoever the test last set with `signInAs`.
 import { randomBytes } from "node:crypto";
-import { authorizationCodes, type FakeOAuthProvider, bearerToken, json, listen, readForm } from "./fake-oauth";
+import { authorizationCodes, fakeProvider, type FakeOAuthProvider, bearerToken, json, listen, readForm } from "./fake-oauth";
 
 export interface GitHubUser {
   id: number;
@@ -27,10 +27,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const clientSecret = randomBytes(20).toString("hex");
   const codes = authorizationCodes<GitHubUser>({ id: clientId, secret: clientSecret });
   const tokens = new Map<string, GitHubUser>();
-  let current: GitHubUser | null = null;
 
   const server = await listen(async (req, res, url) => {
-    if (req.method === "GET" && url.pathname === "/login/oauth/authorize") return codes.authorize(res, url.searchParams, current);
+    if (req.method === "GET" && url.pathname === "/login/oauth/authorize") return codes.authorize(res, url.searchParams);
     if (req.method === "POST" && url.pathname === "/login/oauth/access_token") {
       const grant = codes.redeem(req, await readForm(req));
       // GitHub answers 200 with its own error codes.
@@ -47,13 +46,5 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     return json(res, 404, { message: "Not Found" });
   });
-  return {
-    url: server.url,
-    appEnv: { AUTH_GITHUB_ID: clientId, AUTH_GITHUB_SECRET: clientSecret, AUTH_GITHUB_ENTERPRISE_URL: server.url },
-    signInAs(user) {
-      current = user;
-    },
-    authorizations: codes.approved,
-    close: server.close,
-  };
+  return fakeProvider(server, codes, { AUTH_GITHUB_ID: clientId, AUTH_GITHUB_SECRET: clientSecret, AUTH_GITHUB_ENTERPRISE_URL: server.url });
 }

@@ -9,7 +9,7 @@
 // The ID token carries the claims Google's does (sub, email, email_verified, name, picture,
 // nonce when asked). The "signed-in Google user" is whoever the test last set with `signInAs`.
 import { createSign, generateKeyPairSync, randomBytes } from "node:crypto";
-import { authorizationCodes, base64url, type FakeOAuthProvider, bearerToken, json, listen, readForm } from "./fake-oauth";
+import { authorizationCodes, base64url, fakeProvider, type FakeOAuthProvider, bearerToken, json, listen, readForm } from "./fake-oauth";
 
 export interface GoogleUser {
   /** Google's stable account id. */
@@ -29,7 +29,6 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   const tokens = new Map<string, GoogleUser>();
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const kid = randomBytes(8).toString("hex");
-  let current: GoogleUser | null = null;
 
   const claimsOf = (user: GoogleUser) => ({
     sub: user.sub,
@@ -63,7 +62,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     }
     if (req.method === "GET" && url.pathname === "/o/oauth2/v2/auth") {
       if (!url.searchParams.get("scope")?.split(" ").includes("openid")) return json(res, 400, { error: "invalid_scope" });
-      return codes.authorize(res, url.searchParams, current);
+      return codes.authorize(res, url.searchParams);
     }
     if (req.method === "POST" && url.pathname === "/token") {
       const grant = codes.redeem(req, await readForm(req));
@@ -89,13 +88,5 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     }
     return json(res, 404, { error: "not_found" });
   });
-  return {
-    url: server.url,
-    appEnv: { AUTH_GOOGLE_ID: clientId, AUTH_GOOGLE_SECRET: clientSecret, AUTH_GOOGLE_ISSUER: server.url },
-    signInAs(user) {
-      current = user;
-    },
-    authorizations: codes.approved,
-    close: server.close,
-  };
+  return fakeProvider(server, codes, { AUTH_GOOGLE_ID: clientId, AUTH_GOOGLE_SECRET: clientSecret, AUTH_GOOGLE_ISSUER: server.url });
 }

@@ -61,10 +61,16 @@ interface Grant<User> {
 export function authorizationCodes<User>(client: { id: string; secret: string }) {
   const codes = new Map<string, Grant<User>>();
   let approved = 0;
+  let current: User | null = null;
   return {
     approved: () => approved,
-    /** Answers an authorization request: 302 back with a code, or 404 when it is not this client's. */
-    authorize(res: http.ServerResponse, params: URLSearchParams, user: User | null): void {
+    /** The account the next authorizations approve as. */
+    signInAs(user: User) {
+      current = user;
+    },
+    /** Answers an authorization request as the current account: 302 back with a code, or 404 when it is not this client's. */
+    authorize(res: http.ServerResponse, params: URLSearchParams): void {
+      const user = current;
       const redirectUri = params.get("redirect_uri");
       if (params.get("client_id") !== client.id || !redirectUri) return json(res, 404, { error: "unknown client or no redirect_uri" });
       if (!user) return json(res, 500, { error: "fake provider: signInAs() was not called" });
@@ -94,6 +100,15 @@ export function authorizationCodes<User>(client: { id: string; secret: string })
       return grant;
     },
   };
+}
+
+/** What the test gets of a fake provider served by `server` with `codes`. */
+export function fakeProvider<User>(
+  server: { url: string; close(): Promise<void> },
+  codes: ReturnType<typeof authorizationCodes<User>>,
+  appEnv: Record<string, string>,
+): FakeOAuthProvider<User> {
+  return { url: server.url, appEnv, signInAs: codes.signInAs, authorizations: codes.approved, close: server.close };
 }
 
 /** Serves `handler` on a free 127.0.0.1 port; a thrown error answers 500 with its message. */

@@ -414,28 +414,23 @@ async function reverseDebit(
     .from(creditAllocations)
     .where(eq(creditAllocations.transNo, debit.transNo));
   await tx.insert(creditAllocations).values(taken.map((t) => ({ transNo: row.transNo, grantTransNo: t.grantTransNo, credits: -t.credits })));
+  const restored = [];
   for (const t of taken) {
-    await tx
+    const [g] = await tx
       .update(creditGrants)
       .set({ remaining: sql`${creditGrants.remaining} + ${t.credits}` })
-      .where(eq(creditGrants.transNo, t.grantTransNo));
-    await collectRevocation(tx, t.grantTransNo, { key: `revoke:${t.grantTransNo}:${row.transNo}` });
+      .where(eq(creditGrants.transNo, t.grantTransNo))
+      .returning({
+        transNo: creditGrants.transNo,
+        remaining: creditGrants.remaining,
+        expiredAt: creditGrants.expiredAt,
+        lapsed: sql<boolean>`${creditGrants.expiredAt} <= now()`,
+      });
+    const collected = await collectRevocation(tx, t.grantTransNo, { key: `revoke:${t.grantTransNo}:${row.transNo}` });
+    // Only what this movement brought back, and its claim left, expires again.
+    const left = Math.min(t.credits, g.remaining - collected);
+    if (g.lapsed && left > 0) restored.push({ transNo: g.transNo, remaining: left, expiredAt: g.expiredAt });
   }
-  const lapsed = await tx
-    .select({ transNo: creditGrants.transNo, remaining: creditGrants.remaining, expiredAt: creditGrants.expiredAt })
-    .from(creditGrants)
-    .where(
-      and(
-        inArray(
-          creditGrants.transNo,
-          taken.map((t) => t.grantTransNo),
-        ),
-        gt(creditGrants.remaining, 0),
-        lte(creditGrants.expiredAt, sql`now()`),
-      ),
-    );
-  // Only what this movement brought back expires again (a lapsed grant holds nothing else).
-  const restored = lapsed.map((g) => ({ ...g, remaining: Math.min(g.remaining, taken.find((t) => t.grantTransNo === g.transNo)!.credits) }));
   await writeExpiry(tx, debit.userUuid, `expire:${row.transNo}`, row.transNo, restored);
   return true;
 }

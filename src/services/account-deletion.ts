@@ -31,7 +31,9 @@ export function deletedEmail(userUuid: string): string {
  * (GitHub, Google) type their email as `confirm`.
  * Refused (409) while a subscription still renews (cancel it in the billing portal first)
  * or a task is still running (its output would arrive after the deletion). A task started
- * in another tab during the deletion fails, refunded, and stores nothing (forgetTasksOf).
+ * in another tab during the deletion fails, refunded, and stores nothing (forgetTasksOf);
+ * one started after it, through a session another instance still holds as active, is
+ * refused by the debit itself (401: credits_debit refuses a disabled account's task).
  * Inputs: deleteAccountInput (src/lib/schemas/account.ts).
  */
 export async function deleteAccount({

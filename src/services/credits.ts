@@ -10,8 +10,9 @@
  * 3. No overdraft: every write takes the user's row lock (FOR NO KEY UPDATE) first,
  *    so the balance check and the debit happen under one lock, in one transaction.
  *    The debit itself (the hot path) is the SQL function `credits_debit` in
- *    drizzle/0002_credits_debit.sql: lock, balance check and burn-down in one call.
- *    Change the burn-down there, in a new migration (CREATE OR REPLACE FUNCTION).
+ *    drizzle/0002_credits_debit.sql: lock, balance check and burn-down in one call
+ *    (its current version: drizzle/0013, which also refuses a task's debit for a
+ *    disabled account). Change it in a new migration (CREATE OR REPLACE FUNCTION).
  * 4. A balance read touches only grants with credits left (partial index).
  * 5. Every debit records the grants it took from; a refund gives exactly that back,
  *    once (its trans_no is derived from the spend's). Keyed grants are idempotent.
@@ -22,7 +23,7 @@ import { PgTransaction, alias } from "drizzle-orm/pg-core";
 import { getDb, rowsOf, type Executor, type Tx } from "@/db";
 import { creditAllocations, creditGrants, credits, users, type CreditRow } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
-import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError, databaseError } from "@/lib/errors";
+import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError, UnauthorizedError, databaseError } from "@/lib/errors";
 import { pageWindow, type Page } from "@/lib/pagination";
 
 export const TRANS_TYPES = {
@@ -264,7 +265,7 @@ export function debitArguments(input: DecreaseInput & { transNo?: string }): Deb
 }
 
 /**
- * A debit as a SQL expression: `credits_debit(...)` (drizzle/0002_credits_debit.sql:
+ * A debit as a SQL expression: `credits_debit(...)` (drizzle/0002, now 0013:
  * lock the user, check the balance, burn down the grants), which evaluates to the
  * debit's trans_no. For a caller that must write its own row in the same statement
  * (a task: debit and insert commit together in one round trip). Arguments are the
@@ -277,12 +278,16 @@ export function debitCall(a: { [K in keyof DebitArguments]: DebitArguments[K] | 
 
 /**
  * Turns what `credits_debit` raises into the ledger's errors: InsufficientCreditsError
- * (with the spendable balance) and UnknownUserError. Anything else is returned as is.
+ * (with the spendable balance), UnknownUserError, and UnauthorizedError for a task
+ * debited to a disabled or deleted account (drizzle/0013: its session may still be
+ * cached as active on this instance; the answer is the one the session check gives).
+ * Anything else is returned as is.
  */
 export function ledgerError(error: unknown, input: { userUuid: string; credits: number }): unknown {
   const db = databaseError(error);
   if (db?.code === "CRD01") return new InsufficientCreditsError(Number(db.detail), input.credits);
   if (db?.code === "CRD02") return new UnknownUserError(input.userUuid);
+  if (db?.code === "CRD03") return new UnauthorizedError();
   return error;
 }
 

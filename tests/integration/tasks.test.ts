@@ -1,14 +1,15 @@
-import { and, count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { and, count, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb, openPostgres } from "@/db";
-import { credits, tasks } from "@/db/schema";
+import { credits, tasks, users } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { BadRequestError, ForbiddenError, InsufficientCreditsError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
 import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
 import { textToVideoReplicate } from "@/services/tasks/types/text-to-video/providers";
 import { ProviderError } from "@/services/ai/types";
 import { textToVideo } from "@/services/tasks/types/text-to-video";
-import { grantCredits } from "@/services/credits";
+import { decreaseCredits, grantCredits } from "@/services/credits";
+import { disableUser } from "@/services/sessions";
 import { verifyLedger } from "@/services/credits-verify";
 import {
   createTextToVideoTask,
@@ -102,6 +103,23 @@ describe("creating a task", () => {
     expect(await taskCount("no-such-user")).toBe(0);
     expect(await ledgerCount("no-such-user")).toBe(0);
     await bg.settle();
+  });
+
+  it("401 for a disabled or deleted account whose session another instance still holds as active: nothing written", async () => {
+    const u = await userWith(100);
+    await disableUser(u);
+    const before = await ledgerCount(u);
+    const bg = collector();
+    const error = await createTextToVideoTask({ userUuid: u, ...input }, { background: bg.background }).catch((e) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error.status).toBe(401);
+    expect(await taskCount(u)).toBe(0);
+    expect(await ledgerCount(u)).toBe(before);
+    expect(await balanceOf(u)).toBe(100);
+    await bg.settle();
+    // Only tasks are refused: an operator can still deduct from a disabled account.
+    await decreaseCredits({ userUuid: u, credits: 10, transType: "system_deduct" });
+    expect(await balanceOf(u)).toBe(90);
   });
 
   it("bad inputs: 400 naming the field, nothing charged, no task", async () => {
@@ -412,7 +430,7 @@ describe("finishing races refund exactly once", () => {
   });
 });
 
-describe.runIf(isPostgres)("idempotency under real concurrency (PostgreSQL)", () => {
+describe.runIf(isPostgres)("creation under real concurrency (PostgreSQL)", () => {
   it("20 concurrent requests with one Idempotency-Key: one task, one debit", async () => {
     const pool = openPostgres(testDb().url!, { max: 25 });
     try {
@@ -461,6 +479,38 @@ describe.runIf(isPostgres)("idempotency under real concurrency (PostgreSQL)", ()
       await pool.close();
       delete process.env.TASK_RATE_LIMIT_PER_MINUTE;
       resetEnvCache();
+    }
+  });
+
+  it("a task whose debit waits on the account being disabled is refused once that commits: 401, nothing charged", async () => {
+    const pool = openPostgres(testDb().url!, { max: 2 });
+    try {
+      const u = await userWith(100);
+      const before = await ledgerCount(u);
+      const bg = collector();
+      let outcome: Promise<unknown> | undefined;
+      // Disabling, as the admin console and account deletion do it: lock the user's row,
+      // set disabled_at, commit. The task's debit (another connection) waits on that lock.
+      await pool.db.transaction(async (tx) => {
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, u)).for("update");
+        outcome = createTextToVideoTask({ userUuid: u, ...input }, { background: bg.background }).catch((e) => e);
+        await vi.waitFor(
+          async () => {
+            const waiting = await tx.execute(sql`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%credits_debit%'`);
+            expect(waiting.length).toBe(1);
+          },
+          { timeout: 10_000, interval: 20 },
+        );
+        await disableUser(u, tx);
+      });
+      const error = await outcome;
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      expect(await taskCount(u)).toBe(0);
+      expect(await ledgerCount(u)).toBe(before);
+      expect(await balanceOf(u)).toBe(100);
+      await bg.settle();
+    } finally {
+      await pool.close();
     }
   });
 

@@ -1,12 +1,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { accountTokens, accounts, sessions, tasks, userNotices, users, verificationTokens } from "@/db/schema";
-import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/errors";
+import { BadRequestError, ConflictError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { assertCurrentPassword } from "@/services/account";
 import { deleteStripeCustomer } from "@/services/payments/customers";
 import { liveSubscription } from "@/services/payments/subscriptions";
 import { forgetUserSessions } from "@/services/sessions";
+import { requireActiveUser } from "@/services/users";
 import { storage } from "@/services/storage";
 import { deleteTaskOutputs, forgetTasksOf } from "@/services/tasks";
 
@@ -46,8 +47,7 @@ export async function deleteAccount({
   confirm?: string;
 }): Promise<{ outputsDeleted: number }> {
   const db = getDb();
-  const [user] = await db.select().from(users).where(eq(users.id, userUuid));
-  if (!user || user.disabledAt) throw new UnauthorizedError();
+  const user = await requireActiveUser(userUuid, db);
   if (user.passwordHash) {
     if (currentPassword === undefined) throw new BadRequestError("currentPassword: is required", "currentPassword");
     await assertCurrentPassword(user, currentPassword);

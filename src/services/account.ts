@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
@@ -6,7 +6,7 @@ import { BadRequestError, UnauthorizedError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import type { updateAccountInput } from "@/lib/schemas/account";
 import { forgetUserSessions } from "@/services/sessions";
-import { newPasswordRules } from "@/services/users";
+import { newPasswordRules, requireActiveUser } from "@/services/users";
 
 /** What the account page needs to know beyond the session: the stored email and whether a password is set. */
 export async function getAccount(userUuid: string): Promise<{ email: string; name: string | null; hasPassword: boolean } | null> {
@@ -41,8 +41,7 @@ export async function changePassword({
   currentPassword: string;
   newPassword: string;
 }): Promise<{ sessionVersion: number }> {
-  const [user] = await getDb().select().from(users).where(eq(users.id, userUuid));
-  if (!user) throw new UnauthorizedError();
+  const user = await requireActiveUser(userUuid);
   await assertCurrentPassword(user, currentPassword);
   const parsed = z
     .object({ email: z.string(), newPassword: z.string() })
@@ -58,11 +57,13 @@ export async function changePassword({
   return { sessionVersion: row.sessionVersion };
 }
 
+/** Sets the display name; 401 for a deleted or disabled account (nothing personal is written back). */
 export async function updateAccount(userUuid: string, input: z.infer<typeof updateAccountInput>) {
   const [row] = await getDb()
     .update(users)
     .set({ name: input.name || null, updatedAt: new Date() })
-    .where(eq(users.id, userUuid))
+    .where(and(eq(users.id, userUuid), isNull(users.disabledAt)))
     .returning({ name: users.name, email: users.email });
+  if (!row) throw new UnauthorizedError();
   return row;
 }

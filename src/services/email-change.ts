@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { env } from "@/lib/env";
-import { BadRequestError, ConflictError, UnauthorizedError, isUniqueViolation } from "@/lib/errors";
+import { BadRequestError, ConflictError, isUniqueViolation } from "@/lib/errors";
 import { describeError } from "@/lib/log-safe";
 import { logger } from "@/lib/logger";
 import { assertCurrentPassword } from "@/services/account";
@@ -11,7 +11,7 @@ import { sendMail } from "@/services/email";
 import { mailLocale } from "@/services/email/templates";
 import { hitRateLimit } from "@/services/rate-limit";
 import { forgetUserSessions } from "@/services/sessions";
-import { findUserByEmail, grantWelcomeCredits, isDisposableEmail } from "@/services/users";
+import { findUserByEmail, grantWelcomeCredits, isDisposableEmail, requireActiveUser } from "@/services/users";
 
 /**
  * Changing the email of an account: the new address gets a single-use link (an account
@@ -36,8 +36,7 @@ export async function requestEmailChange({
   currentPassword?: string;
   locale?: string;
 }): Promise<{ email: string }> {
-  const [user] = await getDb().select().from(users).where(eq(users.id, userUuid));
-  if (!user || user.disabledAt) throw new UnauthorizedError();
+  const user = await requireActiveUser(userUuid);
   await assertCurrentPassword(user, currentPassword);
   if (email === user.email) throw new BadRequestError("email: is already your email address", "email");
   if (isDisposableEmail(email)) throw new BadRequestError("email: this email provider is not accepted", "email");

@@ -7,7 +7,7 @@ import { DISPOSABLE_EMAIL_DOMAINS } from "@/data/disposable-email-domains";
 import { env } from "@/lib/env";
 import { hitRateLimit } from "@/services/rate-limit";
 import { normalizeEmail } from "@/lib/email";
-import { ConflictError, isUniqueViolation } from "@/lib/errors";
+import { ConflictError, UnauthorizedError, isUniqueViolation } from "@/lib/errors";
 import { isCommonPassword } from "@/lib/common-passwords";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/password";
 import { refineNewPassword } from "@/lib/password-rules";
@@ -88,6 +88,18 @@ export async function createUser(input: SignUpInput, db: Executor = getDb()): Pr
     if (isUniqueViolation(error)) throw new ConflictError("email: an account with this email already exists");
     throw error;
   }
+}
+
+/**
+ * The account a signed-in request acts for, read now: 401 when it was deleted or disabled.
+ * Another app instance re-checks a session only every SESSION_CHECK_INTERVAL_SECONDS, so
+ * whatever writes for the account or sends its details on (checkout, billing, account
+ * changes) asks here first, and uses this row's email rather than the session's.
+ */
+export async function requireActiveUser(userUuid: string, db: Executor = getDb()): Promise<User> {
+  const [user] = await db.select().from(users).where(eq(users.id, userUuid));
+  if (!user || user.disabledAt) throw new UnauthorizedError();
+  return user;
 }
 
 export async function findUserByEmail(email: string, db: Executor = getDb()): Promise<User | null> {

@@ -8,7 +8,9 @@ import { authConfig } from "@/auth.config";
 import { getDb } from "@/db";
 import { accountTokens, accounts, credits, orders, subscriptions, tasks, users } from "@/db/schema";
 import { WELCOME_CREDITS } from "@/data/credits";
+import { changePassword, updateAccount } from "@/services/account";
 import { deleteAccount, deletedEmail } from "@/services/account-deletion";
+import { UnauthorizedError } from "@/lib/errors";
 import { verifyLedger } from "@/services/credits-verify";
 import { confirmEmailChange, requestEmailChange } from "@/services/email-change";
 import { markEmailVerified } from "@/services/email-verification";
@@ -161,6 +163,23 @@ describe("change email and delete account (mail over a real SMTP server)", () =>
       expect((await verifyLedger()).offences).toEqual([]);
       // The address is free for a new account.
       expect((await signUp("delete-me@example.com")).id).not.toBe(user.id);
+    });
+
+    it("a session another instance still holds as active writes nothing back: name, password, email, task: 401", async () => {
+      const user = await signUpVerified("delete-then-edit@example.com");
+      await deleteAccount({ userUuid: user.id, currentPassword: PASSWORD });
+      await expect(updateAccount(user.id, { name: "Still Me" })).rejects.toBeInstanceOf(UnauthorizedError);
+      // A deleted account has no password, so a "first password" would otherwise be set.
+      await expect(changePassword({ userUuid: user.id, currentPassword: "", newPassword: "another-horse-77" })).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(
+        requestEmailChange({ userUuid: user.id, email: "back-again@example.com", currentPassword: PASSWORD }),
+      ).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(
+        createTextToVideoTask({ userUuid: user.id, prompt: "after deletion", seconds: 4, aspectRatio: "landscape" }),
+      ).rejects.toBeInstanceOf(UnauthorizedError);
+      const [row] = await getDb().select().from(users).where(eq(users.id, user.id));
+      expect(row).toMatchObject({ email: deletedEmail(user.id), name: null, passwordHash: null });
+      expect(await getDb().select().from(tasks).where(eq(tasks.userUuid, user.id))).toEqual([]);
     });
 
     it("asks the current password (400 naming it, nothing changes); accounts without one type their email", async () => {

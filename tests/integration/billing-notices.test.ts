@@ -34,7 +34,7 @@ describe("receipts", () => {
 
   it("a paid subscription invoice sends a receipt once", async () => {
     const user = await s.newBuyer();
-    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } });
     const { invoice } = s.stripe.subscribe(checkout.sessionId);
     for (let i = 0; i < 3; i++) await s.deliver("invoice.paid", invoice);
     const receipts = mailsTo(user.email, "receipt");

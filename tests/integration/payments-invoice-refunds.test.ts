@@ -33,7 +33,7 @@ const invoicePaymentLookups = () => s.stripe.requests.filter((r) => r.method ===
 /** Subscribed and paid at Stripe; invoice.paid not delivered yet (nothing granted). */
 async function checkedOut(plan: string, interval: "month" | "year") {
   const user = await s.newBuyer();
-  const checkout = await createSubscriptionCheckout({ user, request: { plan, interval } });
+  const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan, interval } });
   const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
   await s.deliver("customer.subscription.created", subscription);
   return { user, subscription, invoice, pi: s.stripe.paymentIntentOfInvoice(invoice.id), customer: subscription.customer };

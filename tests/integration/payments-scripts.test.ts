@@ -18,8 +18,8 @@ describe("stripe:reconcile and orders:review", () => {
     const { orderNo, sessionId, parked } = await withDb(async (db) => {
       const email = `script-${crypto.randomUUID()}@example.com`;
       const user = { uuid: await insertUser(email, db), email };
-      const missed = await createCreditsCheckout({ user, request: { quantity: 100 } }, db);
-      const other = await createCreditsCheckout({ user, request: { quantity: 50 } }, db);
+      const missed = await createCreditsCheckout({ userUuid: user.uuid, request: { quantity: 100 } }, db);
+      const other = await createCreditsCheckout({ userUuid: user.uuid, request: { quantity: 50 } }, db);
       await db.update(orders).set({ status: "needs_review", reviewReason: "amount 1 != 500" }).where(eq(orders.orderNo, other.orderNo));
       return { orderNo: missed.orderNo, sessionId: missed.sessionId, parked: other.orderNo };
     });

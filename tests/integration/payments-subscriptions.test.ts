@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { creditGrants, credits, subscriptions, tasks, users } from "@/db/schema";
 import { siteConfig } from "@/config/site";
 import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
-import { BadRequestError, ConflictError } from "@/lib/errors";
+import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { expireCredits } from "@/services/credits";
 import {
@@ -34,7 +34,7 @@ const requestsOf = (path: string) => s.stripe.requests.filter((r) => r.method ==
 /** A user subscribed at Stripe, with the subscription's created event and first invoice delivered. */
 async function subscribed(plan: string, interval: "month" | "year") {
   const user = await s.newBuyer();
-  const checkout = await createSubscriptionCheckout({ user, request: { plan, interval } });
+  const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan, interval } });
   const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId);
   await s.deliver("customer.subscription.created", subscription);
   const first = await s.deliver("invoice.paid", invoice);
@@ -52,17 +52,28 @@ describe("subscription checkout", () => {
       [{ plan: "pro", interval: "month", coupon: "x" }, "body: unknown field"],
       ["pro", "body"],
     ] as const) {
-      const error = await createSubscriptionCheckout({ user, request }).catch((e) => e);
+      const error = await createSubscriptionCheckout({ userUuid: user.uuid, request }).catch((e) => e);
       expect(error).toBeInstanceOf(BadRequestError);
       expect(error.message, error.message).toMatch(new RegExp(`^${field}`));
     }
     expect(s.stripe.requests.length).toBe(before);
   });
 
+  it("a deleted account whose session another instance still holds: 401 for checkout and the portal, no customer re-created at Stripe", async () => {
+    const user = await s.newBuyer();
+    await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } });
+    await deleteAccount({ userUuid: user.uuid, confirm: user.email });
+    const before = s.stripe.requests.length;
+    await expect(createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "month" } })).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(createPortalSession({ userUuid: user.uuid })).rejects.toBeInstanceOf(UnauthorizedError);
+    // The deletion removed the customer at Stripe; nothing sent since brings the email back.
+    expect(s.stripe.requests.slice(before)).toEqual([]);
+  });
+
   it("creates the user's Stripe customer once and opens Checkout in subscription mode with it", async () => {
     const user = await s.newBuyer();
-    const a = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month", locale: "zh" } });
-    await createSubscriptionCheckout({ user, request: { plan: "pro", interval: "year" } });
+    const a = await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month", locale: "zh" } });
+    await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "year" } });
     const customers = requestsOf("/v1/customers").filter((r) => r.params.email === user.email);
     expect(customers).toHaveLength(1);
     expect(customers[0].idempotencyKey).toBe(`customer:${user.uuid}`);
@@ -86,7 +97,7 @@ describe("subscription checkout", () => {
 
   it("a credit purchase by a user with a Stripe customer reuses it", async () => {
     const user = await s.newBuyer();
-    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } });
     const customerId = [...s.stripe.customers.values()].find((c) => c.email === user.email)!.id;
     await s.checkout(user, { quantity: 100 });
     const sent = requestsOf("/v1/checkout/sessions").at(-1)!;
@@ -98,7 +109,7 @@ describe("subscription checkout", () => {
   it("a configured Stripe Price id is used instead of price_data", async () => {
     s.setEnv({ STRIPE_PLAN_PRICES: "basic:month=price_basic_m,pro:year=price_pro_y" });
     const user = await s.newBuyer();
-    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } });
     expect(requestsOf("/v1/checkout/sessions").at(-1)!.params.line_items).toEqual([{ price: "price_basic_m", quantity: "1" }]);
   });
 });
@@ -122,7 +133,7 @@ describe("invoice.paid grants the plan's credits", () => {
       hasCustomer: true,
     });
     // One live subscription per user.
-    await expect(createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } })).rejects.toBeInstanceOf(ConflictError);
+    await expect(createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "month" } })).rejects.toBeInstanceOf(ConflictError);
     expect(await s.ledgerOffences()).toEqual([]);
   });
 
@@ -159,7 +170,7 @@ describe("invoice.paid grants the plan's credits", () => {
     expect(await s.deliver("customer.subscription.deleted", ended)).toMatchObject({ handled: true, action: "subscription_deleted" });
     expect(await subscriptionRow(subscription.id)).toMatchObject({ status: "canceled" });
     expect((await getBillingSummary(user.uuid)).subscription).toBeNull();
-    await expect(createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } })).resolves.toMatchObject({ plan: "pro" });
+    await expect(createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "month" } })).resolves.toMatchObject({ plan: "pro" });
     expect(await s.balanceOf(user.uuid)).toBe(300); // the paid period's credits stay
   });
 
@@ -168,8 +179,8 @@ describe("invoice.paid grants the plan's credits", () => {
     try {
       const user = await s.newBuyer();
       const [a, b] = await Promise.all([
-        createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } }),
-        createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } }),
+        createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } }),
+        createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "month" } }),
       ]);
       const first = s.stripe.subscribe(a.sessionId).subscription;
       const second = s.stripe.subscribe(b.sessionId).subscription;
@@ -186,7 +197,7 @@ describe("invoice.paid grants the plan's credits", () => {
 
   it("a free first invoice (trial) grants the plan's trial credits", async () => {
     const user = await s.newBuyer();
-    const checkout = await createSubscriptionCheckout({ user, request: { plan: "pro", interval: "month" } });
+    const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "month" } });
     const { subscription, invoice } = s.stripe.subscribe(checkout.sessionId, { trial: true });
     await s.deliver("customer.subscription.created", subscription);
     await s.deliver("invoice.paid", invoice);
@@ -264,7 +275,7 @@ describe("subscription events delivered out of order", () => {
     expect((await grantDueSubscriptionCredits({ now: new Date(start + 100 * DAY) })).grants).toBe(0);
     expect(await s.balanceOf(user.uuid)).toBe(1000);
     // A new subscription may start.
-    await expect(createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } })).resolves.toMatchObject({ plan: "basic" });
+    await expect(createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } })).resolves.toMatchObject({ plan: "basic" });
   });
 
   it("an older past_due delivered after a newer active leaves it active, and the months go on", async () => {
@@ -291,7 +302,7 @@ describe("billing portal", () => {
     const before = requestsOf("/v1/billing_portal/sessions").length;
     await expect(createPortalSession({ userUuid: user.uuid })).rejects.toBeInstanceOf(BadRequestError);
     expect(requestsOf("/v1/billing_portal/sessions")).toHaveLength(before);
-    await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } });
     const portal = await createPortalSession({ userUuid: user.uuid, locale: "zh" });
     expect(portal.url).toMatch(/\/_fake\/portal\/bps_/);
     expect(requestsOf("/v1/billing_portal/sessions").at(-1)!.params).toMatchObject({ return_url: "https://app.example.com/zh/credits" });
@@ -301,7 +312,7 @@ describe("billing portal", () => {
 describe("reconciliation", () => {
   it("grants a paid invoice whose webhook was missed, once", async () => {
     const user = await s.newBuyer();
-    const checkout = await createSubscriptionCheckout({ user, request: { plan: "basic", interval: "month" } });
+    const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } });
     const { invoice } = s.stripe.subscribe(checkout.sessionId); // no events delivered
     const first = await reconcileStripe({ days: 3 });
     expect(first.invoicesGranted).toContain(invoice.id);

@@ -3,11 +3,13 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
-import { credits, orders } from "@/db/schema";
+import { credits, orders, users } from "@/db/schema";
 import { siteConfig } from "@/config/site";
 import { CREDIT_BUNDLES, MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS, PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
 import { resetEnvCache } from "@/lib/env";
-import { AppError, BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError } from "@/lib/errors";
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
+import { deletedEmail } from "@/services/account-deletion";
+import { disableUser } from "@/services/sessions";
 import { StripeNotConfiguredError, verifyStripeWebhook } from "@/lib/stripe";
 import { decreaseCredits, getUserCredits, grantCredits } from "@/services/credits";
 import { verifyLedger } from "@/services/credits-verify";
@@ -74,7 +76,7 @@ async function newBuyer() {
 }
 
 async function checkout(user: { uuid: string; email: string }, request: CheckoutRequest, locale?: string) {
-  return createCreditsCheckout({ user, request, locale });
+  return createCreditsCheckout({ userUuid: user.uuid, request, locale });
 }
 
 /** Delivers an event to the app the way the webhook route does: verify the raw body, then handle. */
@@ -170,6 +172,30 @@ describe("checkout", () => {
     expect(error.status).toBe(400);
     expect(await orderCount(user.uuid)).toBe(0);
     expect(requestsFor(user.email)).toHaveLength(0);
+  });
+
+  it("an account deleted or disabled while another instance still holds its session: 401, no order, nothing sent to Stripe", async () => {
+    const deleted = await newBuyer();
+    await getDb().update(users).set({ email: deletedEmail(deleted.uuid), disabledAt: new Date() }).where(eq(users.id, deleted.uuid));
+    const disabled = await newBuyer();
+    await disableUser(disabled.uuid);
+    for (const user of [deleted, disabled]) {
+      const error = await checkout(user, { quantity: 100 }).catch((e) => e);
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      expect(await orderCount(user.uuid)).toBe(0);
+      expect(stripe.requests.filter((r) => JSON.stringify(r.params).includes(user.uuid))).toEqual([]);
+    }
+    expect(requestsFor(deleted.email)).toEqual([]);
+  });
+
+  it("Stripe gets the account's current email, whatever the session carried", async () => {
+    const user = await newBuyer();
+    const changed = `changed-${crypto.randomUUID()}@example.com`;
+    await getDb().update(users).set({ email: changed }).where(eq(users.id, user.uuid));
+    const result = await checkout(user, { quantity: 100 });
+    expect(requestsFor(user.email)).toEqual([]);
+    expect(requestsFor(changed)).toHaveLength(1);
+    expect((await getOrder(result.orderNo))?.userUuid).toBe(user.uuid);
   });
 
   it("a total Stripe cannot charge is refused before anything is written", async () => {

@@ -62,7 +62,7 @@ export function stripeScenario() {
       return { uuid: await insertUser(email), email };
     },
     checkout(user: { uuid: string; email: string }, request: CheckoutRequest) {
-      return createCreditsCheckout({ user, request });
+      return createCreditsCheckout({ userUuid: user.uuid, request });
     },
     /**
      * Delivers an event the way the webhook route does: verify the signed raw body, then

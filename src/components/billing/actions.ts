@@ -16,7 +16,7 @@ export const buyCredits = validatedAction(
   checkoutFormSchema,
   async (input, { user }) => {
     const locale = input.locale ?? "en";
-    const checkout = await createCreditsCheckout({ user, request: input, locale, labels: await creditLabels(locale) });
+    const checkout = await createCreditsCheckout({ userUuid: user.uuid, request: input, locale, labels: await creditLabels(locale) });
     return { redirectTo: checkout.url };
   },
   { name: "buyCredits", signedOut: (input) => signUpToBuyPath(input.locale ?? "en", resumePurchasePath(input.locale ?? "en", input.bundle)) },
@@ -25,7 +25,7 @@ export const buyCredits = validatedAction(
 export const subscribe = validatedAction(
   subscriptionCheckoutSchema,
   async (input, { user }) => {
-    const checkout = await createSubscriptionCheckout({ user, request: input, labels: await planLabels(input.locale ?? "en") });
+    const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: input, labels: await planLabels(input.locale ?? "en") });
     return { redirectTo: checkout.url };
   },
   { name: "subscribe" },

@@ -14,6 +14,7 @@ import { env } from "@/lib/env";
 import { AppError, BadRequestError } from "@/lib/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { hitRateLimit } from "@/services/rate-limit";
+import { requireActiveUser } from "@/services/users";
 import { findStripeCustomer } from "./customers";
 import { logger } from "@/lib/logger";
 
@@ -67,7 +68,8 @@ export function newOrderNo(): string {
 }
 
 export interface CheckoutInput {
-  user: { uuid: string; email: string };
+  /** The signed-in user; the account is read again (401 once deleted or disabled), its email sent to Stripe. */
+  userUuid: string;
   request: CheckoutRequest;
   /** Locale of the success/cancel pages and of Stripe's hosted page. */
   locale?: string;
@@ -94,7 +96,8 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
   const request = parseInput(checkoutRequestSchema, input.request);
   const purchase = resolvePurchase(request);
   const stripe = getStripe(); // 503 before any order is written when Stripe is not configured
-  await hitRateLimit(`checkout:${input.user.uuid}`, CHECKOUT_RATE_LIMIT.perUser, CHECKOUT_RATE_LIMIT.windowSeconds, db);
+  const user = await requireActiveUser(input.userUuid, db);
+  await hitRateLimit(`checkout:${user.id}`, CHECKOUT_RATE_LIMIT.perUser, CHECKOUT_RATE_LIMIT.windowSeconds, db);
   const locale: CheckoutLocale = CHECKOUT_LOCALES.find((l) => l === (input.locale ?? request.locale)) ?? "en";
   const labels = input.labels?.(purchase.credits) ?? {
     name: `${purchase.credits} credits`,
@@ -102,11 +105,11 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
   };
   const appUrl = env().APP_URL.replace(/\/+$/, "");
 
-  const customer = await findStripeCustomer(input.user.uuid, db);
+  const customer = await findStripeCustomer(user.id, db);
   const orderNo = newOrderNo();
   await db.insert(orders).values({
     orderNo,
-    userUuid: input.user.uuid,
+    userUuid: user.id,
     credits: purchase.credits,
     amount: purchase.amount,
     currency: purchase.currency,
@@ -129,11 +132,11 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
             },
           },
         ],
-        metadata: { order_no: orderNo, user_uuid: input.user.uuid, credits: String(purchase.credits) },
+        metadata: { order_no: orderNo, user_uuid: user.id, credits: String(purchase.credits) },
         payment_intent_data: { metadata: { order_no: orderNo } },
         client_reference_id: orderNo,
         // The user's Stripe customer when there is one (subscribers), else their email.
-        ...(customer ? { customer } : { customer_email: input.user.email }),
+        ...(customer ? { customer } : { customer_email: user.email }),
         locale,
         success_url: `${appUrl}/${locale}/success?session_id={CHECKOUT_SESSION_ID}`,
         cancel_url: `${appUrl}/${locale}/cancel`,

@@ -37,6 +37,7 @@ import { grantCredits } from "@/services/credits";
 import { sendAlertOnce } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
+import { requireActiveUser } from "@/services/users";
 import { CHECKOUT_LOCALES, subscriptionCheckoutSchema, type CheckoutLocale } from "@/lib/schemas/payments";
 import { CHECKOUT_RATE_LIMIT, PaymentProviderError } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
@@ -102,22 +103,23 @@ export async function liveSubscription(userUuid: string, db: Executor = getDb())
 }
 
 export async function createSubscriptionCheckout(
-  input: { user: { uuid: string; email: string }; request: unknown; labels?: (plan: SubscriptionPlan, interval: PlanInterval) => { name: string } },
+  input: { userUuid: string; request: unknown; labels?: (plan: SubscriptionPlan, interval: PlanInterval) => { name: string } },
   db: Executor = getDb(),
 ): Promise<{ url: string; sessionId: string; plan: string; interval: PlanInterval }> {
   const request = parseInput(subscriptionCheckoutSchema, input.request);
   const plan = findPlan(request.plan)!;
   const stripe = getStripe();
-  if (await liveSubscription(input.user.uuid, db)) {
+  const user = await requireActiveUser(input.userUuid, db);
+  if (await liveSubscription(user.id, db)) {
     throw new ConflictError("you already have a subscription: change or cancel it in the billing portal");
   }
-  await hitRateLimit(`checkout:${input.user.uuid}`, CHECKOUT_RATE_LIMIT.perUser, CHECKOUT_RATE_LIMIT.windowSeconds, db);
+  await hitRateLimit(`checkout:${user.id}`, CHECKOUT_RATE_LIMIT.perUser, CHECKOUT_RATE_LIMIT.windowSeconds, db);
   const locale: CheckoutLocale = request.locale ?? "en";
-  const customer = await ensureStripeCustomer(input.user, db);
+  const customer = await ensureStripeCustomer({ uuid: user.id, email: user.email }, db);
   const priceId = planPriceIds().get(`${plan.id}:${request.interval}`);
   const name = input.labels?.(plan, request.interval).name ?? `${plan.id} plan (${request.interval}ly)`;
   const appUrl = env().APP_URL.replace(/\/+$/, "");
-  const metadata = { user_uuid: input.user.uuid, plan: plan.id, interval: request.interval };
+  const metadata = { user_uuid: user.id, plan: plan.id, interval: request.interval };
   let session: Stripe.Checkout.Session;
   try {
     session = await stripe.checkout.sessions.create({
@@ -138,14 +140,14 @@ export async function createSubscriptionCheckout(
       ],
       metadata: { ...metadata, kind: "subscription" },
       subscription_data: { metadata },
-      client_reference_id: input.user.uuid,
+      client_reference_id: user.id,
       locale,
       success_url: `${appUrl}/${locale}/credits?subscribed=1`,
       cancel_url: `${appUrl}/${locale}/credits`,
     });
     if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
   } catch (error) {
-    logger.error({ user: input.user.uuid, error: (error as Error).message }, "[payments] creating the subscription Checkout Session failed");
+    logger.error({ user: user.id, error: (error as Error).message }, "[payments] creating the subscription Checkout Session failed");
     throw new PaymentProviderError();
   }
   return { url: session.url, sessionId: session.id, plan: plan.id, interval: request.interval };
@@ -154,6 +156,7 @@ export async function createSubscriptionCheckout(
 /** A Billing Portal session for the user's Stripe customer; 400 when there is none yet. */
 export async function createPortalSession(input: { userUuid: string; locale?: string }, db: Executor = getDb()): Promise<{ url: string }> {
   const stripe = getStripe();
+  await requireActiveUser(input.userUuid, db);
   const customer = await findStripeCustomer(input.userUuid, db);
   if (!customer) throw new BadRequestError("customer: no billing account yet, subscribe or buy credits first", "customer");
   const locale = CHECKOUT_LOCALES.find((l) => l === input.locale) ?? "en";

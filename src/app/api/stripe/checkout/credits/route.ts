@@ -12,6 +12,6 @@ export const POST = route(async (request) => {
   const input = await parseJson(request, checkoutRequestSchema);
   const user = await requireUser();
   const locale = input.locale ?? "en";
-  const checkout = await createCreditsCheckout({ user, request: input, locale, labels: await creditLabels(locale) });
+  const checkout = await createCreditsCheckout({ userUuid: user.uuid, request: input, locale, labels: await creditLabels(locale) });
   return okWithUrl({ url: checkout.url, orderNo: checkout.orderNo, credits: checkout.credits, amount: checkout.amount, currency: checkout.currency });
 });

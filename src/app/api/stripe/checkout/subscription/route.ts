@@ -11,6 +11,6 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const input = await parseJson(request, subscriptionCheckoutSchema);
   const user = await requireUser();
-  const checkout = await createSubscriptionCheckout({ user, request: input, labels: await planLabels(input.locale ?? "en") });
+  const checkout = await createSubscriptionCheckout({ userUuid: user.uuid, request: input, labels: await planLabels(input.locale ?? "en") });
   return okWithUrl({ url: checkout.url, plan: checkout.plan, interval: checkout.interval });
 });

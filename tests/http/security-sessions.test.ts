@@ -7,7 +7,8 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import postgres from "postgres";
 import { describe, expect, inject, it } from "vitest";
-import { startExpectingExit } from "../support/app-server";
+import { startAppServer, startExpectingExit } from "../support/app-server";
+import { FAKE_STRIPE_SECRET_KEY } from "../support/fake-stripe";
 import { HTTP_TEST_ENV } from "../support/http-setup";
 import { TestClient, signedInClient } from "../support/http-client";
 
@@ -119,6 +120,50 @@ describe.skipIf(!databaseUrl)("a deleted user (PostgreSQL: rows removed behind t
     const res = await checkout(client);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe(401);
+  });
+});
+
+describe.skipIf(!databaseUrl)("an account deleted on another instance (two servers, one PostgreSQL database)", () => {
+  it("the instance still caching the session as active refuses its task, checkout, account and admin calls at once: 401", async () => {
+    // Instance B re-checks sessions only every 60 s; the account is deleted through instance A.
+    const email = "http-admin-elsewhere@example.com";
+    const other = await startAppServer({
+      env: {
+        ...HTTP_TEST_ENV,
+        DATABASE_URL: databaseUrl,
+        SESSION_CHECK_INTERVAL_SECONDS: "60",
+        ADMIN_EMAILS: email,
+        STRIPE_SECRET_KEY: FAKE_STRIPE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET: inject("stripeWebhookSecret"),
+        STRIPE_API_BASE: inject("stripeApiBase"),
+        STORAGE_LOCAL_DIR: inject("storageDir"),
+      },
+    });
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const { client: a, userUuid, password } = await signedInClient(base, { email });
+      const b = new TestClient(other.url);
+      for (const [name, value] of a.cookies) b.cookies.set(name, value);
+      expect((await b.json("/api/credits")).status).toBe(200);
+      expect((await b.json("/api/admin/overview")).status).toBe(200);
+
+      expect((await a.json("/api/account", { method: "DELETE", body: JSON.stringify({ currentPassword: password }), headers: { "content-type": "application/json" } })).status).toBe(200);
+      // B still holds the session as active: a plain read is served from its cache ...
+      expect((await b.json("/api/credits")).status).toBe(200);
+      // ... but nothing that spends, pays, writes or administers gets through.
+      expect((await b.postJson("/api/tasks/text-to-video", { prompt: "after deletion", seconds: 2, aspectRatio: "square" })).status).toBe(401);
+      expect((await checkout(b)).status).toBe(401);
+      expect((await b.json("/api/account", { method: "PATCH", body: JSON.stringify({ name: "Back Again" }), headers: { "content-type": "application/json" } })).status).toBe(401);
+      expect((await b.json("/api/admin/overview")).status).toBe(401);
+
+      const [row] = await sql`SELECT email, name FROM users WHERE uuid = ${userUuid}`;
+      expect(row).toEqual({ email: `deleted-${userUuid}@invalid`, name: null });
+      expect(await sql`SELECT 1 FROM tasks WHERE user_uuid = ${userUuid}`).toHaveLength(0);
+      expect(await sql`SELECT 1 FROM orders WHERE user_uuid = ${userUuid}`).toHaveLength(0);
+    } finally {
+      await sql.end();
+      await other.stop();
+    }
   });
 });
 

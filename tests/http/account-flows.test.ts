@@ -135,8 +135,7 @@ describe("accounts over HTTP: magic links, change email, delete", () => {
   });
 
   describe("delete account", () => {
-    const del = (client: TestClient, body: unknown, headers: Record<string, string> = {}) =>
-      client.json("/api/account", { method: "DELETE", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const del = (client: TestClient, body: object, headers: Record<string, string> = {}) => client.sendJson("DELETE", "/api/account", body, headers);
 
     it("asks the password; then every session is dead (401), the address is free again", async () => {
       const { client, email, password } = await signedInClient(server.url);

@@ -51,10 +51,10 @@ describe("POST /api/account/password", () => {
 describe("PATCH /api/account", () => {
   it("sets the name (trimmed), 400 for a too long one", async () => {
     const { client } = await signedInClient(base);
-    const res = await client.json("/api/account", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "  Ada  " }) });
+    const res = await client.sendJson("PATCH", "/api/account", { name: "  Ada  " });
     expect(res.status).toBe(200);
     expect(res.body.data.user.name).toBe("Ada");
-    const bad = await client.json("/api/account", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "n".repeat(101) }) });
+    const bad = await client.sendJson("PATCH", "/api/account", { name: "n".repeat(101) });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^name:/);
   });

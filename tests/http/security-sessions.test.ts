@@ -147,13 +147,13 @@ describe.skipIf(!databaseUrl)("an account deleted on another instance (two serve
       expect((await b.json("/api/credits")).status).toBe(200);
       expect((await b.json("/api/admin/overview")).status).toBe(200);
 
-      expect((await a.json("/api/account", { method: "DELETE", body: JSON.stringify({ currentPassword: password }), headers: { "content-type": "application/json" } })).status).toBe(200);
+      expect((await a.sendJson("DELETE", "/api/account", { currentPassword: password })).status).toBe(200);
       // B still holds the session as active: a plain read is served from its cache ...
       expect((await b.json("/api/credits")).status).toBe(200);
       // ... but nothing that spends, pays, writes or administers gets through.
       expect((await b.postJson("/api/tasks/text-to-video", { prompt: "after deletion", seconds: 2, aspectRatio: "square" })).status).toBe(401);
       expect((await checkout(b)).status).toBe(401);
-      expect((await b.json("/api/account", { method: "PATCH", body: JSON.stringify({ name: "Back Again" }), headers: { "content-type": "application/json" } })).status).toBe(401);
+      expect((await b.sendJson("PATCH", "/api/account", { name: "Back Again" })).status).toBe(401);
       expect((await b.json("/api/admin/overview")).status).toBe(401);
 
       const [row] = await sql`SELECT email, name FROM users WHERE uuid = ${userUuid}`;

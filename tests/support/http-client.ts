@@ -60,8 +60,14 @@ export class TestClient {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary payloads
   postJson<T = any>(path: string, body: unknown, headers: Record<string, string> = {}) {
+    return this.sendJson<T>("POST", path, body, headers);
+  }
+
+  /** A JSON body with any method (PATCH, DELETE, ...); a string body is sent as is. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary payloads
+  sendJson<T = any>(method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
     return this.json<T>(path, {
-      method: "POST",
+      method,
       headers: { "content-type": "application/json", ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });

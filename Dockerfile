@@ -1,22 +1,22 @@
 # syntax=docker/dockerfile:1
-# Production image: Next.js standalone output on Node 20, run as a non-root user.
+# Production image: Next.js standalone output on Node 24 LTS, run as a non-root user.
 # Build: docker build -t credits-ai-studio .   Run: see docker-compose.yml and docs/deploy.md.
 # The COPY --from=build lines of the last stage are what tests/http/standalone.test.ts
 # copies into a fresh folder and starts, so keep them in that form.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1 NEXT_OUTPUT=standalone
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runner
+FROM node:24.22.3-bookworm-slim AS runner
 WORKDIR /app
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \

@@ -1,6 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
-import { NON_PAGE_CSP, STATIC_SECURITY_HEADERS } from "./src/lib/security-headers";
+import { NON_PAGE_CSP, STATIC_SECURITY_HEADERS } from "./src/lib/http/security-headers";
 
 // Headers every response gets. The pages' Content-Security-Policy (with a per-request
 // script nonce) and HSTS are set at run time by src/proxy.ts; responses that are not
@@ -15,12 +15,14 @@ const nextConfig: NextConfig = {
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // Tests build into their own folder so they never clobber a developer's `next dev`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The API reference's renderer, read from node_modules at run time (src/app/scalar/standalone.js).
+  outputFileTracingIncludes: { "/scalar/standalone.js": ["./node_modules/@scalar/api-reference/dist/browser/standalone.js"] },
   poweredByHeader: false,
   // Request bodies Next reads before our code runs: the proxy (src/proxy.ts, pages only)
   // buffers a copy of each body so the page can read it again, and server actions parse
   // theirs. Pages take no uploads (the largest is a sign-out form), so both stop at 1 MB
   // (Next's defaults are 10 MB and 1 MB). API routes are outside the proxy and bound
-  // their own bodies (src/lib/body.ts).
+  // their own bodies (src/lib/http/body.ts).
   experimental: {
     proxyClientMaxBodySize: "1mb",
     serverActions: { bodySizeLimit: "1mb" },

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -14,7 +15,7 @@ const integration = (kind: "pglite" | "postgres") => ({
     name: kind,
     include: ["tests/integration/**/*.test.ts"],
     setupFiles: ["tests/support/setup-db.ts"],
-    env: { TEST_DB_KIND: kind },
+    env: { TEST_DB_KIND: kind, TOKEN_REFUSAL_DELAY_MS: "0" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
@@ -23,6 +24,9 @@ const integration = (kind: "pglite" | "postgres") => ({
 export default defineConfig({
   resolve: { alias },
   test: {
+    // At least two files at once, even on two cores (Vitest's default is cores - 1): the
+    // files mostly wait on PostgreSQL and the app server, so two halve the suite (CI: ~20 -> ~10 min).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       integration("pglite"),

@@ -10,7 +10,7 @@ import postgres from "postgres";
 import { env } from "@/lib/env";
 import { migrateDatabase, migrationStatus, verifyDatabase, type MigrationStatus } from "./migrations";
 import * as schema from "./schema";
-import { watchedSockets } from "./watchdog";
+import { createWatchdog } from "./watchdog";
 
 /**
  * Both drivers produce the same Drizzle query builder; we type the handle as the
@@ -60,10 +60,14 @@ export function reconnectDelaySeconds(failures: number): number {
  * route handlers): a short connect timeout; server-side statement, lock and
  * idle-in-transaction timeouts; and a client-side watchdog (src/db/watchdog.ts) that
  * drops a connection whose server stays silent for statement_timeout + 1 s while it
- * owes an answer (a frozen server never fires its own statement_timeout).
+ * owes an answer (a frozen server never fires its own statement_timeout) and, when the
+ * whole server is silent, fails every waiting and queued query at once until it
+ * answers again.
  * Reconnects wait at most about a second: postgres.js's default back-off grows with every
  * failed connection in the pool (3^n / 100 s, up to 20 s), so after a PostgreSQL restart
- * requests queued behind a closed connection waited 10-18 s for their answer.
+ * requests queued behind a closed connection waited 10-18 s for their answer. While the
+ * watchdog holds the server unresponsive they do not wait at all: such a "connection"
+ * fails without opening a socket, which is what lets queued callers get their answer.
  */
 export function openPostgres(url: string, options: { max?: number; timeouts?: PostgresTimeouts } = {}): Database {
   const timeouts = options.timeouts ?? postgresTimeouts();
@@ -75,18 +79,18 @@ export function openPostgres(url: string, options: { max?: number; timeouts?: Po
   if (timeouts.idleInTransactionTimeoutMs > 0) {
     connection.idle_in_transaction_session_timeout = String(timeouts.idleInTransactionTimeoutMs);
   }
+  const watchdog =
+    timeouts.statementTimeoutMs > 0
+      ? createWatchdog({ responseTimeoutMs: timeouts.statementTimeoutMs + 1000 })
+      : undefined;
   const client = postgres(url, {
     max: options.max ?? env().DATABASE_POOL_MAX,
     onnotice: () => {},
     connect_timeout: timeouts.connectTimeoutSeconds,
-    backoff: reconnectDelaySeconds,
+    backoff: (failures) => (watchdog?.unresponsive ? 0 : reconnectDelaySeconds(failures)),
     connection,
     // postgres.js supports a `socket` factory but does not declare it in its types.
-    ...({
-      socket: watchedSockets({
-        responseTimeoutMs: timeouts.statementTimeoutMs > 0 ? timeouts.statementTimeoutMs + 1000 : 0,
-      }),
-    } as object),
+    ...((watchdog ? { socket: watchdog.socket } : {}) as object),
   });
   const db = drizzlePostgres({ client, schema });
   return {

@@ -1,0 +1,1 @@
+ALTER TABLE "credit_holds" ADD COLUMN "api_key_id" text;

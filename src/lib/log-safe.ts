@@ -1,4 +1,4 @@
-import { databaseError } from "./errors";
+import { databaseError } from "./http/errors";
 
 // Error descriptions for logs, without what a request carried: Drizzle's query errors
 // embed every SQL parameter in their message ("params: a@b.c,scrypt$..."), and

@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { currentRequestId } from "./request-context";
+import { currentRequestId } from "./http/request-context";
 
 /**
  * The server's logger: one JSON object per line on stdout (level, time, msg, and the

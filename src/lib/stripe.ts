@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { env, type Env } from "@/lib/env";
-import { AppError, BadRequestError, ServiceUnavailableError } from "@/lib/errors";
+import { AppError, BadRequestError, ServiceUnavailableError } from "@/lib/http/errors";
 
 /** Thrown when a payment is requested but STRIPE_SECRET_KEY is not set (503, with a reason the UI can explain). */
 export class StripeNotConfiguredError extends AppError {

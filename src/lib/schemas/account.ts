@@ -4,7 +4,7 @@
  * Client-safe: zod and src/lib's pure rules only, so a client component may import them.
  */
 import { z } from "zod";
-import { PASSWORD_MAX_LENGTH, newPasswordField } from "@/lib/password-rules";
+import { PASSWORD_MAX_LENGTH, newPasswordField } from "@/lib/auth/password-rules";
 import { emailSchema, localeSchema as locale, mailTokenSchema, nameSchema } from "./auth";
 
 /** The current password, asked before a sensitive change; over-long is a 400 before any hashing. */
@@ -15,7 +15,7 @@ export const currentPasswordField = z
 /**
  * { currentPassword, newPassword }: accounts created through OAuth have no password and set
  * their first one with an empty currentPassword. The rules beside the email and the
- * common-password list are the service's (src/services/account.ts changePassword).
+ * common-password list are the service's (src/services/accounts/settings.ts changePassword).
  */
 export const changePasswordInput = z.object({
   currentPassword: currentPasswordField,
@@ -29,7 +29,7 @@ export const updateAccountInput = z.object({
 
 /**
  * Deleting the account: accounts with a password give `currentPassword`, accounts without
- * one (GitHub, Google) type their email as `confirm` (src/services/account-deletion.ts).
+ * one (GitHub, Google) type their email as `confirm` (src/services/accounts/deletion.ts).
  */
 export const deleteAccountInput = z.object({
   currentPassword: currentPasswordField.optional(),

@@ -3,11 +3,11 @@
  * Server Actions (src/components/auth/actions.ts) and the services. Client-safe: zod,
  * the password rules and the email normalization only, so a form may check a value with
  * the very rule the server applies. The rules that need server data (the common-password
- * list, disposable domains) are added to these objects by the services (src/services/users.ts).
+ * list, disposable domains) are added to these objects by the services (src/services/accounts/users.ts).
  */
 import { z } from "zod";
 import { normalizeEmail } from "@/lib/email";
-import { newPasswordField } from "@/lib/password-rules";
+import { newPasswordField } from "@/lib/auth/password-rules";
 
 export const AUTH_LOCALES = ["en", "zh"] as const;
 
@@ -35,10 +35,10 @@ export const mailTokenSchema = z.string({ error: "must be a string" }).min(1, "i
 /** Where to go after signing in; checked against the app's origin by safeCallbackUrl where it is used. */
 export const callbackUrlSchema = z.string({ error: "must be a string" }).max(2000, "must be at most 2000 characters");
 
-/** Sign-up's refusal of throwaway addresses (the domain list is the server's: src/services/users.ts). */
+/** Sign-up's refusal of throwaway addresses (the domain list is the server's: src/services/accounts/users.ts). */
 export const DISPOSABLE_EMAIL_MESSAGE = "this email provider is not accepted";
 
-/** Sign-up's fields; src/services/users.ts `signUpInput` adds the password-vs-email, common-password and disposable-domain rules. */
+/** Sign-up's fields; src/services/accounts/users.ts `signUpInput` adds the password-vs-email, common-password and disposable-domain rules. */
 export const signUpFields = z.object({
   email: emailSchema,
   password: passwordSchema,
@@ -60,7 +60,7 @@ export const signInInput = z.object({
 /** "Forgot password": the same answer for every well-formed address. */
 export const forgotPasswordInput = z.object({ email: emailSchema, locale: localeSchema.optional() });
 
-/** A new password with the mailed token; src/services/password-reset.ts adds the common-password rule. */
+/** A new password with the mailed token; src/services/accounts/password-reset.ts adds the common-password rule. */
 export const resetPasswordFields = z.object({ token: mailTokenSchema, password: passwordSchema });
 
 /** Asking for a sign-in link: the same answer whether the account exists or not. */

@@ -1,5 +1,5 @@
 import net from "node:net";
-import { env } from "./env";
+import { env } from "../env";
 
 type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 

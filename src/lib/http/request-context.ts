@@ -4,7 +4,7 @@ import { NextResponse } from "next/server";
 
 /**
  * The request id of the API request being handled, wherever the code runs (route,
- * service, database helper): `route()` in src/lib/api.ts runs each handler inside
+ * service, database helper): `route()` in src/lib/http/api.ts runs each handler inside
  * `withRequestId`, and the logger adds it to every line written meanwhile.
  */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -16,7 +16,12 @@ const storage = (state.__requestContext ??= new AsyncLocalStorage());
 /** A caller's (or proxy's) X-Request-Id when it is a sane token, else a fresh UUID. */
 export function requestIdOf(request: Request): string {
   const given = request.headers.get(REQUEST_ID_HEADER)?.trim();
-  return given && /^[A-Za-z0-9._:@/+=-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+  return given && validRequestId(given) ? given : crypto.randomUUID();
+}
+
+/** Whether a caller's X-Request-Id is a sane token to reuse (else the server makes one). */
+export function validRequestId(given: string): boolean {
+  return /^[A-Za-z0-9._:@/+=-]{1,128}$/.test(given.trim());
 }
 
 export function withRequestId<T>(requestId: string, fn: () => T): T {

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { fail, route } from "@/lib/api";
+import { fail, route } from "@/lib/http/api";
 import { env } from "@/lib/env";
 
 function authorized(request: Request, secret: string): boolean {

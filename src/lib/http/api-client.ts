@@ -1,7 +1,7 @@
 /**
- * The browser side of the JSON API: one fetch, the envelope (src/lib/api.ts) parsed in
+ * The browser side of the JSON API: one fetch, the envelope (src/lib/http/api.ts) parsed in
  * one place. Client-safe. Every client component that still calls a route goes through
- * `apiFetch`; forms use Server Actions (src/lib/action.ts), whose failures have the same
+ * `apiFetch`; forms use Server Actions (src/lib/http/action.ts), whose failures have the same
  * `ApiProblem` shape, so one mapping to words serves both.
  */
 
@@ -26,7 +26,7 @@ export interface ApiInit extends Omit<RequestInit, "body"> {
   body?: BodyInit | null;
 }
 
-/** The problem a failed envelope describes (also used by src/lib/action.ts for Server Actions). */
+/** The problem a failed envelope describes (also used by src/lib/http/action.ts for Server Actions). */
 export function problemOf(status: number, body: { code?: unknown; message?: unknown; data?: unknown } | null, retryAfter?: string | null): ApiProblem {
   const details = body?.data && typeof body.data === "object" ? (body.data as Record<string, unknown>) : null;
   const seconds = Number(details?.retryAfterSeconds ?? retryAfter ?? Number.NaN);
@@ -63,18 +63,21 @@ export async function apiFetch<T>(path: string, init: ApiInit = {}): Promise<Api
 }
 
 /**
- * Auth.js's own POST endpoints (the magic-link callback): a form POST asking for the
- * redirect as JSON (`X-Auth-Return-Redirect`), which answers `{ url }` rather than the
- * envelope; the session cookie comes with it. The URL carries `error` when Auth.js
- * refused (an invalid, used or expired link). Null when the call itself failed. Never throws.
+ * Auth.js's own POST endpoints (the magic-link callback): a form POST with this browser's
+ * CSRF token (from GET /api/auth/csrf) asking for the redirect as JSON
+ * (`X-Auth-Return-Redirect`), which answers `{ url }` rather than the envelope; the session
+ * cookie comes with it. The URL carries `error` when Auth.js refused (an invalid, used or
+ * expired link). Null when the call itself failed. Never throws.
  */
 export async function authRedirectFetch(path: string): Promise<URL | null> {
   try {
+    const csrf = (await (await fetch("/api/auth/csrf", { cache: "no-store" })).json()) as { csrfToken?: unknown };
+    if (typeof csrf.csrfToken !== "string") return null;
     const res = await fetch(path, {
       method: "POST",
       cache: "no-store",
       headers: { "content-type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
-      body: "",
+      body: new URLSearchParams({ csrfToken: csrf.csrfToken }).toString(),
     });
     const { url } = (await res.json().catch(() => ({}))) as { url?: unknown };
     return res.ok && typeof url === "string" ? new URL(url, window.location.href) : null;

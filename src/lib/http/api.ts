@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { BODY_LIMITS, readBodyText } from "./body";
-import { env } from "./env";
+import { env } from "../env";
 import { strictTransportSecurity } from "./security-headers";
 import {
   AppError,
@@ -13,9 +13,11 @@ import {
   isBadDatabaseInput,
   databaseUnavailableCode,
 } from "./errors";
-import { logger } from "./logger";
+import { logger } from "../logger";
 import { requestIdOf, tagResponse, withRequestId } from "./request-context";
-import { describeError } from "./log-safe";
+import { describeError } from "../log-safe";
+import { API_KEY_LOOKALIKE } from "../schemas/api-keys";
+import { bearerToken } from "./bearer";
 
 /** The response envelope every JSON route answers with. */
 export interface Envelope<T = unknown> {
@@ -42,7 +44,7 @@ export interface ErrorEnvelope {
 
 /**
  * The single mapping from thrown errors to what a client is told, shared by the JSON
- * routes (`toErrorResponse`) and the forms' Server Actions (src/lib/action.ts).
+ * routes (`toErrorResponse`) and the forms' Server Actions (src/lib/http/action.ts).
  */
 export function toErrorEnvelope(error: unknown, context: string): ErrorEnvelope {
   if (error instanceof TooManyRequestsError) {
@@ -106,11 +108,20 @@ const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?authjs\.session-token(?:\.\d+)?=
 export function assertSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   if (!SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) return;
+  // A bearer request is judged by its key alone: routes that take keys ignore the cookie,
+  // and every other route refuses the request (getCurrentUser: 403). A page on another
+  // origin cannot send an Authorization header without a CORS preflight, which is never granted.
+  if (bearerToken(request.headers.get("authorization")) !== null) return;
+  if (isSameOriginRequest(request)) return;
+  throw new ForbiddenError("cross-origin request refused: state-changing requests must come from the app's own origin");
+}
+
+/** Whether the browser says the request comes from one of the app's own pages (see assertSameOrigin). */
+export function isSameOriginRequest(request: Request): boolean {
   // Sec-Fetch-Site is set by the browser alone; "same-origin" also covers a page opened
   // under another name for the same server (127.0.0.1 vs localhost in development).
-  if (request.headers.get("sec-fetch-site") === "same-origin") return;
-  if (request.headers.get("origin") === new URL(env().APP_URL).origin) return;
-  throw new ForbiddenError("cross-origin request refused: state-changing requests must come from the app's own origin");
+  if (request.headers.get("sec-fetch-site") === "same-origin") return true;
+  return request.headers.get("origin") === new URL(env().APP_URL).origin;
 }
 
 /**
@@ -166,6 +177,11 @@ function assertCleanQuery(request: Request): void {
       const field = key.replace(/[^\x20-\x7e]/g, "?");
       throw new BadRequestError(`${field}: must not contain control characters`, field);
     }
+    // URLs end up in logs, proxies and browser history: a key sent there is refused (and leaked).
+    if (API_KEY_LOOKALIKE.test(value) || API_KEY_LOOKALIKE.test(key)) {
+      const field = API_KEY_LOOKALIKE.test(key) ? "query" : key;
+      throw new BadRequestError(`${field}: API keys go in the Authorization header (Bearer), never in the URL; revoke this key`, field);
+    }
   }
 }
 
@@ -185,11 +201,11 @@ function mediaType(request: Request): string {
 /**
  * Reads and validates a JSON body: 415 unless `Content-Type: application/json`
  * (so a cross-site HTML form or `no-cors` fetch, which cannot send that type, is
- * refused), 413 over 64 KB (BODY_LIMITS.json), 400 naming the first bad field.
+ * refused), 413 over `limit` (default 64 KB, BODY_LIMITS.json), 400 naming the first bad field.
  */
-export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+export async function parseJson<S extends z.ZodType>(request: Request, schema: S, limit: number = BODY_LIMITS.json): Promise<z.infer<S>> {
   if (mediaType(request) !== "application/json") throw new UnsupportedMediaTypeError();
-  const text = await readBodyText(request, BODY_LIMITS.json);
+  const text = await readBodyText(request, limit);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,4 +1,4 @@
-import { env } from "./env";
+import { env } from "../env";
 
 // Control characters (tab, CR, LF, NUL, ...), DEL and backslashes: browsers strip or
 // rewrite them ("/\t/evil.example" and "/\\evil.example" both become "//evil.example").

@@ -6,7 +6,8 @@ export const MAX_PAGE = 100_000;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const pageSchema = z.object({
+/** ?page=N&pageSize=M of a list (the API reference documents these query parameters from it). */
+export const pageQuerySchema = z.object({
   page: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be 1 or more").max(MAX_PAGE, "is too large"),
   pageSize: z
     .number({ error: "must be a number" })
@@ -22,12 +23,22 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
+/** The zod schema of a `Page` of `item` (what the list routes answer, in the API reference). */
+export function pageSchemaOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.int().min(1),
+    pageSize: z.int().min(1).max(MAX_PAGE_SIZE),
+    hasMore: z.boolean().meta({ description: "True when another page follows." }),
+  });
+}
+
 /**
  * Validated paging for a service call (400 naming `page` or `pageSize`), with the
  * LIMIT/OFFSET to query: one row more than the page, to tell whether more follow.
  */
 export function pageWindow(options: { page?: number; pageSize?: number }) {
-  const { page, pageSize } = parseInput(pageSchema, {
+  const { page, pageSize } = parseInput(pageQuerySchema, {
     page: options.page ?? 1,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
   });

@@ -1,9 +1,9 @@
 import { notFound } from "next/navigation";
 import { getCurrentUser, type CurrentUser } from "./current-user";
 import { isAdminEmail } from "./admin-email";
-import { ForbiddenError, UnauthorizedError } from "./errors";
-import { logger } from "./logger";
-import { requireActiveUser } from "@/services/users";
+import { ForbiddenError, UnauthorizedError } from "../http/errors";
+import { logger } from "../logger";
+import { requireActiveUser } from "@/services/accounts/users";
 
 export { isAdminEmail };
 
@@ -12,8 +12,12 @@ export { isAdminEmail };
  * every admin page calls it before anything else.
  *   - "api" (default): 401 when signed out, 403 for a signed-in non-admin;
  *   - "page": the 404 page for both (the console's existence is not revealed).
- * The email checked is the account's stored one; a disabled or deleted account counts as
- * signed out even while its session is still cached as active.
+ * The email checked is the account's stored one, and it must be confirmed: ADMIN_EMAILS
+ * may list an address nobody has registered yet (a first deploy, a second admin, a typo),
+ * and whoever signs up with it must prove the mailbox (the confirmation link, a sign-in
+ * link, or GitHub/Google vouching for it) before the console opens; until then it is an
+ * ordinary account (403 / 404). A disabled or deleted account counts as signed out even
+ * while its session is still cached as active.
  * A refused signed-in user is logged in one line (uuid only, no email).
  */
 export async function requireAdmin(mode: "api" | "page" = "api"): Promise<CurrentUser> {
@@ -22,8 +26,10 @@ export async function requireAdmin(mode: "api" | "page" = "api"): Promise<Curren
   // disabled or deleted it (or changed its email) within SESSION_CHECK_INTERVAL_SECONDS.
   const account = signedIn && (await requireActiveUser(signedIn.uuid).catch(signedOut));
   const user = signedIn && account ? { ...signedIn, email: account.email } : null;
-  if (user && isAdminEmail(user.email)) return user;
-  if (user) logger.warn({ user: user.uuid }, "[admin] refused non-admin user");
+  const listed = !!user && isAdminEmail(user.email);
+  if (user && listed && account?.emailVerified) return user;
+  if (user && listed) logger.warn({ user: user.uuid }, "[admin] refused: the admin address is not confirmed");
+  else if (user) logger.warn({ user: user.uuid }, "[admin] refused non-admin user");
   if (mode === "page") notFound();
   throw user ? new ForbiddenError("admins only") : new UnauthorizedError();
 }

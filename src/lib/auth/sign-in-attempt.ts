@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { TooManyRequestsError } from "./errors";
+import type { TooManyRequestsError } from "../http/errors";
 
 // The sign-in limiter runs inside the Credentials provider's `authorize` (it sees exactly
 // the credentials next-auth authenticates, however they were posted). next-auth turns any

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import type { Envelope } from "@/lib/api";
+import type { Envelope } from "@/lib/http/api";
 
 /**
  * The envelope of a route that hands the browser a URL to go to (Stripe Checkout, the

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { env, type Env } from "./env";
+import { env, type Env } from "../env";
 
 // The secret next-auth signs and encrypts session cookies with. AUTH_SECRET in production
 // (the server refuses to start without it: assertProductionSecrets). `next dev` and tests

@@ -1,10 +1,11 @@
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import type { NextResponse } from "next/server";
 import { decode, encode } from "next-auth/jwt";
 import { auth } from "@/auth";
-import { isSessionActive, sessionClaims, type SessionClaims } from "@/services/sessions";
-import { authSecret } from "./auth-secret";
-import { UnauthorizedError } from "./errors";
+import { isSessionActive, sessionClaims, type SessionClaims } from "@/services/accounts/sessions";
+import { authSecret } from "./secret";
+import { ForbiddenError, UnauthorizedError } from "../http/errors";
+import { bearerToken } from "../http/bearer";
 
 export interface CurrentUser {
   uuid: string;
@@ -47,8 +48,16 @@ async function userFromToken(token: string, cookieName: string): Promise<Current
   return (await isSessionActive(hit.claims)) ? hit.user : null;
 }
 
-/** The signed-in user, in route handlers and server components alike, or null. */
+/**
+ * The signed-in user, in route handlers and server components alike, or null. A request
+ * with `Authorization: Bearer ...` gets a 403 here: an API key reaches only the routes that
+ * ask for the caller through requireApiCaller (./api-caller.ts), never the session-only ones
+ * (account, billing, key management, admin), even with a session cookie sent along.
+ */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
+  if (bearerToken((await headers()).get("authorization")) !== null) {
+    throw new ForbiddenError("API keys are not accepted here: this route needs a signed-in session");
+  }
   const store = await cookies();
   for (const name of SESSION_COOKIES) {
     const token = store.get(name)?.value;

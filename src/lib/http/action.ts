@@ -2,8 +2,8 @@
  * The one helper behind every form's Server Action: FormData -> the zod schema the
  * JSON route uses too (client-safe, src/lib/schemas) -> the signed-in user -> a service.
  * Failures come back as form state, mapped by the same rules as the JSON envelope
- * (`toErrorEnvelope` in src/lib/api.ts): a 400 naming a field becomes that field's
- * error, anything else the form's error (an `ApiProblem`, like src/lib/api-client.ts
+ * (`toErrorEnvelope` in src/lib/http/api.ts): a 400 naming a field becomes that field's
+ * error, anything else the form's error (an `ApiProblem`, like src/lib/http/api-client.ts
  * answers). What the user typed is always sent back (passwords aside), so the form keeps it.
  *
  * Use with `useActionState(action, null)`; a handler answers `{ redirectTo }` to send
@@ -14,7 +14,7 @@ import { redirect, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { parseInput, toErrorEnvelope } from "./api";
 import { problemOf, type ApiProblem } from "./api-client";
-import { getCurrentUser, type CurrentUser } from "./current-user";
+import { getCurrentUser, type CurrentUser } from "../auth/current-user";
 import { UnauthorizedError } from "./errors";
 
 /** What the user submitted, as strings (files and React's own `$ACTION…` fields left out). */

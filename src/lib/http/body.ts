@@ -18,6 +18,11 @@ export const BODY_LIMITS = {
    * prediction webhooks carry the input, output URLs and logs, also well under 1 MB.
    */
   webhook: 1024 * 1024,
+  /**
+   * POST /api/chat: useChat sends the whole conversation by default (only the newest
+   * message is read); the app's own page sends just that one.
+   */
+  chat: 1024 * 1024,
 } as const;
 
 /** The body's bytes, at most `limit` of them; PayloadTooLargeError beyond. */

@@ -1,13 +1,14 @@
 // Password rules, shared by the server's validation and the browser's forms (no server
-// imports here). The common-password list is checked on the server only
-// (src/lib/common-passwords.ts): it is too large to ship to the browser.
+// imports here). Strength (zxcvbn-ts, score >= 3: src/lib/auth/password-strength.ts) is
+// the last rule: the services check it after these cheap ones (it needs the user's email
+// and name, and takes milliseconds), the forms show its feedback as the user types.
 import { z } from "zod";
-import { normalizeEmail } from "./email";
+import { normalizeEmail } from "../email";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-export type PasswordRule = "short" | "long" | "blank" | "email" | "common";
+export type PasswordRule = "short" | "long" | "blank" | "email" | "weak";
 
 /** The messages of the 400 envelope ("password: <message>"); forms map them back with passwordRuleOf. */
 export const PASSWORD_RULE_MESSAGES: Record<PasswordRule, string> = {
@@ -15,10 +16,10 @@ export const PASSWORD_RULE_MESSAGES: Record<PasswordRule, string> = {
   long: `must be at most ${PASSWORD_MAX_LENGTH} characters`,
   blank: "must not be only spaces",
   email: "must not be the email address",
-  common: "is too common, choose another",
+  weak: "is too easy to guess, choose a stronger one",
 };
 
-/** The first rule (apart from the common-password list) a new password breaks, or null. */
+/** The first cheap rule (all but strength) a new password breaks, or null. */
 export function brokenPasswordRule(password: string, email?: string): PasswordRule | null {
   if (password.length < PASSWORD_MIN_LENGTH) return "short";
   if (password.length > PASSWORD_MAX_LENGTH) return "long";
@@ -41,18 +42,12 @@ export const newPasswordField = z
   .max(PASSWORD_MAX_LENGTH, PASSWORD_RULE_MESSAGES.long)
   .refine((p) => p.trim() !== "", PASSWORD_RULE_MESSAGES.blank);
 
-/**
- * Object-level rules for a new password next to its email: not the email, and (when given,
- * on the server) not on the common-password list.
- */
-export function refineNewPassword<T extends { email?: string }>(
-  field: keyof T & string,
-  isCommon?: (password: string) => boolean,
-) {
+/** Object-level rule for a new password next to its email: not the email. */
+export function refineNewPassword<T extends { email?: string }>(field: keyof T & string) {
   return (value: T, ctx: z.RefinementCtx) => {
     const password = value[field];
     if (typeof password !== "string") return;
-    const rule = brokenPasswordRule(password, value.email) ?? (isCommon?.(password) ? "common" : null);
+    const rule = brokenPasswordRule(password, value.email);
     if (rule) ctx.addIssue({ code: "custom", path: [field], message: PASSWORD_RULE_MESSAGES[rule] });
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Typed errors. Services throw these; the one mapping to HTTP lives in
- * src/lib/api.ts (`toErrorResponse`). `status` is the HTTP status, `code` the
+ * src/lib/http/api.ts (`toErrorResponse`). `status` is the HTTP status, `code` the
  * envelope's non-zero code (equal to the status, so clients can switch on either).
  */
 export class AppError extends Error {

@@ -3,13 +3,14 @@ import { eq } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import { orders, tasks } from "@/db/schema";
 import { CREDIT_CURRENCY, priceInCents } from "@/data/credits";
-import { textToVideo } from "@/services/tasks/types/text-to-video";
-import { textToVideoCost, type AspectRatio } from "@/services/tasks/types/text-to-video/input";
+import { textToVideo } from "@/tasks/text-to-video";
+import { textToVideoCost, type AspectRatio } from "@/tasks/text-to-video/input";
+import { demoVideoFor } from "@/tasks/text-to-video/providers";
 import { env } from "@/lib/env";
-import { TRANS_TYPES, decreaseCredits, getUserCredits, grantCredits, refundCredits } from "@/services/credits";
+import { TRANS_TYPES, decreaseCredits, getUserCredits, grantCredits, refundCredits } from "@/services/credits/ledger";
 import { fulfilOrder } from "@/services/payments";
-import { markEmailVerified } from "@/services/email-verification";
-import { createUser, findUserByEmail } from "@/services/users";
+import { markEmailVerified } from "@/services/accounts/email-verification";
+import { createUser, findUserByEmail } from "@/services/accounts/users";
 
 /**
  * `npm run db:seed`: a demo account to click through right after cloning. Every step
@@ -88,7 +89,7 @@ export async function seedDemoData(db: Executor = getDb()): Promise<SeedResult> 
           provider: "mock",
           providerJobId: `seed_${uuid}`,
           progress: t.status === "succeeded" ? 100 : 0,
-          outputUrl: t.status === "succeeded" ? `/videos/sample-${t.aspectRatio}.mp4` : null,
+          outputUrl: t.status === "succeeded" ? demoVideoFor(t) : null,
           errorMessage: t.status === "failed" ? "demo: the provider reported a failure (credits refunded)" : null,
           idempotencyKey: t.key,
           startedAt: new Date(),

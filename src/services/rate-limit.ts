@@ -1,6 +1,7 @@
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
-import { TooManyRequestsError, databaseError } from "@/lib/errors";
+import { TooManyRequestsError, databaseError } from "@/lib/http/errors";
+import { refusedForSeconds, rememberRefusal } from "@/lib/http/rate-limit-memo";
 
 /**
  * Fixed-window counters shared by every app instance: one row per key in
@@ -25,17 +26,36 @@ export function rateLimitError(error: unknown): unknown {
   return db?.code === "RL429" ? new TooManyRequestsError(Number(db.detail) || 1) : error;
 }
 
-/** Counts one hit for `key`; throws TooManyRequestsError when it is over `limit` in the window. */
+// With `remember`, a key this instance has seen refused is refused again without a database
+// round trip until its window ends: a fixed window that is full stays full until it ends,
+// so a flood past the limit costs no connection from the pool and no row lock
+// (src/lib/http/rate-limit-memo.ts). Opt-in: a counter reset in the database by hand is not
+// seen here until the window ends.
+
+/**
+ * Counts one hit for `key`; throws TooManyRequestsError when it is over `limit` in the
+ * window. With `remember`, a refused key is refused on this instance without the database
+ * until its window ends, and `onRefused` runs once per key and window here (the first
+ * refusal), for a log line that a flood cannot multiply.
+ */
 export async function hitRateLimit(
   key: string,
   limit: number,
   windowSeconds: number,
   db: Executor = getDb(),
+  { remember = false, onRefused }: { remember?: boolean; onRefused?: (error: TooManyRequestsError) => void } = {},
 ): Promise<void> {
+  const known = remember ? refusedForSeconds(key) : 0;
+  if (known) throw new TooManyRequestsError(known);
   try {
     await db.execute(sql`SELECT ${rateLimitSql(key, limit, windowSeconds)}`);
   } catch (error) {
-    throw rateLimitError(error);
+    const mapped = rateLimitError(error);
+    if (remember && mapped instanceof TooManyRequestsError) {
+      rememberRefusal(key, mapped.retryAfterSeconds);
+      onRefused?.(mapped);
+    }
+    throw mapped;
   }
 }
 

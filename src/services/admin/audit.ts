@@ -7,7 +7,7 @@
 import { desc } from "drizzle-orm";
 import { getDb, type Executor } from "@/db";
 import { adminAuditLog, type AdminAuditRow } from "@/db/schema";
-import { pageWindow, type Page } from "@/lib/pagination";
+import { pageWindow, type Page } from "@/lib/http/pagination";
 
 /** Who acted: the signed-in admin. */
 export interface AdminActor {

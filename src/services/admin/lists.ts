@@ -8,8 +8,8 @@ import { and, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db";
 import { ORDER_STATUSES, TASK_STATUSES, orders, tasks, users, type OrderStatus, type TaskStatus } from "@/db/schema";
-import { parseInput } from "@/lib/api";
-import { pageWindow, type Page } from "@/lib/pagination";
+import { parseInput } from "@/lib/http/api";
+import { pageWindow, type Page } from "@/lib/http/pagination";
 
 /** An empty filter (absent or "") means "any". */
 const optional = <T extends z.ZodType>(schema: T) =>

@@ -1,7 +1,7 @@
 /** The operator console's overview: read-only aggregates over users, orders, the ledger and tasks. */
 import { sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
-import { TRANS_TYPES } from "@/services/credits";
+import { TRANS_TYPES } from "@/services/credits/ledger";
 import { countUsers } from "./users";
 
 export const REVENUE_DAYS = 30;

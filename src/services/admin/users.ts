@@ -1,6 +1,6 @@
 /**
  * The operator console's user views and actions. Ledger writes go through
- * src/services/credits.ts only; sessions through src/services/sessions.ts. Every action
+ * src/services/credits/ledger.ts only; sessions through src/services/accounts/sessions.ts. Every action
  * takes the user's row lock, acts, and writes its audit row in one transaction.
  */
 import { and, desc, eq, gt, ilike, sql } from "drizzle-orm";
@@ -8,12 +8,12 @@ import { z } from "zod";
 import { getDb, type Executor, type Tx } from "@/db";
 import { creditGrants, orders, tasks, users, type OrderStatus, type TaskStatus } from "@/db/schema";
 import { MAX_CREDITS_PER_MOVEMENT } from "@/data/credits";
-import { parseInput } from "@/lib/api";
+import { parseInput } from "@/lib/http/api";
 import { normalizeEmail } from "@/lib/email";
-import { ConflictError, NotFoundError } from "@/lib/errors";
-import { pageWindow, type Page } from "@/lib/pagination";
-import { TRANS_TYPES, decreaseCredits, getUserCredits, grantCredits, listCredits, type CreditHistoryItem } from "@/services/credits";
-import { disableUser, enableUser, forgetUserSessions } from "@/services/sessions";
+import { ConflictError, NotFoundError } from "@/lib/http/errors";
+import { pageWindow, type Page } from "@/lib/http/pagination";
+import { TRANS_TYPES, decreaseCredits, getUserCredits, grantCredits, listCredits, type CreditHistoryItem } from "@/services/credits/ledger";
+import { disableUser, enableUser, forgetUserSessions } from "@/services/accounts/sessions";
 import { writeAudit, type AdminActor } from "./audit";
 
 export const uuidParam = z.string().min(1, "is required").max(100, "is too long");

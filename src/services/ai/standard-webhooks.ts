@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
-import { BadRequestError, UnauthorizedError } from "@/lib/errors";
+import { Webhook } from "standardwebhooks";
+import { BadRequestError, UnauthorizedError } from "@/lib/http/errors";
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com/), as Replicate
- * sends them: HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` keyed
+ * sends them and our outgoing webhooks (src/services/webhooks) are signed: HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}` keyed
  * with the base64 part of the "whsec_..." secret; `webhook-signature` holds one or
  * more space-separated "v1,<base64>" entries, any one of which may match.
  */
@@ -16,9 +17,9 @@ function secretKey(secret: string): Buffer {
   return key;
 }
 
+/** The `webhook-signature` value ("v1,<base64>") of a message, by the `standardwebhooks` package. */
 export function signStandardWebhook(secret: string, id: string, timestamp: number | string, body: string): string {
-  const mac = crypto.createHmac("sha256", secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest("base64");
-  return `v1,${mac}`;
+  return new Webhook(secretKey(secret), { format: "raw" }).sign(id, new Date(Number(timestamp) * 1000), body);
 }
 
 /** Throws BadRequestError (missing/malformed headers) or UnauthorizedError (bad signature, stale or future timestamp). */

@@ -3,6 +3,7 @@ import { siteConfig } from "@/config/site";
 import { env } from "@/lib/env";
 import en from "../../../messages/en/email.json";
 import zh from "../../../messages/zh/email.json";
+import { appUrlConfigured } from "@/lib/app-url";
 
 // Plain-text mails, localized through the same catalogs as the pages (messages/<locale>/email.json).
 const CATALOGS = { en, zh } as const;
@@ -24,5 +25,16 @@ export function renderMail(
   const brand = siteConfig.name;
   const subject = t(`${kind}.subject`, { brand });
   const body = t(`${kind}.body`, { brand, ...values });
-  return { subject, text: `${body}\n\n${t("footer", { appUrl: env().APP_URL, brand })}\n` };
+  // The footer names the site the link goes to: APP_URL, or the link's own origin where that is
+  // derived from the request (development without APP_URL, src/lib/app-url.ts).
+  const site = appUrlConfigured() ? env().APP_URL : linkOrigin(values.link) ?? env().APP_URL;
+  return { subject, text: `${body}\n\n${t("footer", { appUrl: site, brand })}\n` };
+}
+
+function linkOrigin(link: string): string | null {
+  try {
+    return new URL(link).origin;
+  } catch {
+    return null;
+  }
 }

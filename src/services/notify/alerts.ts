@@ -6,7 +6,7 @@
  */
 import { getDb, type Executor } from "@/db";
 import { env } from "@/lib/env";
-import { TooManyRequestsError } from "@/lib/errors";
+import { TooManyRequestsError } from "@/lib/http/errors";
 import { logger } from "@/lib/logger";
 import { hitRateLimit } from "@/services/rate-limit";
 

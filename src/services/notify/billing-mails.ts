@@ -9,8 +9,10 @@ import { userNotices, users } from "@/db/schema";
 import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
 import enBilling from "../../../messages/en/billing.json";
 import zhBilling from "../../../messages/zh/billing.json";
-import { getUserCredits } from "@/services/credits";
+import { getUserCredits } from "@/services/credits/ledger";
 import { deliverMail } from "@/services/email";
+import { enqueueWebhookEvent } from "@/services/webhooks/outbox";
+import type { CreditsLowData } from "@/services/webhooks/payload";
 import { logger } from "@/lib/logger";
 
 const CATALOGS = { en: enBilling, zh: zhBilling } as const;
@@ -54,8 +56,9 @@ export async function sendReceipt(input: ReceiptInput, db: Executor = getDb()): 
 
 /**
  * Once per crossing: when the balance is below LOW_BALANCE_THRESHOLD and no notice is
- * armed, one notice is sent (the `user_notices` row is the guard, so concurrent callers
- * send one); when the balance is back at or above it, the guard is removed (re-armed).
+ * armed, one notice is sent and one `credits.low` webhook event written (the `user_notices`
+ * row is the guard, so concurrent callers send one); when the balance is back at or above
+ * it, the guard is removed (re-armed).
  */
 export async function checkLowBalance(userUuid: string, db: Executor = getDb()): Promise<{ balance: number; notified: boolean }> {
   const { balance } = await getUserCredits(userUuid, db);
@@ -63,11 +66,18 @@ export async function checkLowBalance(userUuid: string, db: Executor = getDb()):
     await db.delete(userNotices).where(eq(userNotices.userUuid, userUuid));
     return { balance, notified: false };
   }
-  const claimed = await db
-    .insert(userNotices)
-    .values({ userUuid, kind: "low_balance" })
-    .onConflictDoNothing()
-    .returning({ userUuid: userNotices.userUuid });
+  // The guard and the `credits.low` webhook event commit together: one event per crossing.
+  const claimed = await db.transaction(async (tx) => {
+    const rows = await tx
+      .insert(userNotices)
+      .values({ userUuid, kind: "low_balance" })
+      .onConflictDoNothing()
+      .returning({ userUuid: userNotices.userUuid });
+    if (rows.length > 0) {
+      await enqueueWebhookEvent(tx, { userUuid, type: "credits.low", data: { balance, threshold: LOW_BALANCE_THRESHOLD } satisfies CreditsLowData });
+    }
+    return rows;
+  });
   if (claimed.length === 0) return { balance, notified: false };
   try {
     const to = await recipient(userUuid, db);

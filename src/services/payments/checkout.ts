@@ -9,14 +9,15 @@ import { orders } from "@/db/schema";
 import { brandedProductName } from "@/config/site";
 import { CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, findBundle, priceInCents } from "@/data/credits";
 import { CHECKOUT_LOCALES, checkoutRequestSchema, type CheckoutLocale, type CheckoutRequest } from "@/lib/schemas/payments";
-import { parseInput } from "@/lib/api";
+import { parseInput } from "@/lib/http/api";
 import { env } from "@/lib/env";
-import { AppError, BadRequestError } from "@/lib/errors";
+import { AppError, BadRequestError } from "@/lib/http/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
 import { hitRateLimit } from "@/services/rate-limit";
-import { requireActiveUser } from "@/services/users";
+import { requireActiveUser } from "@/services/accounts/users";
 import { findStripeCustomer } from "./customers";
 import { logger } from "@/lib/logger";
+import { appUrl as publicUrl } from "@/lib/app-url";
 
 export { CHECKOUT_LOCALES, checkoutRequestSchema, type CheckoutLocale, type CheckoutRequest } from "@/lib/schemas/payments";
 
@@ -103,7 +104,7 @@ export async function createCreditsCheckout(input: CheckoutInput, db: Executor =
     name: `${purchase.credits} credits`,
     description: `Bundle of ${purchase.credits} credits, valid for ${PURCHASED_CREDITS_VALIDITY_DAYS} days`,
   };
-  const appUrl = env().APP_URL.replace(/\/+$/, "");
+  const appUrl = await publicUrl();
 
   const customer = await findStripeCustomer(user.id, db);
   const orderNo = newOrderNo();

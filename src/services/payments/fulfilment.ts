@@ -7,14 +7,14 @@
 import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db";
-import { orders, type Order, type OrderStatus } from "@/db/schema";
+import { ORDER_STATUSES, orders, type Order, type OrderStatus } from "@/db/schema";
 import { PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
-import { parseInput } from "@/lib/api";
-import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import { pageWindow, type Page } from "@/lib/pagination";
+import { parseInput } from "@/lib/http/api";
+import { ForbiddenError, NotFoundError } from "@/lib/http/errors";
+import { pageWindow, type Page } from "@/lib/http/pagination";
 import { Stripe, getStripe } from "@/lib/stripe";
-import { lookupCheckoutSession } from "@/services/checkout-lookup";
-import { TRANS_TYPES, getUserCredits, grantCredits } from "@/services/credits";
+import { lookupCheckoutSession } from "@/services/payments/checkout-lookup";
+import { TRANS_TYPES, getUserCredits, grantCredits } from "@/services/credits/ledger";
 import { sendAlert } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { PaymentProviderError } from "./checkout";
@@ -208,19 +208,23 @@ const sessionIdSchema = z
   .string({ error: "is required" })
   .regex(/^cs_[A-Za-z0-9_]{1,250}$/, { error: "must be a Checkout Session id" });
 
-export interface OrderDto {
-  orderNo: string;
-  credits: number;
-  amount: number;
-  currency: string;
-  bundle: string | null;
-  status: OrderStatus;
-  createdAt: string;
-  paidAt: string | null;
-  refundedAt: string | null;
-  /** Refunded so far (partial refunds add up), smallest currency unit. */
-  amountRefunded: number;
-}
+/** A credit order as GET /api/orders answers it: the one definition of its shape. */
+export const orderDtoSchema = z
+  .object({
+    orderNo: z.string(),
+    credits: z.int(),
+    amount: z.int().meta({ description: "Smallest currency unit (cents)." }),
+    currency: z.string(),
+    bundle: z.string().nullable(),
+    status: z.enum(ORDER_STATUSES),
+    createdAt: z.iso.datetime(),
+    paidAt: z.iso.datetime().nullable(),
+    refundedAt: z.iso.datetime().nullable(),
+    amountRefunded: z.int().meta({ description: "Refunded so far (partial refunds add up), smallest currency unit." }),
+  })
+  .meta({ id: "Order" });
+
+export type OrderDto = z.infer<typeof orderDtoSchema>;
 
 export function toOrderDto(order: Order): OrderDto {
   return {

@@ -27,9 +27,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "@/db";
 import { credits, subscriptions, type CreditRow } from "@/db/schema";
-import { ServiceUnavailableError } from "@/lib/errors";
+import { ServiceUnavailableError } from "@/lib/http/errors";
 import { getStripe, type Stripe } from "@/lib/stripe";
-import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits } from "@/services/credits";
+import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits } from "@/services/credits/ledger";
 import { sendAlert } from "@/services/notify/alerts";
 import { userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";

@@ -24,8 +24,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Executor, type Tx } from "@/db";
 import { closedDisputes, orders, type Order } from "@/db/schema";
-import { ServiceUnavailableError } from "@/lib/errors";
-import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits, type LedgerMetadata } from "@/services/credits";
+import { ServiceUnavailableError } from "@/lib/http/errors";
+import { TRANS_TYPES, reverseDisputeCredits, revokeGrantCredits, type LedgerMetadata } from "@/services/credits/ledger";
 import { sendAlert } from "@/services/notify/alerts";
 import { PAYABLE, orderGrantKey } from "./fulfilment";
 

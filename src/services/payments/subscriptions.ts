@@ -13,6 +13,9 @@
  *   months 1..11 by `grantDueSubscriptionCredits` (sweeper / cron), keyed
  *   `invoice:<id>:month:<n>`.
  * - `customer.subscription.created/updated/deleted` keep `subscriptions` in step.
+ * - One live subscription per user: a second one whose invoice is paid while another
+ *   already grants (two checkouts paid at once) never grants; it is cancelled at Stripe
+ *   and its invoice refunded (refuseDuplicateSubscription).
  * - Burn-down: plan credits expire before purchased ones (365 days), so spends use them
  *   first with the ledger's existing expiry order; no grant priority was needed.
  */
@@ -29,21 +32,22 @@ import {
   type PlanInterval,
   type SubscriptionPlan,
 } from "@/data/plans";
-import { parseInput } from "@/lib/api";
+import { parseInput } from "@/lib/http/api";
 import { env } from "@/lib/env";
-import { BadRequestError, ConflictError } from "@/lib/errors";
+import { BadRequestError, ConflictError } from "@/lib/http/errors";
 import { Stripe, getStripe } from "@/lib/stripe";
-import { grantCredits } from "@/services/credits";
+import { grantCredits, lockUser } from "@/services/credits/ledger";
 import { sendAlertOnce } from "@/services/notify/alerts";
 import { checkLowBalance, sendReceipt } from "@/services/notify/billing-mails";
 import { hitRateLimit } from "@/services/rate-limit";
-import { requireActiveUser } from "@/services/users";
+import { requireActiveUser } from "@/services/accounts/users";
 import { CHECKOUT_LOCALES, subscriptionCheckoutSchema, type CheckoutLocale } from "@/lib/schemas/payments";
 import { CHECKOUT_RATE_LIMIT, PaymentProviderError } from "./checkout";
 import { ensureStripeCustomer, findStripeCustomer, userOfCustomer } from "./customers";
 import { idOf } from "./fulfilment";
 import { creditsForRefund } from "./refunds";
 import { logger } from "@/lib/logger";
+import { appUrl as publicUrl } from "@/lib/app-url";
 
 export const SUBSCRIPTION_GRANT_TYPE = "subscription_grant";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -118,7 +122,7 @@ export async function createSubscriptionCheckout(
   const customer = await ensureStripeCustomer({ uuid: user.id, email: user.email }, db);
   const priceId = planPriceIds().get(`${plan.id}:${request.interval}`);
   const name = input.labels?.(plan, request.interval).name ?? `${plan.id} plan (${request.interval}ly)`;
-  const appUrl = env().APP_URL.replace(/\/+$/, "");
+  const appUrl = await publicUrl();
   const metadata = { user_uuid: user.id, plan: plan.id, interval: request.interval };
   let session: Stripe.Checkout.Session;
   try {
@@ -161,7 +165,7 @@ export async function createPortalSession(input: { userUuid: string; locale?: st
   if (!customer) throw new BadRequestError("customer: no billing account yet, subscribe or buy credits first", "customer");
   const locale = CHECKOUT_LOCALES.find((l) => l === input.locale) ?? "en";
   try {
-    const session = await stripe.billingPortal.sessions.create({ customer, return_url: `${env().APP_URL.replace(/\/+$/, "")}/${locale}/credits` });
+    const session = await stripe.billingPortal.sessions.create({ customer, return_url: `${await publicUrl()}/${locale}/credits` });
     return { url: session.url };
   } catch (error) {
     logger.error({ customer, error: (error as Error).message }, "[payments] creating the billing portal session failed");
@@ -237,15 +241,23 @@ export async function syncSubscription(
 }
 
 /**
- * Checkout refuses a second subscription (409), but two checkouts opened at once (two tabs)
- * can both be paid: the user is then billed twice. An operator is alerted, once per user
- * and day (a rate-limit key shared by instances), to cancel and refund one.
+ * Checkout refuses a second subscription (409), and one paid anyway (two checkouts opened
+ * at once) is cancelled and refunded when its invoice is paid (handleInvoicePaid). Two live
+ * subscriptions that both granted should therefore never exist; if they do, an operator
+ * is alerted, once per user and day (a rate-limit key shared by instances).
  */
 async function alertSecondSubscription(userUuid: string, db: Executor): Promise<void> {
   const live = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userUuid, userUuid), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
+    .where(
+      and(
+        eq(subscriptions.userUuid, userUuid),
+        inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
+        isNull(subscriptions.duplicateOf),
+        sql`${subscriptions.latestInvoiceId} IS NOT NULL`,
+      ),
+    );
   if (live.length < 2) return;
   await sendAlertOnce(
     `second_subscription:${userUuid}`,
@@ -318,18 +330,98 @@ export async function invoiceGrant(invoice: Stripe.Invoice, db: Executor = getDb
   if (!userUuid || !customerId || !subscriptionId || !resolved || !line) {
     return { grant: null, outcome: ignoreUnknown("invoice", invoice.id ?? "?", { customer: customerId, subscription: subscriptionId }) } as const;
   }
+  const duplicateOf = await duplicateOfSubscription(subscriptionId, db);
+  if (duplicateOf) return { grant: null, outcome: { handled: false, action: "duplicate_subscription" }, duplicateOf } as const;
   return { grant: { subscriptionId, customerId, userUuid, line, resolved }, outcome: null } as const;
+}
+
+/** The subscription a refused second one duplicated, or null (see refuseDuplicateSubscription). */
+async function duplicateOfSubscription(subscriptionId: string, db: Executor): Promise<string | null> {
+  const [row] = await db.select({ duplicateOf: subscriptions.duplicateOf }).from(subscriptions).where(eq(subscriptions.id, subscriptionId));
+  return row?.duplicateOf ?? null;
+}
+
+/**
+ * The user's live subscription that already grants (its invoice was paid), other than
+ * `subscriptionId`: the one a second subscription would duplicate. Read under the user's lock.
+ */
+async function grantingSubscriptionOtherThan(tx: Executor, userUuid: string, subscriptionId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.userUuid, userUuid),
+        ne(subscriptions.id, subscriptionId),
+        inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
+        isNull(subscriptions.duplicateOf),
+        sql`${subscriptions.latestInvoiceId} IS NOT NULL`,
+      ),
+    )
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/**
+ * A second subscription paid while the user already has one that grants: cancelled at
+ * Stripe at once and its invoice's payment refunded in full. Both calls carry idempotency
+ * keys derived from the subscription and the invoice, so a redelivered invoice.paid (this
+ * runs again until both succeed: a Stripe error answers the webhook 500) refunds once.
+ */
+async function refuseDuplicateSubscription(subscriptionId: string, invoice: Stripe.Invoice, keptId: string): Promise<void> {
+  const stripe = getStripe();
+  try {
+    const current = await stripe.subscriptions.retrieve(subscriptionId);
+    if (current.status !== "canceled") {
+      await stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey: `duplicate-subscription-cancel:${subscriptionId}` }).catch(async (error) => {
+        // Cancelled meanwhile (a concurrent delivery of the same invoice): done.
+        if ((await stripe.subscriptions.retrieve(subscriptionId)).status !== "canceled") throw error;
+      });
+    }
+    if ((invoice.amount_paid ?? 0) > 0) {
+      const payments = await stripe.invoicePayments.list({ invoice: invoice.id!, status: "paid", limit: 10 });
+      for (const payment of payments.data) {
+        const paymentIntent = payment.payment?.payment_intent ? idOf(payment.payment.payment_intent as string | { id: string }) : null;
+        if (!paymentIntent) continue;
+        await stripe.refunds.create(
+          { payment_intent: paymentIntent, reason: "duplicate", metadata: { subscription: subscriptionId, invoice: invoice.id!, kept_subscription: keptId } },
+          { idempotencyKey: `duplicate-subscription-refund:${invoice.id}:${paymentIntent}` },
+        );
+      }
+    }
+  } catch (error) {
+    logger.error({ subscription: subscriptionId, error: (error as Error).message }, "[payments] cancelling or refunding a second subscription failed; Stripe will deliver invoice.paid again");
+    throw error;
+  }
+  logger.warn({ subscription: subscriptionId, kept: keptId, invoice: invoice.id }, "[payments] a second live subscription was cancelled and its invoice refunded");
 }
 
 /** invoice.paid: the period's first month of credits, once per invoice. */
 export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = getDb()): Promise<SubscriptionOutcome> {
-  const { grant, outcome: ignored } = await invoiceGrant(invoice, db);
-  if (!grant) return ignored;
+  const found = await invoiceGrant(invoice, db);
+  const { grant, outcome: ignored } = found;
+  if (!grant) {
+    // A refused second subscription's invoice delivered again: finish what failed before (idempotent).
+    if ("duplicateOf" in found && found.duplicateOf) await refuseDuplicateSubscription(idOf(invoice.parent!.subscription_details!.subscription as string | { id: string })!, invoice, found.duplicateOf);
+    return ignored;
+  }
   const { subscriptionId, customerId, userUuid, line, resolved } = grant;
   const periodStart = new Date(line.period.start * 1000);
   const periodEnd = new Date(line.period.end * 1000);
   const invoiceId = invoice.id!;
   const outcome = await db.transaction(async (tx) => {
+    // Under the user's lock: two subscriptions of one user paid at once (two checkouts)
+    // are decided one after the other, so only the first grants.
+    await lockUser(tx, userUuid);
+    const keptId = await grantingSubscriptionOtherThan(tx, userUuid, subscriptionId);
+    if (keptId) {
+      const canceled = { userUuid, customerId, plan: resolved.plan.id, interval: resolved.interval, status: "canceled", canceledAt: new Date(), duplicateOf: keptId };
+      await tx
+        .insert(subscriptions)
+        .values({ id: subscriptionId, currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, ...canceled })
+        .onConflictDoUpdate({ target: subscriptions.id, set: { ...canceled, updatedAt: sql`now()` } });
+      return { handled: false, action: "duplicate_subscription", keptId };
+    }
     const values = {
       userUuid,
       customerId,
@@ -358,15 +450,19 @@ export async function handleInvoicePaid(invoice: Stripe.Invoice, db: Executor = 
       { id: invoiceId, periodStart, periodEnd, trial: invoice.billing_reason === "subscription_create" && invoice.amount_paid === 0 },
       0,
     );
-    return { handled: granted, action: granted ? "subscription_credits_granted" : "already_granted" };
+    return { handled: granted, action: granted ? "subscription_credits_granted" : "already_granted", keptId: null };
   });
+  if (outcome.keptId) {
+    await refuseDuplicateSubscription(subscriptionId, invoice, outcome.keptId);
+    return { handled: true, action: "duplicate_subscription_refunded" };
+  }
   if (outcome.handled) {
     const trial = invoice.billing_reason === "subscription_create" && invoice.amount_paid === 0 && resolved.plan.trialCredits;
     const credits = trial ? resolved.plan.trialCredits! : resolved.plan.creditsPerMonth;
     await sendReceipt({ userUuid, credits, amount: invoice.amount_paid, currency: invoice.currency, reference: invoiceId }, db);
     await checkLowBalance(userUuid, db);
   }
-  return outcome;
+  return { handled: outcome.handled, action: outcome.action };
 }
 
 /**

@@ -4,13 +4,15 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { env } from "@/lib/env";
-import { backoffDelayMs, isRetryableStatus, withRetry, type BackoffOptions } from "@/lib/http-retry";
+import { backoffDelayMs, isRetryableStatus, withRetry, type BackoffOptions } from "@/lib/http/retry";
 import type { ProviderErrorCode } from "@/lib/provider-errors";
 import { storage as defaultStorage } from "./index";
 import { assertValidKey } from "./keys";
+import { MEDIA_TYPES, type OutputKind } from "./kinds";
 import type { StorageDriver, StoredObject } from "./types";
+import type { OutputBody } from "@/services/ai/types";
 
-export type OutputKind = "video" | "image";
+export type { OutputKind } from "./kinds";
 
 interface KindRule {
   /** Content types accepted in the source's Content-Type header and stored. */
@@ -19,10 +21,17 @@ interface KindRule {
   maxBytes: number;
 }
 
+/** Every output kind has a rule: its content types (./kinds.ts) and its default size cap. */
 export const OUTPUT_KINDS: Record<OutputKind, KindRule> = {
-  video: { types: ["video/mp4", "video/webm", "video/quicktime"], maxBytes: 512 * 1024 * 1024 },
-  image: { types: ["image/png", "image/jpeg", "image/webp", "image/gif"], maxBytes: 32 * 1024 * 1024 },
+  video: { types: MEDIA_TYPES.video, maxBytes: 512 * 1024 * 1024 },
+  image: { types: MEDIA_TYPES.image, maxBytes: 32 * 1024 * 1024 },
+  audio: { types: MEDIA_TYPES.audio, maxBytes: 256 * 1024 * 1024 },
+  // A transcript: plain UTF-8 text, no HTML (checked while streaming).
+  text: { types: MEDIA_TYPES.text, maxBytes: 8 * 1024 * 1024 },
 };
+
+/** What a text output is stored as. */
+export const TEXT_CONTENT_TYPE = "text/plain; charset=utf-8";
 
 /** Header values that say nothing about the bytes; the sniffed type decides. */
 const GENERIC_TYPES = new Set(["", "application/octet-stream", "binary/octet-stream"]);
@@ -31,7 +40,18 @@ const SNIFF_BYTES = 16;
 /** The content type the first bytes prove, or null (e.g. HTML, text, an unknown format). */
 export function sniffContentType(head: Buffer): string | null {
   const ascii = (start: number, end: number) => head.subarray(start, end).toString("latin1");
-  if (head.length >= 12 && ascii(4, 8) === "ftyp") return ascii(8, 12) === "qt  " ? "video/quicktime" : "video/mp4";
+  if (head.length >= 12 && ascii(4, 8) === "ftyp") {
+    const brand = ascii(8, 12);
+    if (brand === "M4A " || brand === "M4B ") return "audio/mp4";
+    return brand === "qt  " ? "video/quicktime" : "video/mp4";
+  }
+  // Audio: MP3 (an ID3 tag or an MPEG audio frame header), WAV, Ogg (Vorbis/Opus), FLAC, AAC (ADTS).
+  if (head.length >= 3 && ascii(0, 3) === "ID3") return "audio/mpeg";
+  if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xf6) === 0xf0) return "audio/aac";
+  if (head.length >= 2 && head[0] === 0xff && (head[1] & 0xe0) === 0xe0) return "audio/mpeg";
+  if (head.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WAVE") return "audio/wav";
+  if (head.length >= 4 && ascii(0, 4) === "OggS") return "audio/ogg";
+  if (head.length >= 4 && ascii(0, 4) === "fLaC") return "audio/flac";
   if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return "video/webm";
   if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "image/png";
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "image/jpeg";
@@ -82,12 +102,17 @@ export class OutputCopyError extends Error {
 export interface CopyOutputOptions {
   /**
    * Where the output is: an http(s) URL (a provider's delivery URL), a file://
-   * URL, or an app path such as `/videos/sample-landscape.mp4` (the mock
+   * URL, or an app path such as `/demo/video/aurora-landscape-5s.mp4` (the mock
    * provider's bundled samples), read from `publicDir`. An http(s) URL on the
    * app's own origin (APP_URL) whose file exists in `publicDir` is read from
-   * disk too, so the app never has to call itself.
+   * disk too, so the app never has to call itself. Give `url` or `body`.
    */
-  url: string;
+  url?: string;
+  /**
+   * Or the output itself: its text (a transcript a provider answered in its JSON), or a
+   * function opening a stream of its bytes (called again on a retry). Checked like a download.
+   */
+  body?: OutputBody;
   /** Storage key to write, e.g. outputKey(task.uuid). */
   key: string;
   kind: OutputKind;
@@ -154,6 +179,12 @@ const EXTENSION_TYPES: Record<string, string> = {
   ".jpeg": "image/jpeg",
   ".webp": "image/webp",
   ".gif": "image/gif",
+  ".mp3": "audio/mpeg",
+  ".wav": "audio/wav",
+  ".ogg": "audio/ogg",
+  ".flac": "audio/flac",
+  ".m4a": "audio/mp4",
+  ".txt": "text/plain",
 };
 
 async function openFile(file: string): Promise<Source> {
@@ -167,9 +198,25 @@ async function openFile(file: string): Promise<Source> {
   };
 }
 
+/** An output given as its content (text, or a function opening its bytes). */
+async function openBody(body: OutputBody): Promise<Source> {
+  if (typeof body === "string") {
+    const bytes = Buffer.from(body, "utf8");
+    return { headerType: "", length: bytes.length, body: Readable.from([bytes]), cancel: () => {} };
+  }
+  let stream: AsyncIterable<Uint8Array>;
+  try {
+    stream = await body();
+  } catch (error) {
+    throw new OutputCopyError("source_rejected", `output could not be produced: ${(error as Error).message}`, { cause: error });
+  }
+  return { headerType: "", body: stream, cancel: () => (stream as Partial<Readable>).destroy?.() };
+}
+
 async function openSource(options: CopyOutputOptions): Promise<Source> {
+  if (options.body !== undefined) return openBody(options.body);
   const publicDir = options.publicDir ?? path.resolve("public");
-  const { url } = options;
+  const { url = "" } = options;
   if (url.startsWith("/") && !url.startsWith("//")) {
     const file = await publicFile(publicDir, url.split(/[?#]/)[0]);
     if (!file) throw new OutputCopyError("source_not_found", `no bundled file at ${url}`);
@@ -265,25 +312,61 @@ async function inspect(source: Source, kind: OutputKind, maxBytes: number) {
   }
   if (headLength === 0) throw new OutputCopyError("empty", "output is empty");
   const head = Buffer.concat(first);
-  const sniffed = sniffContentType(head);
-  if (!sniffed || !rule.types.includes(sniffed)) {
+  const sniffed = kind === "text" ? sniffText(head) : asKind(sniffContentType(head), kind);
+  if (!sniffed || !rule.types.includes(sniffed.split(";")[0])) {
     throw new OutputCopyError("wrong_content_type", `output bytes are ${sniffed ?? "not a known media format"}, expected a ${kind}`);
   }
   if (head.length > maxBytes) throw new OutputCopyError("too_large", `output exceeds the cap of ${maxBytes} bytes`);
+  // Text must be UTF-8 throughout (and free of NUL): checked on every chunk, so a binary
+  // file behind a text header fails before it is stored.
+  const utf8 = kind === "text" ? new TextDecoder("utf-8", { fatal: true }) : null;
+  const checkText = (chunk: Uint8Array, last = false) => {
+    if (!utf8) return;
+    try {
+      if (chunk.includes(0)) throw new Error("NUL byte");
+      utf8.decode(chunk, { stream: !last });
+    } catch {
+      throw new OutputCopyError("wrong_content_type", "output is not UTF-8 text");
+    }
+  };
 
   async function* body() {
     let bytes = head.length;
+    checkText(head);
     yield head;
-    if (done) return;
-    for (;;) {
-      const r = await next();
-      if (r.done) return;
-      bytes += r.value.length;
-      if (bytes > maxBytes) throw new OutputCopyError("too_large", `output exceeds the cap of ${maxBytes} bytes`);
-      yield r.value;
+    if (!done) {
+      for (;;) {
+        const r = await next();
+        if (r.done) break;
+        bytes += r.value.length;
+        if (bytes > maxBytes) throw new OutputCopyError("too_large", `output exceeds the cap of ${maxBytes} bytes`);
+        checkText(r.value);
+        yield r.value;
+      }
     }
+    checkText(new Uint8Array(0), true);
   }
   return { contentType: sniffed, stream: Readable.from(body(), { objectMode: false }) };
+}
+
+/**
+ * A container sniffed as video that the task declares audio (an audio-only WebM or MP4,
+ * as browsers record and speech models return) is stored as that audio type.
+ */
+function asKind(sniffed: string | null, kind: OutputKind): string | null {
+  if (kind === "audio" && sniffed === "video/webm") return "audio/webm";
+  if (kind === "audio" && sniffed === "video/mp4") return "audio/mp4";
+  return sniffed;
+}
+
+/** Markup a text output must not start with: HTML (an error page) or XML/SVG. */
+const MARKUP = /^\s*<(?:!doctype|html|head|body|script|iframe|svg|\?xml|!--)/i;
+
+/** A text output's stored type, or null when its first bytes are markup or binary. */
+function sniffText(head: Buffer): string | null {
+  const start = head.subarray(0, 512).toString("latin1").replace(/^\u00ef\u00bb\u00bf/, "");
+  if (MARKUP.test(start) || head.includes(0)) return null;
+  return TEXT_CONTENT_TYPE;
 }
 
 async function copyOnce(options: CopyOutputOptions, store: StorageDriver): Promise<StoredObject> {

@@ -1,3 +1,4 @@
+import { appUrl } from "@/lib/app-url";
 import { env, storageSigningSecret, type Env } from "@/lib/env";
 import { LocalStorage } from "./local";
 import { S3Storage } from "./s3";
@@ -25,7 +26,8 @@ export function createStorage(e: Env = env()): StorageDriver {
   return new LocalStorage({
     root: e.STORAGE_LOCAL_DIR,
     secret: storageSigningSecret(e),
-    baseUrl: e.APP_URL,
+    // In development without APP_URL, the request's origin (src/lib/app-url.ts): `next dev -p 3001` works.
+    baseUrl: process.env.NODE_ENV === "development" ? appUrl : e.APP_URL,
     ttlSeconds: e.STORAGE_URL_TTL_SECONDS,
   });
 }

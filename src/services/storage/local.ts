@@ -13,8 +13,8 @@ export interface LocalStorageOptions {
   root: string;
   /** HMAC key for read URLs. */
   secret: string;
-  /** Public base URL of the app; read URLs point at `${baseUrl}/api/storage/<key>`. */
-  baseUrl: string;
+  /** Public base URL of the app (or how to get it per request); read URLs point at `${baseUrl}/api/storage/<key>`. */
+  baseUrl: string | (() => string | Promise<string>);
   /** Default lifetime of a read URL. */
   ttlSeconds: number;
 }
@@ -101,6 +101,10 @@ export class LocalStorage implements StorageDriver {
     }
   }
 
+  async get(key: string): Promise<Readable | null> {
+    return (await this.head(key)) ? this.createReadStream(key) : null;
+  }
+
   /** A read stream over bytes [start, end] (inclusive) of an object that `head` found. */
   createReadStream(key: string, range?: { start: number; end: number }): Readable {
     const file = this.filePath(this.objects, key);
@@ -111,7 +115,8 @@ export class LocalStorage implements StorageDriver {
   async signedUrl(key: string, options: { ttlSeconds?: number } = {}): Promise<string> {
     assertValidKey(key);
     const expires = Math.floor(Date.now() / 1000) + (options.ttlSeconds ?? this.options.ttlSeconds);
-    const url = new URL(LOCAL_ROUTE_PREFIX + key, this.options.baseUrl);
+    const base = typeof this.options.baseUrl === "function" ? await this.options.baseUrl() : this.options.baseUrl;
+    const url = new URL(LOCAL_ROUTE_PREFIX + key, base);
     url.searchParams.set("exp", String(expires));
     url.searchParams.set("sig", signKey(this.options.secret, key, expires));
     return url.toString();

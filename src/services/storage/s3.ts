@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { Transform } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { assertValidKey } from "./keys";
 import { toNodeStream } from "./local";
 import type { StorageBody, StorageDriver, StoredObject } from "./types";
@@ -101,6 +101,19 @@ export class S3Storage implements StorageDriver {
     try {
       const out = await client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return { key, contentType: out.ContentType ?? "application/octet-stream", bytes: out.ContentLength ?? 0 };
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Readable | null> {
+    assertValidKey(key);
+    const [{ GetObjectCommand, S3ServiceException }, client] = await Promise.all([sdk(), this.client()]);
+    try {
+      const out = await client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      // In Node the SDK's body is a Readable (an IncomingMessage).
+      return out.Body ? toNodeStream(out.Body as StorageBody) : null;
     } catch (error) {
       if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return null;
       throw error;

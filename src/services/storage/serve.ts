@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { fail } from "@/lib/api";
+import { fail } from "@/lib/http/api";
 import { isValidKey } from "./keys";
 import { LocalStorage } from "./local";
 import type { StorageDriver } from "./types";

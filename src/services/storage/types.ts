@@ -21,6 +21,12 @@ export interface StorageDriver {
   delete(key: string): Promise<void>;
   /** Content type and size, or null when there is no such object. */
   head(key: string): Promise<StoredObject | null>;
+  /**
+   * The object's bytes as a stream (never buffered whole), or null when there is no such
+   * object: for code in the app that reads what it stored (e.g. the mock upscaler reading
+   * an uploaded image). Browsers and providers read through `signedUrl`.
+   */
+  get(key: string): Promise<Readable | null>;
   /** An absolute URL that reads the object until it expires (default STORAGE_URL_TTL_SECONDS). */
   signedUrl(key: string, options?: { ttlSeconds?: number }): Promise<string>;
 }

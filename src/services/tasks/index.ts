@@ -6,15 +6,15 @@
  *   lifecycle.ts  submit, poll, webhook, finish, fail + refund
  *   sweeper.ts    the in-process sweeper (and the round the cron route runs)
  *   queries.ts    reads and the API shape (TaskDto)
- *   types/<type>/ one folder per task type
+ *   (each task type is its own folder under src/tasks/<type>/, listed in registry.ts)
  */
 import type { Task } from "@/db/schema";
 import { createTask, type CreateTaskOptions } from "./create";
-import { textToVideo, type TextToVideoInput } from "./types/text-to-video";
+import { textToVideo, type TextToVideoInput } from "@/tasks/text-to-video";
 
 export { defineTaskType, type AnyTaskType, type OutputKind, type TaskType } from "./define";
 export { registerTaskType, taskTypeBySlug, taskTypeOf, taskTypes } from "./registry";
-export { createTask, parseIdempotencyKey, IdempotencyKeyReusedError, type Background, type CreateTaskOptions } from "./create";
+export { createTask, idempotencyKeySchema, parseIdempotencyKey, IdempotencyKeyReusedError, type Background, type CreateTaskOptions } from "./create";
 export {
   applyProviderStatus,
   cancelJob,
@@ -34,13 +34,15 @@ export {
   listTasks,
   parseTaskFilters,
   TASK_STATUSES,
+  taskDtoSchema,
+  taskFiltersSchema,
   taskErrorCode, taskOutputUrl, toTaskDto,
   type TaskDto,
   type TaskFilters,
   type TaskStatus,
 } from "./queries";
-export { watchTask } from "./watch";
-export { textToVideoInput, type TextToVideoInput } from "./types/text-to-video";
+export { openTaskWatch, watchTask } from "./watch";
+export { textToVideoInput, type TextToVideoInput } from "@/tasks/text-to-video";
 
 export type CreateTextToVideoTaskInput = TextToVideoInput & { userUuid: string; idempotencyKey?: string | null };
 

@@ -19,19 +19,28 @@
  *    reason stays in error_message/output_json for operators.
  * 8. A job given up on (timeout, or a task finished before its start was recorded) is
  *    cancelled at the provider where it can be; a late success of a failed task changes nothing.
+ * 9. A metered task (credits_hold_id set) holds its most instead of a debit: success settles
+ *    the price of the provider's reported usage in the same transaction as the move to
+ *    `succeeded` (credits_used = that price); failure and timeout release the hold in the
+ *    transaction of the move to `failed` (invariant 3's refund, for a hold).
+ * 10. The move to succeeded or failed writes its `task.succeeded` / `task.failed` webhook
+ *    event into the outbox in the same transaction (src/services/webhooks/outbox.ts).
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { tasks, type Task } from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError } from "@/lib/http/errors";
 import { classifyProviderFailure, providerErrorCodeOf, type ProviderErrorCode } from "@/lib/provider-errors";
-import { refundCredits } from "@/services/credits";
+import { HoldResolvedError, releaseHold, settleHold } from "@/services/credits/holds";
+import { refundCredits } from "@/services/credits/ledger";
 import { ProviderError as ProviderCallError } from "@/services/ai/types";
-import type { ProviderJobStatus, ProviderWebhookEvent, TaskProvider, WebhookRequest } from "@/services/ai/types";
+import type { ProviderJobStatus, ProviderUsage, ProviderWebhookEvent, SubmitContext, TaskProvider, WebhookRequest } from "@/services/ai/types";
 import { storage } from "@/services/storage";
-import { copyOutputToStorage, OUTPUT_KINDS, OutputCopyError, outputKey, type OutputKind as CopyKind } from "@/services/storage/copy";
+import { enqueueWebhookEvent } from "@/services/webhooks/outbox";
+import { copyOutputToStorage, OutputCopyError, outputKey } from "@/services/storage/copy";
+import { signedUploadUrl, type UploadFacts } from "@/services/uploads";
 import type { AnyTaskType } from "./define";
 import { getOwnedTask, getNewestTask, getTask, isFinished, UNFINISHED } from "./queries";
 import { taskTypeOf, taskTypes } from "./registry";
@@ -57,11 +66,30 @@ function providerOf(task: Task): TaskProvider<unknown> {
   return taskTypeOf(task.type).providers.get(task.provider);
 }
 
+/** What a provider's submit gets besides the input: the task, its files' facts, and signed URLs of them. */
+export function submitContext(taskUuid: string, files: Record<string, UploadFacts> = {}): SubmitContext {
+  return {
+    taskUuid,
+    files,
+    async signedInputUrl(field) {
+      const file = Object.hasOwn(files, field) ? files[field] : undefined;
+      if (!file) throw new Error(`task ${taskUuid}: no file in field ${field}`);
+      return signedUploadUrl(file);
+    },
+  };
+}
+
 /** Hands a new (queued) task to its provider: queued -> running with the job id, or failed + refunded. */
-export async function submitTask(task: Task, definition: AnyTaskType, input: unknown, db: Executor): Promise<void> {
+export async function submitTask(
+  task: Task,
+  definition: AnyTaskType,
+  input: unknown,
+  db: Executor,
+  files: Record<string, UploadFacts> = {},
+): Promise<void> {
   let result;
   try {
-    result = await definition.providers.get(task.provider).submit(input, { taskUuid: task.uuid });
+    result = await definition.providers.get(task.provider).submit(input, submitContext(task.uuid, files));
   } catch (error) {
     logger.error({ task: task.uuid, error: errorText(error) }, "[tasks] submit failed");
     await failTask(task.uuid, `could not start the job: ${errorText(error)}`, db, { errorCode: errorCodeOf(error) });
@@ -153,8 +181,9 @@ async function writeStarts(db: Executor, queue: { pending: Start[]; writing: boo
 // ---------------------------------------------------------------------------
 
 /**
- * queued|running -> failed, and the refund, in one transaction. Returns the
- * failed task, or null when the task was not unfinished (someone else finished it).
+ * queued|running -> failed, and the refund (a metered task: the release of its hold), in one
+ * transaction. Returns the failed task, or null when the task was not unfinished (someone
+ * else finished it).
  */
 export async function failTask(
   taskUuid: string,
@@ -176,6 +205,12 @@ export async function failTask(
       .where(and(eq(tasks.uuid, taskUuid), inArray(tasks.status, UNFINISHED)))
       .returning();
     if (!failed) return null;
+    await enqueueWebhookEvent(tx, { userUuid: failed.userUuid, type: "task.failed", taskUuid });
+    if (failed.creditsHoldId) {
+      // Nothing was spent; the reservation goes back (a no-op if it had expired already).
+      await releaseHold(failed.creditsHoldId, tx);
+      return failed;
+    }
     if (!failed.creditsTransNo) return failed;
     const refund = await refundCredits({ transNo: failed.creditsTransNo, reason: `task ${taskUuid} failed` }, tx);
     const [refunded] = await tx.update(tasks).set({ refundTransNo: refund.transNo }).where(eq(tasks.uuid, taskUuid)).returning();
@@ -183,27 +218,79 @@ export async function failTask(
   });
 }
 
-/** queued|running -> succeeded with the stored output. Null when the task was already finished. */
+/**
+ * queued|running -> succeeded with the stored output. Null when the task was already finished.
+ * A metered task's hold is settled with what `usage` costs in the same transaction.
+ */
 async function succeedTask(
-  taskUuid: string,
+  task: Task,
   stored: { outputKey: string } | { outputUrl: string },
   output: unknown,
+  usage: ProviderUsage | undefined,
   db: Executor,
 ): Promise<Task | null> {
-  const [row] = await db
-    .update(tasks)
-    .set({
-      status: "succeeded",
-      progress: 100,
-      ...stored,
-      outputJson: output === undefined ? null : JSON.stringify(output),
-      completedAt: sql`now()`,
-      startedAt: sql`coalesce(${tasks.startedAt}, now())`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(tasks.uuid, taskUuid), inArray(tasks.status, UNFINISHED)))
-    .returning();
-  return row ?? null;
+  const set = {
+    status: "succeeded" as const,
+    progress: 100,
+    ...stored,
+    outputJson: output === undefined ? null : JSON.stringify(output),
+    completedAt: sql`now()`,
+    startedAt: sql`coalesce(${tasks.startedAt}, now())`,
+    updatedAt: sql`now()`,
+  };
+  const unfinished = and(eq(tasks.uuid, task.uuid), inArray(tasks.status, UNFINISHED));
+  const announce = (tx: Executor) => enqueueWebhookEvent(tx, { userUuid: task.userUuid, type: "task.succeeded", taskUuid: task.uuid });
+  const holdId = task.creditsHoldId;
+  if (!holdId) {
+    return db.transaction(async (tx) => {
+      const [row] = await tx.update(tasks).set(set).where(unfinished).returning();
+      if (row) await announce(tx);
+      return row ?? null;
+    });
+  }
+  const charge = meteredCharge(task, usage);
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(tasks)
+        .set({ ...set, creditsUsed: charge, creditsTransNo: charge > 0 ? holdId : null })
+        .where(unfinished)
+        .returning();
+      if (row) {
+        await settleHold(holdId, charge, tx);
+        await announce(tx);
+      }
+      return row ?? null;
+    });
+  } catch (error) {
+    if (!(error instanceof HoldResolvedError)) throw error;
+    // The hold expired before the job finished (the task outlived its timeout unswept): its
+    // credits are back with the user, so the task fails like a timeout and costs nothing.
+    logger.warn({ task: task.uuid, hold: holdId }, "[tasks] a metered task finished after its credit hold expired");
+    await failTask(task.uuid, "the credit hold expired before the job finished", db, { errorCode: "timed_out" });
+    return null;
+  }
+}
+
+/**
+ * What a succeeded metered task costs: its type's price of the reported usage, rounded up
+ * and kept within what was reserved. A price that cannot be computed charges the reserved
+ * amount (the most the user agreed to), and is logged.
+ */
+function meteredCharge(task: Task, usage: ProviderUsage | undefined): number {
+  const reserved = task.creditsReserved ?? 0;
+  let credits = Number.NaN;
+  try {
+    const metered = taskTypeOf(task.type).metered;
+    credits = metered ? metered.costFromUsage(usage, JSON.parse(task.userInput)) : reserved;
+  } catch (error) {
+    logger.error({ task: task.uuid, error: errorText(error) }, "[tasks] pricing a metered task's usage failed");
+  }
+  if (typeof credits !== "number" || !Number.isFinite(credits)) {
+    logger.error({ task: task.uuid, usage, credits }, "[tasks] a metered task's usage has no price: charging what was reserved");
+    return reserved;
+  }
+  return Math.min(reserved, Math.max(0, Math.ceil(credits)));
 }
 
 /** Records progress on an unfinished task (never moves backwards). */
@@ -225,20 +312,26 @@ async function markRunning(taskUuid: string, progress: number, db: Executor): Pr
 const finishing = new Map<string, Promise<Task | null>>();
 
 /**
- * A job succeeded: copy its output into storage, then succeed the task (conditional).
- * The provider's URL is kept only in output_json, for operators.
+ * A job succeeded: copy its output (from its URL, or the content the provider answered)
+ * into storage, then succeed the task (conditional). The provider's URL and answer are kept
+ * only in output_json, for operators; the type's `result` (e.g. a transcript's segments) is
+ * stored beside them and served as the task's `output`.
  */
-function finishWithOutput(task: Task, outputUrl: string, output: unknown, db: Executor): Promise<Task | null> {
+function finishWithOutput(task: Task, status: ProviderJobStatus, db: Executor): Promise<Task | null> {
   const inFlight = finishing.get(task.uuid);
   if (inFlight) return inFlight;
   const run = (async () => {
-    const operatorOutput = { providerOutput: output ?? null, outputUrl };
+    const operatorOutput = {
+      providerOutput: status.output ?? null,
+      outputUrl: status.outputUrl ?? null,
+      ...(status.result !== undefined ? { result: status.result } : {}),
+    };
+    // Every output kind is stored (video, image, audio, text: src/services/storage/kinds.ts).
     const { outputKind: kind, maxOutputBytes } = taskTypeOf(task.type);
-    // Kinds storage has no rule for (none registered today) keep the provider's URL.
-    if (!Object.hasOwn(OUTPUT_KINDS, kind)) return succeedTask(task.uuid, { outputUrl }, operatorOutput, db);
     const key = outputKey(task.uuid);
     try {
-      await copyOutputToStorage({ url: outputUrl, key, kind: kind as CopyKind, maxBytes: maxOutputBytes });
+      const source = status.outputUrl ? { url: status.outputUrl } : { body: status.outputBody };
+      await copyOutputToStorage({ ...source, key, kind, maxBytes: maxOutputBytes });
     } catch (error) {
       const code: ProviderErrorCode = error instanceof OutputCopyError ? error.providerCode : "internal";
       const detail = errorText(error);
@@ -248,7 +341,7 @@ function finishWithOutput(task: Task, outputUrl: string, output: unknown, db: Ex
         outputJson: { ...operatorOutput, copyError: { code: error instanceof OutputCopyError ? error.code : null, detail } },
       });
     }
-    const row = await succeedTask(task.uuid, { outputKey: key }, operatorOutput, db);
+    const row = await succeedTask(task, { outputKey: key }, operatorOutput, status.usage, db);
     if (!row) {
       const now = await getTask(task.uuid, db);
       if (now?.status !== "succeeded") {
@@ -271,8 +364,8 @@ export async function applyProviderStatus(task: Task, status: ProviderJobStatus,
   let row: Task | null = null;
   if (status.state === "running") row = await markRunning(task.uuid, status.progress, db);
   else if (status.state === "succeeded") {
-    row = status.outputUrl
-      ? await finishWithOutput(task, status.outputUrl, status.output, db)
+    row = status.outputUrl || status.outputBody !== undefined
+      ? await finishWithOutput(task, status, db)
       : await failTask(task.uuid, "the provider returned no output", db, { outputJson: status.output, errorCode: "invalid_output" });
   } else {
     const reason = status.error || "the provider failed";

@@ -1,16 +1,22 @@
 /**
  * The task-type registry: one line per type. Everything shared looks types up here.
- * To add a type, create its folder under ./types/ and add it to TASK_TYPES below.
+ * To add a type, create its folder under src/tasks/ and add it to TASK_TYPES below.
  */
 import type { Env } from "@/lib/env";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError } from "@/lib/http/errors";
 import type { AnyTaskType } from "./define";
-import { textToImage } from "./types/text-to-image";
-import { textToVideo } from "./types/text-to-video";
+import { imageToVideo } from "@/tasks/image-to-video";
+import { imageUpscale } from "@/tasks/image-upscale";
+import { speechToText } from "@/tasks/speech-to-text";
+import { textToImage } from "@/tasks/text-to-image";
+import { textToVideo } from "@/tasks/text-to-video";
 
 const TASK_TYPES: AnyTaskType[] = [
   textToVideo,
   textToImage,
+  imageToVideo,
+  imageUpscale,
+  speechToText,
 ];
 
 const byType = new Map<string, AnyTaskType>();

@@ -1,15 +1,20 @@
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { recordSweep } from "@/lib/sweep-status";
-import { expireCredits } from "@/services/credits";
+import { dropInterruptedReplies } from "@/services/chat/conversations";
+import { expireHolds } from "@/services/credits/holds";
+import { expireCredits } from "@/services/credits/ledger";
 import { runBillingRound } from "@/services/payments/subscriptions";
 import { alertProviderFailureSpikes } from "@/services/notify/provider-failures";
 import { pruneExpiredRateLimits } from "@/services/rate-limit";
+import { sweepExpiredUploads } from "@/services/uploads";
+import { deliverDueWebhooks, pruneWebhookEvents } from "@/services/webhooks/delivery";
 import { inArray, sql } from "drizzle-orm";
 import { getDb, rowsOf, type Executor } from "@/db";
 import { tasks } from "@/db/schema";
 import { cancelJob, failTask, refreshTask } from "./lifecycle";
 import { getTask } from "./queries";
+import { taskTypes } from "./registry";
 
 /**
  * Finishing tasks nobody is watching, for every type: the sweep (claims stuck tasks,
@@ -121,6 +126,13 @@ export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResul
     }
   }
 
+  // Only types this process knows are polled: one added to the registry while `next dev`
+  // runs reaches the routes at once but not this loop (see warnUnknownTypes).
+  const known = sql.join(
+    taskTypes().map((d) => sql`${d.type}`),
+    sql`, `,
+  );
+
   /** Polling: tasks with a provider job, idle for idleMs. */
   async function poll(cap: number, until: number) {
     for (let n = room(cap, until); n > 0; n = room(cap, until)) {
@@ -131,6 +143,7 @@ export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResul
             SELECT uuid FROM tasks
             WHERE status IN ('queued', 'running') AND provider_job_id IS NOT NULL
               AND updated_at <= now() - make_interval(secs => ${idleSeconds})
+              AND type IN (${known})
             ORDER BY updated_at
             LIMIT ${n}
             FOR UPDATE SKIP LOCKED
@@ -156,20 +169,61 @@ export async function sweepTasks(options: SweepOptions = {}): Promise<SweepResul
   return result;
 }
 
+const warnedTypes = new Set<string>();
+
+/**
+ * Unfinished tasks of a type this process does not know: added to the registry after the
+ * server started. `next dev` serves the new type's routes and pages at once, but the
+ * sweeper keeps the registry it started with, so it says so, once per type, instead of
+ * failing every tick (restart the dev server; docs/tasks.md "Add a task type").
+ */
+async function warnUnknownTypes(db: Executor = getDb()): Promise<void> {
+  const known = taskTypes().map((d) => d.type);
+  const rows = rowsOf<{ type: string }>(
+    await db.execute(sql`
+      SELECT DISTINCT type FROM tasks
+      WHERE status IN ('queued', 'running') AND type NOT IN (${sql.join(known.map((t) => sql`${t}`), sql`, `)})`),
+  );
+  for (const { type } of rows) {
+    if (warnedTypes.has(type)) continue;
+    warnedTypes.add(type);
+    logger.warn({ type }, "[tasks] unfinished tasks of a type this server process does not know (registered after it started): restart the server so its sweeper handles them");
+  }
+}
+
 /** Lapsed grants are written off (one `expire` row each) at most this often. */
 const EXPIRE_EVERY_MS = 60_000;
 
-/** One round of background work: finish stuck tasks, and now and then expire lapsed credits and prune expired rate-limit windows. */
+/**
+ * One round of background work: finish stuck tasks, release credit holds past their expiry
+ * (every round: a hold's credits are out of the user's reach until then), deliver due
+ * outgoing webhooks (every round), and now and then
+ * expire lapsed credits and prune expired rate-limit windows.
+ */
 export async function runBackgroundRound(options: { idleMs: number; expire: boolean }) {
   const sweep = await sweepTasks({ idleMs: options.idleMs });
+  // After the sweep: a metered task that timed out has released its own hold.
+  const { ids: expiredHolds, ...holds } = await expireHolds();
+  // Chat replies whose server died mid-stream: their holds just expired (src/services/chat).
+  await dropInterruptedReplies(expiredHolds).catch((error) => logger.error({ error: (error as Error).message }, "[chat] dropping interrupted replies failed"));
+  // Outgoing webhooks due now: the tasks this sweep finished, retries (src/services/webhooks).
+  const webhooks = await deliverDueWebhooks().catch((error) => {
+    logger.error({ error: (error as Error).message }, "[webhooks] delivery round failed");
+    return null;
+  });
   const expired = options.expire ? await expireCredits() : null;
   const prunedRateLimits = options.expire ? await pruneExpiredRateLimits() : null;
+  // Webhook events and their delivery logs past their retention (src/services/webhooks).
+  const prunedWebhookEvents = options.expire ? await pruneWebhookEvents() : null;
   // Yearly plans' monthly grants, low-balance notices (src/services/payments/subscriptions.ts).
   const billing = options.expire ? await runBillingRound() : null;
   // Operator alert when a provider's failures spike (src/services/notify/provider-failures.ts).
   const providerAlerts = options.expire ? await alertProviderFailureSpikes() : null;
+  // Uploads no task used, past UPLOAD_TTL_SECONDS, with their stored bytes (src/services/uploads).
+  const expiredUploads = options.expire ? await sweepExpiredUploads() : null;
+  if (options.expire) await warnUnknownTypes();
   recordSweep();
-  return { sweep, expired, prunedRateLimits, billing, providerAlerts };
+  return { sweep, holds, webhooks, expired, prunedRateLimits, prunedWebhookEvents, billing, providerAlerts, expiredUploads };
 }
 
 const state = globalThis as unknown as { __taskSweeper?: NodeJS.Timeout };

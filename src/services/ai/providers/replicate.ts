@@ -1,8 +1,8 @@
-import { BadRequestError, UnauthorizedError } from "@/lib/errors";
-import { fetchWithRetry, type BackoffOptions } from "@/lib/http-retry";
+import { BadRequestError, UnauthorizedError } from "@/lib/http/errors";
+import type { BackoffOptions } from "@/lib/http/retry";
+import { firstUrl, progressFromLogs, providerClient, type InputMapper } from "../kit";
 import { verifyStandardWebhook } from "../standard-webhooks";
-import { ProviderError, clampProgress, type ProviderJobStatus, type TaskProvider } from "../types";
-import { logger } from "@/lib/logger";
+import { ProviderError, type JobOutput, type ProviderJobStatus, type TaskProvider } from "../types";
 
 /**
  * Replicate's predictions HTTP API (https://replicate.com/docs/reference/http):
@@ -10,9 +10,8 @@ import { logger } from "@/lib/logger";
  *   POST {base}/v1/predictions with { version }         ("owner/name:version")
  *   GET  {base}/v1/predictions/{id}
  *   POST {base}/v1/predictions/{id}/cancel
- * Creating a prediction retries 429/5xx (and failures to connect) with backoff,
- * honouring Retry-After, within a bounded time (src/lib/http-retry.ts); a timeout
- * after the request was sent is not retried, as the prediction may exist (docs/tasks.md).
+ * The HTTP plumbing (auth, timeouts, retries of the create call with backoff honouring
+ * Retry-After, errors) is the provider kit's (../kit.ts); this file is the mapping.
  * Webhooks are signed with Standard Webhooks headers (see ../standard-webhooks.ts).
  */
 export interface ReplicateConfig<Input> {
@@ -22,15 +21,21 @@ export interface ReplicateConfig<Input> {
   model: string;
   /**
    * The model's input for a task's input. Models name their inputs differently:
-   * each task type maps its own fields (see its folder under src/services/tasks/types/).
+   * each task type maps its own fields (see its folder under src/tasks/). May be async:
+   * a file field becomes `await context.signedInputUrl("image")`.
    */
-  input: (input: Input) => Record<string, unknown>;
+  input: InputMapper<Input>;
+  /**
+   * The task's output in the model's output (default: its first URL). A model that answers
+   * JSON instead of a file (e.g. a transcript) gives `{ body: text, result }`.
+   */
+  output?: (output: unknown) => JobOutput | null;
   /** Where Replicate should POST start/completed events; omitted = rely on polling. */
   webhookUrl?: string;
   webhookSecret?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
-  /** Retries of "create a prediction" (default: src/lib/http-retry.ts DEFAULT_BACKOFF). */
+  /** Retries of "create a prediction" (default: src/lib/http/retry.ts DEFAULT_BACKOFF). */
   submitRetry?: BackoffOptions;
 }
 
@@ -43,38 +48,26 @@ export interface ReplicatePrediction {
   logs?: string | null;
 }
 
-/** The first URL in an output that may be a string, a list of strings, or an object of them. */
-function firstUrl(output: unknown): string | null {
-  if (typeof output === "string") return /^https?:\/\//.test(output) ? output : null;
-  if (Array.isArray(output)) {
-    for (const item of output) {
-      const url = firstUrl(item);
-      if (url) return url;
-    }
-    return null;
-  }
-  if (output && typeof output === "object") return firstUrl(Object.values(output));
-  return null;
-}
+/** The default output mapping: the first URL in the model's output. */
+const urlOutput = (output: unknown): JobOutput | null => ({ url: firstUrl(output) });
 
-/** Progress from the model's logs ("... 42%|████"), the last one printed. */
-function progressFromLogs(logs: string | null | undefined): number | null {
-  if (!logs) return null;
-  const all = [...logs.matchAll(/(\d{1,3})%/g)];
-  if (all.length === 0) return null;
-  return clampProgress(Number(all[all.length - 1][1]));
-}
-
-export function mapPrediction(p: ReplicatePrediction): ProviderJobStatus {
+export function mapPrediction(p: ReplicatePrediction, outputOf: (output: unknown) => JobOutput | null = urlOutput): ProviderJobStatus {
   switch (p.status) {
     case "starting":
       return { state: "running", progress: 0 };
     case "processing":
       return { state: "running", progress: Math.min(99, progressFromLogs(p.logs) ?? 10) };
     case "succeeded": {
-      const outputUrl = firstUrl(p.output);
-      if (!outputUrl) return { state: "failed", progress: 0, error: "the provider returned no output", output: p };
-      return { state: "succeeded", progress: 100, outputUrl, output: { id: p.id, status: p.status, output: p.output } };
+      const out = outputOf(p.output);
+      if (!out || (!out.url && out.body === undefined)) return { state: "failed", progress: 0, error: "the provider returned no output", output: p };
+      return {
+        state: "succeeded",
+        progress: 100,
+        outputUrl: out.url ?? null,
+        outputBody: out.body,
+        result: out.result,
+        output: { id: p.id, status: p.status, output: p.output },
+      };
     }
     case "failed":
     case "aborted":
@@ -92,54 +85,27 @@ function isPrediction(value: unknown): value is ReplicatePrediction {
 }
 
 export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): TaskProvider<Input> {
-  const doFetch = config.fetch ?? fetch;
-  const base = config.apiBase.replace(/\/+$/, "");
+  const client = providerClient({
+    name: "replicate",
+    baseUrl: config.apiBase,
+    authorization: config.apiToken ? `Bearer ${config.apiToken}` : undefined,
+    missing: "REPLICATE_API_TOKEN is not set",
+    fetch: config.fetch,
+    timeoutMs: config.timeoutMs,
+    submitRetry: config.submitRetry,
+  });
 
   async function call(method: "GET" | "POST", path: string, body?: unknown, options: { retry?: boolean } = {}): Promise<ReplicatePrediction> {
-    if (!config.apiToken) throw new ProviderError("replicate: REPLICATE_API_TOKEN is not set", undefined, "provider_unavailable");
-    let res: Response;
-    const init: RequestInit = {
-      method,
-      headers: {
-        Authorization: `Bearer ${config.apiToken}`,
-        ...(body ? { "Content-Type": "application/json" } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    };
-    const timeoutMs = config.timeoutMs ?? 15_000;
-    try {
-      res = options.retry
-        ? await fetchWithRetry(`${base}${path}`, init, {
-            ...config.submitRetry,
-            fetch: doFetch,
-            attemptTimeoutMs: timeoutMs,
-            onRetry: ({ attempt, delayMs, reason }) => logger.warn({ method, path, attempt, delayMs }, `[replicate] ${reason}; retrying`),
-          })
-        : await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      const timedOut = (error as Error)?.name === "TimeoutError";
-      throw new ProviderError(`replicate: request failed (${(error as Error).message})`, undefined, timedOut ? "timed_out" : "provider_unavailable");
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      // handled below
-    }
-    if (!res.ok) {
-      const detail = (json as { detail?: unknown } | null)?.detail;
-      throw new ProviderError(`replicate: HTTP ${res.status}${typeof detail === "string" ? `: ${detail.slice(0, 300)}` : ""}`, res.status);
-    }
+    const json = await client.call(method, path, { body, retry: options.retry });
     if (!isPrediction(json)) throw new ProviderError("replicate: unexpected response shape");
     return json;
   }
 
   return {
     name: "replicate",
-    async submit(options) {
+    async submit(input, context) {
       const [model, version] = config.model.split(":", 2);
-      const body: Record<string, unknown> = { input: config.input(options) };
+      const body: Record<string, unknown> = { input: await config.input(input, context) };
       if (config.webhookUrl) {
         body.webhook = config.webhookUrl;
         body.webhook_events_filter = ["start", "completed"];
@@ -147,10 +113,10 @@ export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): 
       const prediction = version
         ? await call("POST", "/v1/predictions", { version, ...body }, { retry: true })
         : await call("POST", `/v1/models/${model}/predictions`, body, { retry: true });
-      return { jobId: prediction.id, status: mapPrediction(prediction) };
+      return { jobId: prediction.id, status: mapPrediction(prediction, config.output) };
     },
     async fetchStatus(jobId) {
-      return mapPrediction(await call("GET", `/v1/predictions/${encodeURIComponent(jobId)}`));
+      return mapPrediction(await call("GET", `/v1/predictions/${encodeURIComponent(jobId)}`), config.output);
     },
     async cancel(jobId) {
       await call("POST", `/v1/predictions/${encodeURIComponent(jobId)}/cancel`);
@@ -165,7 +131,7 @@ export function createReplicateProvider<Input>(config: ReplicateConfig<Input>): 
         throw new BadRequestError("malformed JSON body");
       }
       if (!isPrediction(prediction)) throw new BadRequestError("body: not a prediction", "body");
-      return { jobId: prediction.id, status: mapPrediction(prediction) };
+      return { jobId: prediction.id, status: mapPrediction(prediction, config.output) };
     },
   };
 }

@@ -1,0 +1,65 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { PromptField } from "@/components/tasks/fields";
+import { TaskRunner } from "@/components/tasks/task-runner";
+import { initialChoice, initialString } from "@/components/tasks/initial-input";
+import type { TaskFormProps } from "@/app/[locale]/tasks/task-page";
+import { IMAGE_SIZES, TEXT2IMAGE_DEFAULTS, TEXT2IMAGE_MAX_PROMPT_LENGTH, textToImageCost, type ImageSize } from "./limits";
+
+/** Text-to-image's own fields; submitting and following the task is the shared TaskRunner. */
+export default function TextToImageForm({ balance, initialTask, initialInput, topUp }: TaskFormProps) {
+  const t = useTranslations("taskTypes.text_to_image.page");
+  const runnerT = useTranslations("tasks.runner");
+  const [prompt, setPrompt] = useState(() => initialString(initialInput, "prompt", ""));
+  const [size, setSize] = useState<ImageSize>(() => initialChoice(initialInput, "size", IMAGE_SIZES, TEXT2IMAGE_DEFAULTS.size));
+
+  return (
+    <TaskRunner
+      slug="text-to-image"
+      testIdPrefix="t2i"
+      balance={balance}
+      topUp={topUp}
+      initialTask={initialTask}
+      body={() => ({ prompt, size })}
+      cost={textToImageCost(size)}
+      submitLabel={t("submit")}
+      fieldLabel={(field) => (field === "prompt" || field === "size" ? t(field) : t("form"))}
+    >
+      <PromptField
+        id="t2i-prompt"
+        label={t("prompt")}
+        value={prompt}
+        onChange={setPrompt}
+        maxLength={TEXT2IMAGE_MAX_PROMPT_LENGTH}
+        placeholder={t("promptPlaceholder")}
+        examples={{ label: runnerT("examples"), prompts: t.raw("examples") as string[] }}
+        rows={3}
+      />
+      <fieldset className="grid gap-2">
+        <legend className="mb-2 text-sm font-medium">{t("size")}</legend>
+        {/* Each size shows its own price, so the sizes stay side by side rather than in a menu. */}
+        <div className="flex flex-wrap gap-3">
+          {IMAGE_SIZES.map((s) => (
+            <label
+              key={s}
+              className="flex cursor-pointer items-center gap-2 rounded-md border border-input px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-ring"
+            >
+              <input
+                type="radio"
+                name="size"
+                value={s}
+                checked={size === s}
+                onChange={() => setSize(s)}
+                className="accent-primary"
+                data-testid={`t2i-size-${s}`}
+              />
+              {t(`sizes.${s}`)} · {t("credits", { credits: textToImageCost(s) })}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </TaskRunner>
+  );
+}

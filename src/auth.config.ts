@@ -10,17 +10,17 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { getDb } from "@/db";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
-import { authSecret } from "@/lib/auth-secret";
-import { clientIp } from "@/lib/client-ip";
+import { authSecret } from "@/lib/auth/secret";
+import { clientIp } from "@/lib/http/client-ip";
 import { normalizeEmail } from "@/lib/email";
 import { env } from "@/lib/env";
-import { TooManyRequestsError } from "@/lib/errors";
+import { TooManyRequestsError } from "@/lib/http/errors";
 import { describeError } from "@/lib/log-safe";
-import { signInRefused } from "@/lib/sign-in-attempt";
-import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/sessions";
-import { signInWithPassword } from "@/services/sign-in-limits";
-import { refuseUnverifiedSignIn, welcomeProviderSignIn } from "@/services/email-verification";
-import { MAGIC_LINK_PROVIDER_ID, magicLinkProvider, verificationTokenMethods } from "@/services/magic-link";
+import { signInRefused } from "@/lib/auth/sign-in-attempt";
+import { isSessionActive, revokeSession, sessionClaims, sessionVersionForSignIn } from "@/services/accounts/sessions";
+import { signInWithPassword } from "@/services/accounts/sign-in-limits";
+import { refuseUnverifiedSignIn, welcomeProviderSignIn } from "@/services/accounts/email-verification";
+import { MAGIC_LINK_PROVIDER_ID, magicLinkProvider, verificationTokenMethods } from "@/services/accounts/magic-link";
 import { logger } from "@/lib/logger";
 
 declare module "next-auth" {
@@ -56,7 +56,7 @@ function adapter(): Adapter {
     verificationTokensTable: verificationTokens,
   });
   // Emails are stored normalized, whoever creates the account; magic-link tokens are
-  // looked up by their hash alone (src/services/magic-link.ts).
+  // looked up by their hash alone (src/services/accounts/magic-link.ts).
   return {
     ...base,
     createUser: (user) => base.createUser!({ ...user, email: normalizeEmail(user.email) }),

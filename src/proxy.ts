@@ -2,7 +2,7 @@ import createMiddleware from "next-intl/middleware";
 import { NextRequest, NextResponse } from "next/server";
 import { routing } from "./i18n/routing";
 import { env } from "./lib/env";
-import { contentSecurityPolicy, createNonce, strictTransportSecurity } from "./lib/security-headers";
+import { contentSecurityPolicy, createNonce, strictTransportSecurity } from "./lib/http/security-headers";
 
 const intl = createMiddleware(routing);
 const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]); // POST: server actions

@@ -1,8 +1,9 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { signOut } from "@/auth";
 import { Link } from "@/i18n/navigation";
-import { getCurrentUser } from "@/lib/current-user";
-import { getUserCredits } from "@/services/credits";
+import { isAdminEmail } from "@/lib/auth/admin-email";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { getUserCredits } from "@/services/credits/ledger";
 import { buttonClass } from "./ui/button";
 
 function SignOutButton({ locale, label, className, testId }: { locale: string; label: string; className?: string; testId: string }) {
@@ -22,8 +23,9 @@ function SignOutButton({ locale, label, className, testId }: { locale: string; l
 }
 
 /**
- * Header slot: the balance (and, from `lg`, the email and sign-out) when signed in;
- * sign-up (and, from `sm`, sign-in) when not. Phones find the rest in the menu.
+ * Header slot: the balance (and, from `lg`, the console for admins, the email and sign-out)
+ * when signed in; sign-up (and, from `sm`, sign-in) when not. Phones find the rest in the menu.
+ * The Admin link shows for ADMIN_EMAILS (the console itself checks the stored account again).
  */
 export async function AccountMenu() {
   const t = await getTranslations("auth.menu");
@@ -45,14 +47,19 @@ export async function AccountMenu() {
     <span className="flex items-center gap-2" aria-label={t("account")}>
       <Link
         href="/credits"
-        className="rounded-full bg-accent px-3 py-1 text-sm font-medium whitespace-nowrap text-accent-foreground outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+        className="focus-ring rounded-full bg-accent px-3 py-1 text-sm font-medium whitespace-nowrap text-accent-foreground"
         data-testid="header-balance"
       >
         {t("balance", { balance })}
       </Link>
+      {isAdminEmail(user.email) && (
+        <Link href="/admin" className={buttonClass("ghost", "hidden lg:inline-flex")} data-testid="header-admin">
+          {t("admin")}
+        </Link>
+      )}
       <Link
         href="/account"
-        className="hidden max-w-40 truncate rounded-sm text-sm text-muted-foreground underline-offset-2 outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50 xl:inline"
+        className="focus-ring hidden max-w-40 truncate rounded-sm text-sm text-muted-foreground underline-offset-2 hover:underline xl:inline"
         title={user.email}
         data-testid="header-account"
       >
@@ -63,7 +70,7 @@ export async function AccountMenu() {
   );
 }
 
-/** The account part of the phone menu: who is signed in and sign-out, or sign-in / sign-up. */
+/** The account part of the phone menu: who is signed in, sign-out and (for admins) the console, or sign-in / sign-up. */
 export async function AccountMenuSheet() {
   const t = await getTranslations("auth.menu");
   const user = await getCurrentUser();
@@ -81,11 +88,18 @@ export async function AccountMenuSheet() {
   }
   const locale = await getLocale();
   return (
-    <div className="flex items-center justify-between gap-2">
-      <span className="min-w-0 truncate text-sm text-muted-foreground" title={user.email}>
-        {user.email}
-      </span>
-      <SignOutButton locale={locale} label={t("signOut")} testId="menu-signout" />
+    <div className="grid gap-2">
+      <div className="flex items-center justify-between gap-2">
+        <span className="min-w-0 truncate text-sm text-muted-foreground" title={user.email}>
+          {user.email}
+        </span>
+        <SignOutButton locale={locale} label={t("signOut")} testId="menu-signout" />
+      </div>
+      {isAdminEmail(user.email) && (
+        <Link href="/admin" className={buttonClass("outline")} data-testid="menu-admin">
+          {t("admin")}
+        </Link>
+      )}
     </div>
   );
 }

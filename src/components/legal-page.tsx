@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { siteConfig } from "@/config/site";
+import { pageMetadata } from "@/lib/page-metadata";
 
 export type LegalDoc = "terms" | "privacy" | "refund";
 
@@ -8,7 +9,7 @@ export type LegalDoc = "terms" | "privacy" | "refund";
 async function LegalPage({ doc }: { doc: LegalDoc }) {
   const t = await getTranslations("legal");
   const format = await getFormatter();
-  const values = { brand: siteConfig.name, email: siteConfig.supportEmail };
+  const values = { brand: siteConfig.name, entity: siteConfig.legalEntity, email: siteConfig.supportEmail };
   const sections = Object.keys(t.raw(`${doc}.sections`) as Record<string, unknown>);
   return (
     <article className="mx-auto max-w-3xl px-4 py-12" data-testid={`legal-${doc}`}>
@@ -33,7 +34,8 @@ export function legalRoute(doc: LegalDoc) {
   return {
     async generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
       const { locale } = await params;
-      return { title: (await getTranslations({ locale, namespace: "legal" }))(`${doc}.title`) };
+      const card = doc === "refund" ? "refund-policy" : doc;
+      return pageMetadata({ locale, card, title: (await getTranslations({ locale, namespace: "legal" }))(`${doc}.title`) });
     },
     async Page({ params }: { params: Promise<{ locale: string }> }) {
       setRequestLocale((await params).locale);

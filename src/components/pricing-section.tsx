@@ -1,14 +1,18 @@
 import { CheckIcon } from "lucide-react";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { CREDIT_BUNDLES, CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, priceInCents } from "@/data/credits";
 import { SUBSCRIPTION_PLANS } from "@/data/plans";
 import { env } from "@/lib/env";
+import { isStripeConfigured } from "@/lib/stripe";
 import { Link } from "@/i18n/navigation";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { resumePlanPath } from "./billing/resume";
 import { cn } from "@/lib/utils";
+import { defaultCredits } from "@/services/tasks/define";
 import { taskTypes } from "@/services/tasks/registry";
-import { buttonClass } from "./ui/button";
+import { Button, buttonClass } from "./ui/button";
 
 const CARD = "h-full gap-4";
 const POPULAR = "border-primary shadow-md ring-1 ring-primary";
@@ -25,8 +29,14 @@ export async function PricingSection({ action, headingLevel = 2 }: { action?: (b
   const priceUsd = env().CREDIT_PRICE_USD;
   const money = (cents: number) => format.number(cents / 100, { style: "currency", currency: CREDIT_CURRENCY.toUpperCase() });
   const typeT = await getTranslations("taskTypes");
-  // What a bundle buys, per registered type, priced on the type's first pricing example.
-  const examples = taskTypes().map((d) => ({ name: typeT(`${d.type}.name`), credits: d.cost(d.pricing.examples[0]) as number }));
+  const buyT = await getTranslations("billing.purchase");
+  const configured = isStripeConfigured();
+  const [user, locale] = await Promise.all([getCurrentUser(), getLocale()]);
+  // A plan's button: its card on the credits page, picked; a visitor signs up first and comes back there.
+  const planHref = (plan: string) =>
+    user ? resumePlanPath(locale, plan) : { pathname: "/auth/signup", query: { callbackUrl: resumePlanPath(locale, plan) } };
+  // What a bundle buys, per registered type, at the price its form starts with (defaultInput).
+  const examples = taskTypes().map((d) => ({ name: typeT(`${d.type}.name`), credits: defaultCredits(d) }));
   const Heading = headingLevel === 1 ? "h1" : "h2";
   return (
     <section id="pricing" className="mx-auto max-w-6xl scroll-mt-16 px-4 py-16" aria-labelledby="pricing-title">
@@ -95,9 +105,19 @@ export async function PricingSection({ action, headingLevel = 2 }: { action?: (b
                     {plan.trialCredits ? <p>{planT("trial", { credits: plan.trialCredits })}</p> : null}
                   </CardContent>
                   <CardFooter className="block">
-                    <Link href={{ pathname: "/credits", hash: "plans" }} className={buttonClass("outline", "w-full")}>
-                      {t("choosePlan", { plan: planT(`names.${plan.id}`) })}
-                    </Link>
+                    {configured ? (
+                      <Link href={planHref(plan.id)} className={buttonClass("outline", "w-full")} data-testid={`choose-${plan.id}`}>
+                        {t("choosePlan", { plan: planT(`names.${plan.id}`) })}
+                      </Link>
+                    ) : (
+                      // Without Stripe nothing can be subscribed to: no link into a page of disabled buttons.
+                      <div>
+                        <Button type="button" variant="outline" className="w-full" disabled data-testid={`choose-${plan.id}`} data-unavailable="true">
+                          {t("choosePlan", { plan: planT(`names.${plan.id}`) })}
+                        </Button>
+                        <p className="mt-2 text-center text-xs text-muted-foreground">{buyT("notAvailable")}</p>
+                      </div>
+                    )}
                   </CardFooter>
                 </Card>
               </li>

@@ -1,8 +1,7 @@
 "use client";
 
 import { MonitorIcon, MoonIcon, SunIcon } from "lucide-react";
-import { useTranslations } from "next-intl";
-import { useTheme } from "next-themes";
+import { useState } from "react";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -10,27 +9,32 @@ import {
   DropdownMenuRadioItem,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
-import { ThemeButton } from "./theme-toggle";
+import { setTheme, storedTheme, type ThemeChoice } from "@/lib/theme";
+import { ThemeButton, type ThemeToggleProps } from "./theme-toggle";
 
 /** The theme menu, loaded by ThemeToggle on first use (see there); it opens as it mounts. */
-export function ThemeMenu() {
-  const t = useTranslations("common.theme");
-  const { theme, setTheme } = useTheme();
+export function ThemeMenu(props: ThemeToggleProps) {
+  const { labels } = props;
+  const [theme, setChoice] = useState<ThemeChoice>(storedTheme);
+  const choose = (value: string) => {
+    setChoice(value as ThemeChoice);
+    setTheme(value as ThemeChoice);
+  };
   return (
     <DropdownMenu defaultOpen>
       <DropdownMenuTrigger asChild>
-        <ThemeButton />
+        <ThemeButton {...props} />
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end">
-        <DropdownMenuRadioGroup value={theme} onValueChange={setTheme}>
+        <DropdownMenuRadioGroup value={theme} onValueChange={choose}>
           <DropdownMenuRadioItem value="light" data-testid="theme-light">
-            <SunIcon aria-hidden /> {t("light")}
+            <SunIcon aria-hidden /> {labels.light}
           </DropdownMenuRadioItem>
           <DropdownMenuRadioItem value="dark" data-testid="theme-dark">
-            <MoonIcon aria-hidden /> {t("dark")}
+            <MoonIcon aria-hidden /> {labels.dark}
           </DropdownMenuRadioItem>
           <DropdownMenuRadioItem value="system" data-testid="theme-system">
-            <MonitorIcon aria-hidden /> {t("system")}
+            <MonitorIcon aria-hidden /> {labels.system}
           </DropdownMenuRadioItem>
         </DropdownMenuRadioGroup>
       </DropdownMenuContent>

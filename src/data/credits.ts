@@ -13,6 +13,14 @@ export const PURCHASED_CREDITS_VALIDITY_DAYS = 365;
 /** The largest single ledger movement accepted; anything above is a typo or an attack. */
 export const MAX_CREDITS_PER_MOVEMENT = 10_000_000;
 
+/**
+ * Credit holds (src/services/credits/holds.ts): how long a hold lasts when its caller gives
+ * no expiry, and the longest one may last. When it lapses the sweeper releases it, so it is
+ * also how long credits stay out of reach after a server died mid-work.
+ */
+export const HOLD_DEFAULT_TTL_MS = 15 * 60 * 1000;
+export const HOLD_MAX_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Default price of one credit in USD (CREDIT_PRICE_USD overrides it). */
 export const DEFAULT_CREDIT_PRICE_USD = 0.1;
 export const CREDIT_CURRENCY = "usd";

@@ -8,13 +8,14 @@ import { AppSidebar } from "@/components/layout/app-sidebar";
 import { appNavigation } from "@/components/layout/nav";
 import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
-import { ThemeProvider } from "@/components/theme-provider";
 import { ToasterOnDemand } from "@/components/ui/toast";
 import { VerifyEmailNotice } from "@/components/verify-email/verify-email-notice";
 import { siteConfig, TITLE_TEMPLATE } from "@/config/site";
-import { ClientMessages } from "@/i18n/client-messages";
 import { routing } from "@/i18n/routing";
-import { getCurrentUser } from "@/lib/current-user";
+import { appOrigin } from "@/lib/app-url";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { pageMetadata } from "@/lib/page-metadata";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "../globals.css";
 
 export function generateStaticParams() {
@@ -24,12 +25,17 @@ export function generateStaticParams() {
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
   const { locale } = await params;
   const t = await getTranslations({ locale, namespace: "home.meta" });
-  // The landing page's title is the default: "Brand — tagline".
-  // Pages set their own title; the template makes it "Page — Brand".
+  // The landing page's title is the default: "Brand — tagline"; its social card is the brand's.
+  // Pages set their own title (and card, pageMetadata); the template makes it "Page — Brand".
+  const description = t("description");
+  const defaults = pageMetadata({ locale, card: "home", description });
   return {
+    ...defaults,
+    metadataBase: new URL(await appOrigin()),
     title: { default: t("title", { brand: siteConfig.name }), template: TITLE_TEMPLATE },
-    description: t("description"),
     applicationName: siteConfig.name,
+    openGraph: { ...defaults.openGraph, title: t("title", { brand: siteConfig.name }) },
+    twitter: { ...defaults.twitter, title: t("title", { brand: siteConfig.name }) },
   };
 }
 
@@ -51,32 +57,32 @@ export default async function LocaleLayout({
   // Signed in: the app's pages get the sidebar (from lg; phones use the header's menu).
   const [user, nav, t] = await Promise.all([getCurrentUser(), appNavigation(), getTranslations("common.nav")]);
   return (
-    // next-themes sets class/style on <html> before hydration.
+    // The theme script sets the `dark` class on <html> before hydration.
     <html lang={locale} suppressHydrationWarning>
       <body className="flex min-h-screen flex-col">
-        <ThemeProvider nonce={nonce}>
-          {/* What the shared chrome's client components read (the locale switch, the theme menu)
-              and the error boundary (error.tsx); the header's links and the footer are server-
-              rendered and need no messages here. Pages add theirs (ClientMessages). */}
-          <ClientMessages namespaces={["common.locale", "common.theme", "common.errors"]}>
-            {/* The first Tab stop: past the header (and the sidebar) straight to the page. */}
-            <a
-              href="#main"
-              className="sr-only rounded-md bg-background px-4 py-2 text-sm font-medium text-foreground shadow-md outline-none focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus-visible:ring-[3px] focus-visible:ring-ring/50"
-              data-testid="skip-to-content"
-            >
-              {t("skipToContent")}
-            </a>
-            <SiteHeader />
-            <VerifyEmailNotice />
-            <div className="flex flex-1">
-              {user && <AppSidebar nav={nav} labels={{ generate: t("generate"), app: t("manage"), nav: t("sidebar") }} />}
-              <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">{children}</main>
-            </div>
-            <SiteFooter />
-            <ToasterOnDemand />
-          </ClientMessages>
-        </ThemeProvider>
+        {/* Before any content: the stored or the system's theme, with no flash of the other (src/lib/theme.ts). */}
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {/* The first Tab stop: past the header (and the sidebar) straight to the page. */}
+        <a
+          href="#main"
+          className="focus-ring sr-only rounded-md bg-background px-4 py-2 text-sm font-medium text-foreground shadow-md focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+          data-testid="skip-to-content"
+        >
+          {t("skipToContent")}
+        </a>
+        {/* The shared chrome is server-rendered; its few client parts get their words as props, so
+            no page loads next-intl's client for the chrome. Pages that need translated client
+            components wrap them in ClientMessages (src/i18n/client-messages.tsx). */}
+        <SiteHeader />
+        <VerifyEmailNotice />
+        <div className="flex flex-1">
+          {user && <AppSidebar nav={nav} labels={{ generate: t("generate"), app: t("manage"), nav: t("sidebar") }} />}
+          <main id="main" tabIndex={-1} className="min-w-0 flex-1 outline-none">
+            {children}
+          </main>
+        </div>
+        <SiteFooter />
+        <ToasterOnDemand />
       </body>
     </html>
   );

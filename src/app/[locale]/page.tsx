@@ -7,14 +7,13 @@ import { PricingSection } from "@/components/pricing-section";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PURCHASED_CREDITS_VALIDITY_DAYS, WELCOME_CREDITS, findBundle } from "@/data/credits";
-import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
 import { env } from "@/lib/env";
 import { taskTypes } from "@/services/tasks/registry";
 
-// The hero's loop: the text-to-video mock's own sample output (public/videos/), with a
-// poster frame taken from it so the first paint shows a picture before the video loads.
-const HERO_VIDEO = { src: "/videos/sample-landscape.mp4", poster: "/videos/sample-landscape-poster.jpg", width: 640, height: 360 };
+// The hero's loop: the demo generator's scenes in turn, made for it (scripts/render-demo-media.sh),
+// with its first frame as the poster so the first paint shows a picture before the video loads.
+const HERO_VIDEO = { src: "/demo/hero.mp4", poster: "/demo/hero-poster.jpg", width: 960, height: 540 };
 
 const STEPS = [
   { key: "credits", Icon: CoinsIcon },
@@ -35,7 +34,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
   const types = taskTypes();
   const first = types[0];
   return (
-    <ClientMessages namespaces={["billing.buy"]}>
+    <>
       <section className="border-b bg-gradient-to-b from-accent/60 to-background">
         <div className="mx-auto grid max-w-6xl items-center gap-10 px-4 py-16 lg:grid-cols-2 lg:py-24">
           <div>
@@ -54,7 +53,10 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           </div>
           <figure className="overflow-hidden rounded-xl border bg-card shadow-lg">
             <HeroVideo {...HERO_VIDEO} label={t("hero.videoLabel")} />
-            <figcaption className="px-4 py-2 text-xs text-muted-foreground">{t("hero.videoCaption")}</figcaption>
+            <figcaption className="flex items-start gap-2 px-4 py-2 text-xs text-muted-foreground" data-testid="hero-caption">
+              <SparklesIcon className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+              {t("hero.videoCaption")}
+            </figcaption>
           </figure>
         </div>
       </section>
@@ -64,11 +66,13 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           {t("generators.title")}
         </h2>
         <p className="mt-2 text-muted-foreground">{t("generators.subtitle")}</p>
-        <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        {/* One card per registered type; a row is shared by the cards in it, so any number of
+            types fills its rows without empty cells. */}
+        <ul className="mt-8 flex flex-wrap gap-4" data-testid="generators">
           {types.map((d) => {
             const name = typeT(`${d.type}.name`);
             return (
-              <li key={d.type} data-testid={`generator-${d.slug}`}>
+              <li key={d.type} className="min-w-64 flex-1 basis-64" data-testid={`generator-${d.slug}`}>
                 <Card className="h-full">
                   <CardHeader>
                     <CardTitle className="text-lg">{name}</CardTitle>
@@ -121,7 +125,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
         <div className="mt-6 divide-y rounded-xl border" data-testid="faq">
           {FAQ.map((key) => (
             <details key={key} className="group px-4 [&_summary::-webkit-details-marker]:hidden">
-              <summary className="flex cursor-pointer list-none items-center justify-between gap-4 rounded-md py-4 font-medium outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50">
+              <summary className="focus-ring flex cursor-pointer list-none items-center justify-between gap-4 rounded-md py-4 font-medium">
                 {t(`faq.items.${key}.q`)}
                 <span className="text-muted-foreground transition-transform group-open:rotate-45" aria-hidden>
                   +
@@ -143,6 +147,6 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           </Link>
         </div>
       </section>
-    </ClientMessages>
+    </>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 
 import { useLocale, useTranslations } from "next-intl";
+import { useState } from "react";
 import { changePassword, saveName, signOutEverywhere } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
+import { PasswordField } from "@/components/auth/password-field";
 import { ACCOUNT_CARD, FormBanner, SubmitButton, useAccountAction } from "./action-form";
 import { ChangeEmailForm } from "./change-email-form";
 import { DeleteAccount } from "./delete-account";
@@ -21,30 +23,39 @@ function NameForm({ name }: { name: string }) {
   );
 }
 
-function PasswordForm() {
+function PasswordForm({ email, name }: { email: string; name: string }) {
   const t = useTranslations("account");
-  // No defaultValue: passwords never travel back from the action, so after an answer both fields are asked again.
-  const { formAction, fieldErrors, formError, done } = useAccountAction(changePassword);
+  // Passwords never travel back from the action: the fields keep what was typed themselves
+  // (PasswordField) and are emptied after a change went through.
+  const { state, formAction, fieldErrors, formError, done } = useAccountAction(changePassword);
+  const [changes, setChanges] = useState(0);
+  const [answered, setAnswered] = useState(state);
+  if (state !== answered) {
+    // A new answer from the action (React's "state from the previous render" pattern).
+    setAnswered(state);
+    if (done) setChanges(changes + 1);
+  }
   return (
     <form action={formAction} noValidate className={ACCOUNT_CARD} data-testid="account-password-form">
       <h2 className="text-lg font-semibold">{t("password.title")}</h2>
       <FormBanner success={done ? t("password.changed") : undefined} error={formError} testId="account-password-result" />
-      <Field
+      <PasswordField
+        key={`current-${changes}`}
         id="currentPassword"
         name="currentPassword"
-        type="password"
         autoComplete="current-password"
         label={t("password.current")}
         error={fieldErrors.currentPassword}
       />
       <p className="text-xs text-muted-foreground">{t("password.currentHint")}</p>
-      <Field
+      <PasswordField
+        key={`new-${changes}`}
         id="newPassword"
         name="newPassword"
-        type="password"
         autoComplete="new-password"
         label={t("password.new")}
         error={fieldErrors.newPassword}
+        strength={{ email, name }}
       />
       <SubmitButton testId="account-password-submit">{t("password.submit")}</SubmitButton>
     </form>
@@ -72,7 +83,7 @@ export function AccountSettings({ name, email, hasPassword }: { name: string; em
   return (
     <div className="space-y-8">
       <NameForm name={name} />
-      <PasswordForm />
+      <PasswordForm email={email} name={name} />
       <ChangeEmailForm hasPassword={hasPassword} />
       <SignOutEverywhere />
       <DeleteAccount email={email} hasPassword={hasPassword} />

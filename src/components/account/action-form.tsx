@@ -9,8 +9,8 @@ import { useActionState } from "react";
 import { fieldMessage } from "@/components/auth/validation";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton as FormSubmitButton } from "@/components/forms/submit-button";
-import type { ActionState } from "@/lib/action";
-import type { ApiProblem } from "@/lib/api-client";
+import type { ActionState } from "@/lib/http/action";
+import type { ApiProblem } from "@/lib/http/api-client";
 
 /** The card each account form sits in. */
 export const ACCOUNT_CARD = "space-y-3 rounded-xl border bg-card p-6";

@@ -3,6 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { changeEmail } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
+import { PasswordField } from "@/components/auth/password-field";
 import { ACCOUNT_CARD, FormBanner, SubmitButton, useAccountAction } from "./action-form";
 
 // New address (+ the current password for accounts with one) -> a confirmation link to the new address.
@@ -26,10 +27,9 @@ export function ChangeEmailForm({ hasPassword }: { hasPassword: boolean }) {
         error={fieldErrors.email}
       />
       {hasPassword && (
-        <Field
+        <PasswordField
           id="emailCurrentPassword"
           name="currentPassword"
-          type="password"
           autoComplete="current-password"
           label={t("emailChange.current")}
           error={fieldErrors.currentPassword}

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { LinkOutcome } from "@/components/auth/link-outcome";
-import { apiFetch } from "@/lib/api-client";
+import { apiFetch } from "@/lib/http/api-client";
 
 // One click confirms the new address (POST /api/account/email/confirm, which also renews this
 // browser's session when it is signed in as that user).

@@ -4,6 +4,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { deleteAccount } from "@/app/[locale]/account/actions";
 import { Field } from "@/components/auth/field";
+import { PasswordField } from "@/components/auth/password-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { cn } from "@/lib/utils";
@@ -39,15 +40,19 @@ export function DeleteAccount({ email, hasPassword }: { email: string; hasPasswo
           <form action={formAction} noValidate className="space-y-4" data-testid="account-delete-form">
             <FormBanner error={formError} testId="account-delete-result" />
             <input type="hidden" name="locale" value={locale} />
-            <Field
-              id="deleteConfirm"
-              name={field}
-              type={hasPassword ? "password" : "text"}
-              autoComplete={hasPassword ? "current-password" : "off"}
-              defaultValue={valueOf(field)}
-              label={hasPassword ? t("delete.passwordLabel") : t("delete.confirmLabel", { email })}
-              error={fieldErrors[field]}
-            />
+            {hasPassword ? (
+              <PasswordField id="deleteConfirm" name={field} autoComplete="current-password" label={t("delete.passwordLabel")} error={fieldErrors[field]} />
+            ) : (
+              <Field
+                id="deleteConfirm"
+                name={field}
+                type="text"
+                autoComplete="off"
+                defaultValue={valueOf(field)}
+                label={t("delete.confirmLabel", { email })}
+                error={fieldErrors[field]}
+              />
+            )}
             <DialogFooter>
               <DialogClose asChild>
                 <Button type="button" variant="ghost">

@@ -6,17 +6,17 @@
  * stay for API clients. All public (signed-out forms) but resending the confirmation mail.
  */
 import { headers } from "next/headers";
-import { validatedAction } from "@/lib/action";
-import { safeCallbackUrl } from "@/lib/callback-url";
-import { clientIp } from "@/lib/client-ip";
-import { TooManyRequestsError } from "@/lib/errors";
+import { validatedAction } from "@/lib/http/action";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { clientIp } from "@/lib/http/client-ip";
+import { TooManyRequestsError } from "@/lib/http/errors";
 import { resendVerificationInput, signInInput } from "@/lib/schemas/auth";
-import { VerifyTokenError, resendVerificationMail, verifyEmail, verifyEmailInput } from "@/services/email-verification";
-import { MAGIC_LINK_TTL_MINUTES, magicLinkInput } from "@/services/magic-link";
-import { forgotPasswordInput, requestPasswordReset, resetPassword, resetPasswordInput } from "@/services/password-reset";
-import { EmailNotVerifiedError, requestMagicLink, signInWithCredentials } from "@/services/sign-in";
-import { signUp } from "@/services/sign-up";
-import { signUpInput } from "@/services/users";
+import { VerifyTokenError, resendVerificationMail, verifyEmail, verifyEmailInput } from "@/services/accounts/email-verification";
+import { MAGIC_LINK_TTL_MINUTES, magicLinkInput } from "@/services/accounts/magic-link";
+import { forgotPasswordInput, requestPasswordReset, resetPassword, resetPasswordInput } from "@/services/accounts/password-reset";
+import { EmailNotVerifiedError, requestMagicLink, signInWithCredentials } from "@/services/accounts/sign-in";
+import { signUp } from "@/services/accounts/sign-up";
+import { signUpInput } from "@/services/accounts/users";
 
 const requestIp = async () => clientIp(await headers());
 const afterSignIn = (callbackUrl: string | undefined, locale = "en") => safeCallbackUrl(callbackUrl, `/${locale}/credits`);
@@ -47,7 +47,7 @@ export const signUpAction = validatedAction(
       if (error instanceof TooManyRequestsError) return { done: { created: "signIn" } };
       throw error;
     }
-    return { redirectTo: afterSignIn(values.callbackUrl, input.locale) };
+    return { redirectTo: safeCallbackUrl(values.callbackUrl, `/${input.locale ?? "en"}/tasks/text-to-video`) };
   },
   { public: true, name: "signUp" },
 );
@@ -66,7 +66,7 @@ export const forgotPasswordAction = validatedAction(
 export const resetPasswordAction = validatedAction(
   resetPasswordInput,
   async (input) => {
-    await resetPassword(input);
+    await resetPassword({ ...input, ip: await requestIp() });
     return { done: { reset: true } };
   },
   { public: true, name: "resetPassword" },
@@ -87,7 +87,7 @@ export const verifyEmailAction = validatedAction(
   verifyEmailInput,
   async ({ token }) => {
     try {
-      await verifyEmail(token);
+      await verifyEmail(token, { ip: await requestIp() });
     } catch (error) {
       if (error instanceof VerifyTokenError) return { done: { result: error.reason } };
       throw error;

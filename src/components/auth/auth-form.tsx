@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import type { ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/http/action";
 import { fieldMessage } from "./validation";
 
 export type AuthAction = (previous: ActionState | null, formData: FormData) => Promise<ActionState>;

@@ -2,8 +2,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { Alert, AlertDescription } from "@/components/ui/alert";
-import { safeCallbackUrl } from "@/lib/callback-url";
-import { getCurrentUser } from "@/lib/current-user";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { getCurrentUser } from "@/lib/auth/current-user";
 import { AuthFrame } from "./auth-frame";
 import { OAuthButtons } from "./oauth-buttons";
 
@@ -22,17 +22,20 @@ export async function AuthPage({
   title,
   subtitle,
   form,
+  landing,
 }: {
   locale: string;
   callbackUrl: string | string[] | undefined;
+  /** Where to go without a callbackUrl (sign-up: the generator); unset: the page the visitor came from, else the credits page. */
+  landing?: string;
   error?: string | string[];
   title: string;
   subtitle: string;
   form: (target: string) => React.ReactNode;
 }) {
   const target = safeCallbackUrl(
-    typeof callbackUrl === "string" ? callbackUrl : await cameFrom(),
-    `/${locale}/credits`,
+    typeof callbackUrl === "string" ? callbackUrl : landing ? undefined : await cameFrom(),
+    landing ?? `/${locale}/credits`,
   );
   if (await getCurrentUser()) redirect(target);
   const failure = typeof error === "string" && error ? (FAILURES.find((f) => f === error) ?? "default") : null;

@@ -4,11 +4,12 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { authRedirectFetch } from "@/lib/api-client";
+import { authRedirectFetch } from "@/lib/http/api-client";
 import { LinkOutcome } from "./link-outcome";
 
-// One click signs in: the button posts the token to Auth.js's email callback, which sets
-// the session cookie; an invalid, used or expired token, or an account that cannot sign
+// One click signs in: the button posts the token, with this browser's CSRF token, to
+// Auth.js's email callback, which sets the session cookie (a GET of that callback, or a
+// POST from another site, signs nobody in: src/app/api/auth/[...nextauth]/route.ts); an invalid, used or expired token, or an account that cannot sign
 // in, answers with an error URL instead. (Auth.js has no server-side call for this
 // callback, so it stays a request from the browser.)
 export function MagicLinkConfirm({ token, callbackUrl }: { token: string; callbackUrl: string }) {

@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { resetPasswordAction } from "./actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useAuthForm } from "./auth-form";
-import { Field } from "./field";
+import { PasswordField } from "./password-field";
 import { LinkOutcome } from "./link-outcome";
 
 // One click sets the password: opening the mailed link changes nothing (mail scanners prefetch links).
@@ -24,7 +24,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     <form noValidate action={formAction} className="space-y-4" data-testid="reset-form">
       {problem && <Alert tone="error">{t("error")}</Alert>}
       <input type="hidden" name="token" value={token} />
-      <Field id="password" name="password" type="password" autoComplete="new-password" label={t("fields.newPassword")} error={fieldError("password")} />
+      <PasswordField id="password" name="password" autoComplete="new-password" label={t("fields.newPassword")} error={fieldError("password")} strength={{}} />
       <SubmitButton className="w-full" pendingLabel={t("reset.submitting")} testId="reset-submit">
         {t("reset.submit")}
       </SubmitButton>

@@ -5,12 +5,13 @@ import { useState } from "react";
 import { Link } from "@/i18n/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import type { ApiProblem } from "@/lib/api-client";
+import type { ApiProblem } from "@/lib/http/api-client";
 import { signInAction } from "./actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useAuthForm } from "./auth-form";
 import { Field } from "./field";
 import { MagicLinkForm } from "./magic-link-form";
+import { PasswordField } from "./password-field";
 
 /** The words for a refused sign-in: never which of email and password was wrong. */
 function problemKey(problem: ApiProblem) {
@@ -39,7 +40,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <input type="hidden" name="locale" value={locale} />
       <Field id="email" name="email" type="email" autoComplete="email" label={t("fields.email")} defaultValue={values.email} error={fieldError("email")} />
-      <Field id="password" name="password" type="password" autoComplete="current-password" label={t("fields.password")} error={fieldError("password")} />
+      <PasswordField id="password" name="password" autoComplete="current-password" label={t("fields.password")} error={fieldError("password")} />
       <p className="text-right text-sm">
         <Link href="/auth/forgot-password" className="text-primary underline" data-testid="signin-forgot">
           {t("signIn.forgot")}

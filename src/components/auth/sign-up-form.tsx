@@ -7,8 +7,11 @@ import { signUpAction } from "./actions";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useAuthForm } from "./auth-form";
 import { Field } from "./field";
+import { PasswordField } from "./password-field";
 
-// A Server Action creates the account and signs in (then the browser goes on to callbackUrl).
+// A Server Action creates the account and signs in (then the browser goes on to callbackUrl:
+// the one the visitor came with, else the generator). What was typed stays on a refusal,
+// the password too (PasswordField keeps it); the password's rules and live hints show up front.
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
   const locale = useLocale();
@@ -47,7 +50,15 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         defaultValue={values.email}
         error={taken ? t("signUp.emailTaken") : fieldError("email")}
       />
-      <Field id="password" name="password" type="password" autoComplete="new-password" label={t("fields.password")} error={fieldError("password")} />
+      <PasswordField
+        id="password"
+        name="password"
+        autoComplete="new-password"
+        label={t("fields.password")}
+        error={fieldError("password")}
+        strength={{}}
+        contextFields={["email", "name"]}
+      />
       <SubmitButton className="w-full" pendingLabel={t("signUp.submitting")} testId="signup-submit">
         {t("signUp.submit")}
       </SubmitButton>

@@ -4,7 +4,7 @@
  * routes alike) to the user's language. No rule lives here; the only check done in the
  * browser (validateEmailField) runs the server's own schema.
  */
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordRuleOf, type PasswordRule } from "@/lib/password-rules";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordRuleOf, type PasswordRule } from "@/lib/auth/password-rules";
 import { DISPOSABLE_EMAIL_MESSAGE, NAME_MAX_LENGTH, emailSchema } from "@/lib/schemas/auth";
 
 export type FieldErrors = Partial<Record<"email" | "password" | "name", string>>;
@@ -15,7 +15,7 @@ const PASSWORD_KEYS: Record<PasswordRule, string> = {
   long: "passwordLong",
   blank: "passwordBlank",
   email: "passwordEmail",
-  common: "passwordCommon",
+  weak: "passwordWeak",
 };
 
 /** The message for a broken password rule. `t` reads `auth.validation`. */

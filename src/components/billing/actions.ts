@@ -5,7 +5,7 @@
  * services as POST /api/stripe/checkout/{credits,subscription} and /api/stripe/portal,
  * which stay for API clients. Success sends the browser to Stripe's hosted page.
  */
-import { validatedAction } from "@/lib/action";
+import { validatedAction } from "@/lib/http/action";
 import { checkoutFormSchema, portalSchema, subscriptionCheckoutSchema } from "@/lib/schemas/payments";
 import { createCreditsCheckout, createPortalSession, createSubscriptionCheckout } from "@/services/payments";
 import { creditLabels, planLabels } from "@/services/payments/labels";

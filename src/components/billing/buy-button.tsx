@@ -1,9 +1,9 @@
 import { getLocale, getTranslations } from "next-intl/server";
 import { Button, buttonClass, type ButtonVariant } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
-import { getCurrentUser } from "@/lib/current-user";
+import { getCurrentUser } from "@/lib/auth/current-user";
 import { isStripeConfigured } from "@/lib/stripe";
-import { BundleCheckoutForm } from "./bundle-checkout-form";
+import { BundleCheckout } from "./bundle-checkout";
 import { resumePurchasePath } from "./resume";
 
 /**
@@ -49,5 +49,5 @@ export async function BuyButton({
       </Link>
     );
   }
-  return <BundleCheckoutForm bundle={bundle} label={label} variant={variant} />;
+  return <BundleCheckout bundle={bundle} label={label} variant={variant} />;
 }

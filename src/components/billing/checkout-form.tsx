@@ -5,30 +5,12 @@ import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS } from "@/data/credits";
-import type { ActionState } from "@/lib/action";
-import type { ApiProblem } from "@/lib/api-client";
+import type { ActionState } from "@/lib/http/action";
+import { problemKey, stateProblem } from "./checkout-problems";
 
 export type CheckoutAction = (previous: ActionState | null, formData: FormData) => Promise<ActionState>;
 
-/** Words for a failed checkout, whether it came from a Server Action or a JSON route. */
-export function problemKey(problem: ApiProblem) {
-  switch (problem.status) {
-    case 400:
-      return problem.field === "customer" ? "noBillingAccount" : "invalid";
-    case 401:
-      return "signIn";
-    case 409:
-      return "alreadySubscribed";
-    case 429:
-      return "rateLimited";
-    case 502:
-      return "providerError";
-    case 503:
-      return problem.details?.reason === "stripe_not_configured" ? "notConfigured" : "generic";
-    default:
-      return "generic";
-  }
-}
+export { problemKey } from "./checkout-problems";
 
 /** useActionState for a checkout form: the state (values, errors) and the form's action. */
 export function useCheckoutAction(action: CheckoutAction) {
@@ -45,7 +27,7 @@ export function CheckoutSubmit(props: Omit<React.ComponentProps<typeof SubmitBut
 /** The form's error (not tied to one field), in the user's words. */
 export function CheckoutProblem({ state }: { state: ActionState | null }) {
   const t = useTranslations("billing.buy");
-  const problem = state?.formError ?? (state?.fieldErrors && !("quantity" in state.fieldErrors) ? { status: 400, code: 400, message: "", details: null } : null);
+  const problem = stateProblem(state);
   if (!problem) return null;
   const key = problemKey(problem);
   return (

@@ -5,9 +5,9 @@ import { CREDIT_BUNDLES, CREDIT_CURRENCY, PURCHASED_CREDITS_VALIDITY_DAYS, price
 import { Link } from "@/i18n/navigation";
 import { env } from "@/lib/env";
 import { cn } from "@/lib/utils";
-import type { CurrentUser } from "@/lib/current-user";
+import type { CurrentUser } from "@/lib/auth/current-user";
 import { listOrders } from "@/services/payments";
-import { BundleCheckoutForm } from "./bundle-checkout-form";
+import { BundleCheckout } from "./bundle-checkout";
 import { BuyButton } from "./buy-button";
 import { CustomPurchase } from "./custom-purchase";
 import { OrdersTable } from "./orders-table";
@@ -42,7 +42,7 @@ export async function CreditsPurchase({ user, configured, resume }: { user: Curr
             </CardDescription>
           </CardHeader>
           <CardFooter>
-            <BundleCheckoutForm bundle={resumed.id} label={t("purchase.resumeButton")} autoFocus testId="resume-buy" />
+            <BundleCheckout bundle={resumed.id} label={t("purchase.resumeButton")} autoFocus testId="resume-buy" />
           </CardFooter>
         </Card>
       )}

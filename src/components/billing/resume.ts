@@ -1,10 +1,11 @@
 /**
  * Buying while signed out: sign up (or in), then come back to the credits page with the
  * bundle selected (`/credits?buy=<bundle>`), where one click continues to Stripe. The
- * path goes through the callbackUrl mechanism (src/lib/callback-url.ts), which only
+ * path goes through the callbackUrl mechanism (src/lib/auth/callback-url.ts), which only
  * ever follows paths on this site. Client-safe.
  */
 import { findBundle } from "@/data/credits";
+import { SUBSCRIPTION_PLANS } from "@/data/plans";
 
 /** The query parameter naming the bundle to continue buying. */
 export const RESUME_PARAM = "buy";
@@ -13,6 +14,16 @@ export const RESUME_PARAM = "buy";
 export function resumePurchasePath(locale: string, bundle: string | undefined): string {
   return bundle && findBundle(bundle) ? `/${locale}/credits?${RESUME_PARAM}=${encodeURIComponent(bundle)}` : `/${locale}/credits#buy`;
 }
+
+/** The query parameter naming the plan to continue subscribing to. */
+export const PLAN_PARAM = "plan";
+
+/** `/<locale>/credits?plan=<plan>#plans` for a known plan (its card picked, Subscribe focused), the plans section otherwise. */
+export function resumePlanPath(locale: string, plan: string | undefined): string {
+  return plan && isPlan(plan) ? `/${locale}/credits?${PLAN_PARAM}=${encodeURIComponent(plan)}#plans` : `/${locale}/credits#plans`;
+}
+
+export const isPlan = (plan: string | null | undefined): plan is string => !!plan && SUBSCRIPTION_PLANS.some((p) => p.id === plan);
 
 export function signUpToBuyPath(locale: string, resumePath: string): string {
   return `/${locale}/auth/signup?callbackUrl=${encodeURIComponent(resumePath)}`;

@@ -11,14 +11,25 @@ import { CheckoutProblem, CheckoutSubmit, useCheckoutAction } from "./checkout-f
 const usd = (cents: number) => `$${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)}`;
 
 /** Subscribe buttons per plan and interval, or the billing portal button for a subscriber. */
-export function SubscriptionPlans({ configured, subscribed, hasCustomer }: { configured: boolean; subscribed: boolean; hasCustomer: boolean }) {
+export function SubscriptionPlans({
+  configured,
+  subscribed,
+  hasCustomer,
+  resume = null,
+}: {
+  configured: boolean;
+  subscribed: boolean;
+  hasCustomer: boolean;
+  /** The plan a visitor chose before signing up (?plan=): its card is marked and its Subscribe focused. */
+  resume?: string | null;
+}) {
   return (
     <div data-testid="subscription-plans">
       {!subscribed && (
         <ul className="mt-4 grid auto-rows-fr gap-4 sm:grid-cols-2">
           {SUBSCRIPTION_PLANS.map((plan) => (
             <li key={plan.id} className="flex" data-testid={`plan-${plan.id}`}>
-              <PlanCard plan={plan} configured={configured} />
+              <PlanCard plan={plan} configured={configured} resumed={configured && plan.id === resume} />
             </li>
           ))}
         </ul>
@@ -28,12 +39,12 @@ export function SubscriptionPlans({ configured, subscribed, hasCustomer }: { con
   );
 }
 
-function PlanCard({ plan, configured }: { plan: SubscriptionPlan; configured: boolean }) {
+function PlanCard({ plan, configured, resumed }: { plan: SubscriptionPlan; configured: boolean; resumed: boolean }) {
   const t = useTranslations("billing.plans");
   const locale = useLocale();
   const { state, formAction } = useCheckoutAction(subscribe);
   return (
-    <Card className={cn("w-full gap-4", plan.popular && "border-primary ring-1 ring-primary")}>
+    <Card className={cn("w-full gap-4", (plan.popular || resumed) && "border-primary ring-1 ring-primary", resumed && "ring-2")} data-resumed={resumed || undefined}>
       <CardHeader>
         <CardTitle className="flex items-center gap-2 text-lg">
           {t(`names.${plan.id}`)}
@@ -49,7 +60,7 @@ function PlanCard({ plan, configured }: { plan: SubscriptionPlan; configured: bo
         <form action={formAction} className="grid w-full gap-2">
           <input type="hidden" name="plan" value={plan.id} />
           <input type="hidden" name="locale" value={locale} />
-          <CheckoutSubmit name="interval" value="month" disabled={!configured} testId={`subscribe-${plan.id}-month`}>
+          <CheckoutSubmit name="interval" value="month" disabled={!configured} autoFocus={resumed} testId={`subscribe-${plan.id}-month`}>
             {t("subscribeMonthly", { price: usd(plan.priceCents.month) })}
           </CheckoutSubmit>
           <CheckoutSubmit name="interval" value="year" variant="secondary" disabled={!configured} testId={`subscribe-${plan.id}-year`}>

@@ -4,7 +4,7 @@ import { getBillingSummary } from "@/services/payments";
 import { SubscriptionPlans } from "./subscription-plans";
 
 /** The credits page's plan section: the current plan and its renewal, or the plans to subscribe to. */
-export async function SubscriptionSection({ userUuid, configured }: { userUuid: string; configured: boolean }) {
+export async function SubscriptionSection({ userUuid, configured, resume = null }: { userUuid: string; configured: boolean; resume?: string | null }) {
   const [t, format, summary] = await Promise.all([getTranslations("billing.plans"), getFormatter(), getBillingSummary(userUuid)]);
   const sub = summary.subscription;
   return (
@@ -27,7 +27,7 @@ export async function SubscriptionSection({ userUuid, configured }: { userUuid: 
       ) : (
         <p className="mt-1 text-sm text-muted-foreground">{t("subtitle")}</p>
       )}
-      <SubscriptionPlans configured={configured} subscribed={sub !== null} hasCustomer={summary.hasCustomer} />
+      <SubscriptionPlans configured={configured} subscribed={sub !== null} hasCustomer={summary.hasCustomer} resume={resume} />
     </section>
   );
 }

@@ -1,12 +1,11 @@
 "use client";
 
-import { usePathname } from "@/i18n/navigation";
+import { usePathname } from "@/i18n/client-navigation";
 import { isAppPath, type AppNavigation } from "./nav-items";
 import { NavLink } from "./nav-link";
 
 export const SIDEBAR_LINK =
-  "flex items-center rounded-md px-3 py-2 text-sm text-sidebar-foreground/80 outline-none hover:bg-sidebar-accent hover:text-sidebar-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50";
-export const SIDEBAR_ACTIVE = "bg-sidebar-accent font-medium text-sidebar-accent-foreground";
+  "focus-ring flex items-center rounded-md px-3 py-2 text-sm text-sidebar-foreground/80 hover:bg-sidebar-accent hover:text-sidebar-accent-foreground aria-[current=page]:bg-sidebar-accent aria-[current=page]:font-medium aria-[current=page]:text-sidebar-accent-foreground";
 
 /** The app's sections as lists of links (the sidebar and the phone menu share it). */
 export function AppNavLists({ nav, labels, testIdPrefix, onNavigate }: {
@@ -25,7 +24,7 @@ export function AppNavLists({ nav, labels, testIdPrefix, onNavigate }: {
       <ul className="space-y-0.5">
         {section.items.map((item) => (
           <li key={item.href}>
-            <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`${testIdPrefix}-${item.testId}`} onClick={onNavigate}>
+            <NavLink href={item.href} className={SIDEBAR_LINK} data-testid={`${testIdPrefix}-${item.testId}`} onClick={onNavigate}>
               {item.label}
             </NavLink>
           </li>

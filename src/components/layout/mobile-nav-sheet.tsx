@@ -2,7 +2,7 @@
 
 import type { RefObject } from "react";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
-import { AppNavLists, SIDEBAR_ACTIVE, SIDEBAR_LINK } from "./app-sidebar";
+import { AppNavLists, SIDEBAR_LINK } from "./app-sidebar";
 import type { MobileNavLabels } from "./mobile-nav";
 import type { AppNavigation, NavItem } from "./nav-items";
 import { NavLink } from "./nav-link";
@@ -51,7 +51,7 @@ export function MobileNavSheet({
           <ul className="mt-4 space-y-0.5 border-t pt-4">
             {extra.map((item) => (
               <li key={item.href}>
-                <NavLink href={item.href} className={SIDEBAR_LINK} activeClassName={SIDEBAR_ACTIVE} data-testid={`menu-${item.testId}`} onClick={close}>
+                <NavLink href={item.href} className={SIDEBAR_LINK} data-testid={`menu-${item.testId}`} onClick={close}>
                   {item.label}
                 </NavLink>
               </li>

@@ -1,10 +1,7 @@
 "use client";
 
-import { MenuIcon } from "lucide-react";
-import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
-import { Button } from "@/components/ui/button";
-import { usePathname } from "@/i18n/navigation";
+import { usePathname } from "@/i18n/client-navigation";
 import type { AppNavigation, NavItem } from "./nav-items";
 
 export interface MobileNavLabels {
@@ -20,37 +17,41 @@ export interface MobileNavLabels {
 // menu is first wanted, not by every page: pages ship only the button (docs/benchmarks.md,
 // "Page budgets").
 const loadSheet = () => import("./mobile-nav-sheet").then((m) => m.MobileNavSheet);
-const MobileNavSheet = dynamic(loadSheet, { ssr: false });
+type Sheet = Awaited<ReturnType<typeof loadSheet>>;
 
 /**
  * Below `lg`: the menu button and its Sheet with every destination (the generators, the
  * app's sections, the marketing pages) and `children` (language, theme, account) at the end.
+ * The button's classes and icon come from the server (no class utilities or icon library here).
  */
 export function MobileNav({
   nav,
   extra,
   labels,
+  className,
+  icon,
   children,
 }: {
   nav: AppNavigation;
   extra: NavItem[];
   labels: MobileNavLabels;
+  className: string;
+  icon: React.ReactNode;
   children: React.ReactNode;
 }) {
   // Open for the page it was opened on: any navigation (a link here, Back) closes it.
   const pathname = usePathname();
   const [openOn, setOpenOn] = useState<string | null>(null);
   // Once opened, the Sheet stays mounted, so that closing it animates like opening.
-  const [wanted, setWanted] = useState(false);
+  const [MobileNavSheet, setSheet] = useState<Sheet | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const open = openOn === pathname;
   return (
     <>
-      <Button
+      <button
         ref={button}
-        variant="ghost"
-        size="icon"
-        className="-ml-2 lg:hidden"
+        type="button"
+        className={className}
         aria-label={labels.open}
         aria-haspopup="dialog"
         aria-expanded={open}
@@ -60,13 +61,13 @@ export function MobileNav({
         onPointerEnter={() => void loadSheet()}
         onFocus={() => void loadSheet()}
         onClick={() => {
-          setWanted(true);
           setOpenOn(pathname);
+          void loadSheet().then((loaded) => setSheet(() => loaded));
         }}
       >
-        <MenuIcon className="size-5" aria-hidden />
-      </Button>
-      {wanted && (
+        {icon}
+      </button>
+      {MobileNavSheet && (
         <MobileNavSheet open={open} onOpenChange={(next) => setOpenOn(next ? pathname : null)} trigger={button} nav={nav} extra={extra} labels={labels}>
           {children}
         </MobileNavSheet>

@@ -14,7 +14,7 @@ export interface AppNavigation {
 }
 
 /** Paths (locale prefix removed) that are part of the signed-in app and get its sidebar. */
-export const APP_PATHS = ["/tasks", "/credits", "/orders", "/account"] as const;
+export const APP_PATHS = ["/chat", "/tasks", "/credits", "/orders", "/account"] as const;
 
 export function isAppPath(pathname: string): boolean {
   return APP_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -1,24 +1,13 @@
 "use client";
 
-import type * as React from "react";
-import { Link, usePathname } from "@/i18n/navigation";
-import { cn } from "@/lib/utils";
+import { usePathname } from "@/i18n/client-navigation";
+import { Link, type LinkProps } from "@/i18n/navigation";
 
-/** A link that marks itself `aria-current="page"` (and styles itself) on the page it points to. */
-export function NavLink({
-  href,
-  className,
-  activeClassName,
-  ...props
-}: Omit<React.ComponentProps<typeof Link>, "href"> & { href: string; activeClassName?: string }) {
-  const pathname = usePathname();
-  const current = pathname === href;
-  return (
-    <Link
-      href={href}
-      aria-current={current ? "page" : undefined}
-      className={cn(className, current && activeClassName)}
-      {...props}
-    />
-  );
+/**
+ * A link that marks itself `aria-current="page"` on the page it points to; style the current
+ * one with `aria-[current=page]:` variants in `className`.
+ */
+export function NavLink({ href, ...props }: Omit<LinkProps, "href"> & { href: string }) {
+  const current = usePathname() === href;
+  return <Link href={href} aria-current={current ? "page" : undefined} {...props} />;
 }

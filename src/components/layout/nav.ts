@@ -9,6 +9,7 @@ export async function appNavigation(): Promise<AppNavigation> {
   return {
     generate: taskTypes().map((d) => ({ href: `/tasks/${d.slug}`, label: typeT(`${d.type}.name`), testId: d.slug })),
     app: [
+      { href: "/chat", label: t("chat"), testId: "chat" },
       { href: "/tasks", label: t("tasks"), testId: "tasks" },
       { href: "/credits", label: t("credits"), testId: "credits" },
       { href: "/orders", label: t("orders"), testId: "orders" },

@@ -34,8 +34,15 @@ export function PromptField({
   maxLength,
   placeholder,
   rows = 4,
+  examples,
   ...field
-}: TextFieldProps & { maxLength: number; placeholder?: string; rows?: number }) {
+}: TextFieldProps & {
+  maxLength: number;
+  placeholder?: string;
+  rows?: number;
+  /** Prompts to start from, one button each (fills the prompt), under a label, e.g. "Try an example:". */
+  examples?: { label: string; prompts: readonly string[] };
+}) {
   const { id, value, onChange, hint } = field;
   return (
     <Field {...field}>
@@ -50,6 +57,21 @@ export function PromptField({
         placeholder={placeholder}
         aria-describedby={hint ? `${id}-hint` : undefined}
       />
+      {examples && examples.prompts.length > 0 && (
+        <div className="flex flex-wrap items-center gap-2 text-xs" data-testid={`${id}-examples`}>
+          <span className="text-muted-foreground">{examples.label}</span>
+          {examples.prompts.map((prompt) => (
+            <button
+              key={prompt}
+              type="button"
+              onClick={() => onChange(prompt)}
+              className="focus-ring rounded-full border border-input px-2.5 py-1 text-left hover:bg-accent"
+            >
+              {prompt}
+            </button>
+          ))}
+        </div>
+      )}
     </Field>
   );
 }
@@ -103,7 +125,7 @@ export function SelectField<V extends string>({
           data-testid={id}
           value={value}
           onChange={(e) => onChange(e.target.value as V)}
-          className="h-9 w-full appearance-none rounded-md border border-input bg-transparent py-2 pr-9 pl-3 text-sm shadow-xs transition-[color,box-shadow] outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 disabled:cursor-not-allowed disabled:opacity-50 dark:bg-input/30 dark:hover:bg-input/50 [&>option]:bg-popover [&>option]:text-popover-foreground"
+          className="h-9 w-full appearance-none rounded-md border border-input bg-transparent py-2 pr-9 pl-3 text-sm shadow-xs transition-[color,box-shadow] outline-none focus-visible:border-ring focus-ring disabled:cursor-not-allowed disabled:opacity-50 dark:bg-input/30 dark:hover:bg-input/50 [&>option]:bg-popover [&>option]:text-popover-foreground"
         >
           {options.map((o) => (
             <option key={o.value} value={o.value} data-testid={`${id}-${o.value}`}>

@@ -1,5 +1,5 @@
 /** The browser side of the task API: one call, the envelope, and the errors a user can act on. */
-import { apiFetch } from "@/lib/api-client";
+import { apiFetch } from "@/lib/http/api-client";
 import type { TaskDto } from "@/services/tasks/queries";
 
 export type TaskErrorState =
@@ -8,7 +8,7 @@ export type TaskErrorState =
   | { kind: "invalid"; field: string }
   | { kind: "reused" | "unauthorized" | "notFound" | "forbidden" | "network" | "generic" };
 
-/** Calls an API route (src/lib/api-client.ts); answers the envelope's data or a TaskErrorState. */
+/** Calls an API route (src/lib/http/api-client.ts); answers the envelope's data or a TaskErrorState. */
 export async function callTaskApi<T>(path: string, init?: RequestInit): Promise<{ data: T } | { error: TaskErrorState }> {
   const res = await apiFetch<T>(path, init);
   if (res.ok) return res.data ? { data: res.data } : { error: { kind: "generic" } };

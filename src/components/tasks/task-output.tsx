@@ -1,3 +1,4 @@
+import { FileTextIcon } from "lucide-react";
 import { cn } from "@/lib/utils";
 import type { TaskDto } from "@/services/tasks";
 
@@ -8,7 +9,7 @@ export function TaskOutput({
   testId = "task-output",
   large = false,
 }: {
-  task: Pick<TaskDto, "outputUrl" | "outputKind" | "userInput">;
+  task: Pick<TaskDto, "outputUrl" | "outputKind" | "summary">;
   alt?: string;
   testId?: string;
   /** The generator page shows it big; history cards small. */
@@ -24,7 +25,7 @@ export function TaskOutput({
         // eslint-disable-next-line @next/next/no-img-element
         <img
           src={url}
-          alt={alt ?? String((task.userInput as { prompt?: unknown } | null)?.prompt ?? "")}
+          alt={alt ?? task.summary}
           loading="lazy"
           className={cn(height, "w-full rounded-lg bg-muted object-contain")}
           data-testid={testId}
@@ -46,6 +47,18 @@ export function TaskOutput({
           className={cn(height, "w-full rounded-lg bg-black object-contain")}
           data-testid={testId}
         />
+      );
+    case "text":
+      // A text file (a transcript): its name and a link; the type's page shows the text itself.
+      return (
+        <a
+          href={url}
+          className={cn(large ? "py-10" : "aspect-video", "flex w-full items-center justify-center gap-2 rounded-lg bg-muted text-sm font-medium text-primary underline-offset-4 hover:underline")}
+          data-testid={testId}
+        >
+          <FileTextIcon className="size-5" aria-hidden />
+          {alt ?? "TXT"}
+        </a>
       );
     default:
       return (

@@ -4,8 +4,9 @@ import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
 import { toastSuccess } from "@/components/ui/toast";
-import { useRouter } from "@/i18n/navigation";
+import { useRouter } from "@/i18n/client-navigation";
 import type { TaskDto } from "@/services/tasks/queries";
+import { clearDraft } from "./draft-key";
 import { callTaskApi, isRunning, newIdempotencyKey, taskPath, type TaskErrorState } from "./task-api";
 import { useTaskEvents } from "./use-task-events";
 
@@ -27,7 +28,7 @@ async function fetchTask(path: string): Promise<TaskDto> {
 /**
  * "Submit a task and follow it", for any task type: POSTs the body to
  * /api/tasks/<slug> with an Idempotency-Key (kept across retries of a lost response),
- * puts ?task=<uuid> into the URL (a reload or Back resumes), follows the task live
+ * puts ?task=<uuid> into the URL (a reload or Back resumes, the form filled with its input), follows the task live
  * (server-sent events, falling back to SWR polling while the stream is not open) until
  * it finishes, and re-renders the server components (page and header balance) when a
  * task starts, finishes, or a submit is refused for want of credits.
@@ -35,12 +36,12 @@ async function fetchTask(path: string): Promise<TaskDto> {
  * `balance` is the balance the page shows: an "insufficient credits" answer stands only
  * until a newer balance arrives (then the page's own cost check takes over).
  */
-export function useTaskRunner({ slug, initialTask, balance }: { slug: string; initialTask: TaskDto | null; balance: number }) {
+export function useTaskRunner({ slug, initialTask, balance }: { slug: string; initialTask: TaskDto | null; balance: number | null }) {
   const router = useRouter();
   const t = useTranslations("tasks.runner");
   const { mutate: mutateKey } = useSWRConfig();
   const [uuid, setUuid] = useState<string | null>(initialTask?.uuid ?? null);
-  const [failure, setFailure] = useState<{ error: TaskErrorState; balance: number } | null>(null);
+  const [failure, setFailure] = useState<{ error: TaskErrorState; balance: number | null } | null>(null);
   const [submitting, setSubmitting] = useState(false);
   // Bumped on each new task: the page brings its status into view.
   const [started, setStarted] = useState(0);
@@ -89,6 +90,8 @@ export function useTaskRunner({ slug, initialTask, balance }: { slug: string; in
         return;
       }
       idempotencyKey.current = null;
+      // A draft kept through sign-up (./draft.ts) has become this task.
+      clearDraft(slug);
       const created = result.data.task;
       wasRunning.current = isRunning(created);
       await mutateKey(taskPath(created.uuid), created, { revalidate: false });

@@ -1,11 +1,11 @@
 import { cva, type VariantProps } from "class-variance-authority";
-import { Slot } from "radix-ui";
+import { cloneElement, isValidElement, type ReactElement } from "react";
 import type * as React from "react";
 import { cn } from "@/lib/utils";
 
 // shadcn/ui (new-york) button. Sizes set their own text size, so `lg` is 16 px, not 14.
 export const buttonVariants = cva(
-  "inline-flex shrink-0 items-center justify-center gap-2 whitespace-nowrap rounded-md text-sm font-medium transition-all outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 disabled:pointer-events-none disabled:opacity-50 aria-disabled:pointer-events-none aria-disabled:opacity-50 aria-invalid:border-destructive aria-invalid:ring-destructive/20 dark:aria-invalid:ring-destructive/40 [&_svg]:pointer-events-none [&_svg]:shrink-0 [&_svg:not([class*='size-'])]:size-4",
+  "inline-flex shrink-0 items-center justify-center gap-2 whitespace-nowrap rounded-md text-sm font-medium transition-all outline-none focus-visible:border-ring focus-ring disabled:pointer-events-none disabled:opacity-50 aria-disabled:pointer-events-none aria-disabled:opacity-50 aria-invalid:border-destructive aria-invalid:ring-destructive/20 dark:aria-invalid:ring-destructive/40 [&_svg]:pointer-events-none [&_svg]:shrink-0 [&_svg:not([class*='size-'])]:size-4",
   {
     variants: {
       variant: {
@@ -45,6 +45,14 @@ export function Button({
   asChild = false,
   ...props
 }: React.ComponentProps<"button"> & Omit<ButtonVariantProps, "variant"> & { variant?: ButtonVariant; asChild?: boolean }) {
-  const Comp = asChild ? Slot.Root : "button";
-  return <Comp data-slot="button" className={buttonClass(variant, className, size)} {...props} />;
+  const classes = buttonClass(variant, className, size);
+  // asChild: the one child (a link) gets the button's classes and props instead of a <button>.
+  // (Radix's Slot did this; a few lines here keep Radix out of every page that shows a button.)
+  if (asChild && isValidElement<{ className?: string }>(props.children)) {
+    const child = props.children as ReactElement<{ className?: string }>;
+    const rest: Record<string, unknown> = { ...props };
+    delete rest.children;
+    return cloneElement(child as ReactElement<Record<string, unknown>>, { ...rest, "data-slot": "button", className: cn(classes, child.props.className) });
+  }
+  return <button data-slot="button" className={classes} {...props} />;
 }

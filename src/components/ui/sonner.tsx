@@ -1,14 +1,29 @@
 "use client";
 
-import { useTheme } from "next-themes";
+import { useSyncExternalStore } from "react";
 import { Toaster as Sonner, type ToasterProps } from "sonner";
+import { isDark, subscribeToTheme } from "@/lib/theme";
 
-/** Toasts (sonner) in the current theme. Mounted on demand by ToasterOnDemand (./toast.tsx): call its `toastSuccess`, not sonner's `toast`, so the toaster is there. */
+const WIDE = "(min-width: 1024px)";
+const subscribeToWidth = (onChange: () => void) => {
+  const query = window.matchMedia(WIDE);
+  query.addEventListener("change", onChange);
+  return () => query.removeEventListener("change", onChange);
+};
+
+/**
+ * Toasts (sonner) in the page's theme: bottom right on wide screens, at the top on phones,
+ * where the bottom of the screen is what a task page scrolls into view (its status card).
+ * Mounted on demand by ToasterOnDemand (./toast.tsx): call its `toastSuccess`, not sonner's
+ * `toast`, so the toaster is there.
+ */
 export function Toaster(props: ToasterProps) {
-  const { theme = "system" } = useTheme();
+  const dark = useSyncExternalStore(subscribeToTheme, isDark, () => false);
+  const wide = useSyncExternalStore(subscribeToWidth, () => window.matchMedia(WIDE).matches, () => true);
   return (
     <Sonner
-      theme={theme as ToasterProps["theme"]}
+      theme={dark ? "dark" : "light"}
+      position={wide ? "bottom-right" : "top-center"}
       className="toaster group"
       style={
         {

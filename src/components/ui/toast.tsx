@@ -1,12 +1,12 @@
 "use client";
 
-import dynamic from "next/dynamic";
-import { useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 // sonner (its toaster, its state and styles: ~10 kB gzip) is loaded by the first toast, not by
 // every page (docs/benchmarks.md, "Page budgets"). The toaster mounts then; sonner replays
 // toasts created before its toaster subscribed, so the first one is not lost.
-const Toaster = dynamic(() => import("./sonner").then((m) => m.Toaster), { ssr: false });
+const loadToaster = () => import("./sonner").then((m) => m.Toaster);
+type Toaster = Awaited<ReturnType<typeof loadToaster>>;
 
 let wanted = false;
 const listeners = new Set<() => void>();
@@ -22,7 +22,11 @@ export function ToasterOnDemand() {
     () => wanted,
     () => false,
   );
-  return mount ? <Toaster /> : null;
+  const [Toaster, setToaster] = useState<Toaster | null>(null);
+  useEffect(() => {
+    if (mount) void loadToaster().then((loaded) => setToaster(() => loaded));
+  }, [mount]);
+  return Toaster ? <Toaster /> : null;
 }
 
 /** A success toast (sonner's `toast.success`), loading sonner on the first call. */

@@ -6,13 +6,14 @@
  * are handled as the routes handle them: a password change renews this browser's cookie
  * (the other sessions end), signing out everywhere and deleting the account clear it.
  */
-import { validatedAction } from "@/lib/action";
-import { clearActionSessionCookies, renewedSessionCookie, setActionSessionCookie } from "@/lib/current-user";
+import { validatedAction } from "@/lib/http/action";
+import { clearActionSessionCookies, renewedSessionCookie, setActionSessionCookie } from "@/lib/auth/current-user";
 import { changeEmailInput, changePasswordInput, deleteAccountForm, signOutEverywhereForm, updateAccountInput } from "@/lib/schemas/account";
-import { changePassword as changeUserPassword, updateAccount } from "@/services/account";
-import { deleteAccount as deleteUserAccount } from "@/services/account-deletion";
-import { requestEmailChange } from "@/services/email-change";
-import { bumpSessionVersion } from "@/services/sessions";
+import { changePassword as changeUserPassword, updateAccount } from "@/services/accounts/settings";
+import { deleteAccount as deleteUserAccount } from "@/services/accounts/deletion";
+import { requestEmailChange } from "@/services/accounts/email-change";
+import { bumpSessionVersion } from "@/services/accounts/sessions";
+import { requireActiveUser } from "@/services/accounts/users";
 
 export const saveName = validatedAction(
   updateAccountInput,
@@ -45,6 +46,7 @@ export const changeEmail = validatedAction(
 export const signOutEverywhere = validatedAction(
   signOutEverywhereForm,
   async (input, { user }) => {
+    await requireActiveUser(user.uuid); // 401 for an account deleted or disabled on another instance
     await bumpSessionVersion(user.uuid);
     await clearActionSessionCookies();
     return { redirectTo: `/${input.locale ?? "en"}` };

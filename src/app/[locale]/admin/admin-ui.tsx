@@ -1,4 +1,4 @@
-import type { ComponentProps, ReactNode } from "react";
+import { Children, cloneElement, isValidElement, type ComponentProps, type ReactElement, type ReactNode } from "react";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { orderStatusVariant } from "@/components/billing/orders-table";
 import { Badge } from "@/components/ui/badge";
@@ -7,8 +7,8 @@ import { Card } from "@/components/ui/card";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { OrderStatus, TaskStatus } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
-import { requireAdmin } from "@/lib/admin";
-import { pageFromSearchParam } from "@/lib/pagination";
+import { requireAdmin } from "@/lib/auth/admin";
+import { pageFromSearchParam } from "@/lib/http/pagination";
 
 /** Server-side helpers shared by the admin pages. */
 
@@ -71,11 +71,24 @@ export async function Pager({ path, query, page, hasMore }: { path: string; quer
 /**
  * An admin list: the Table primitive in a card, like the user's orders table
  * (src/components/billing/orders-table.tsx). Rows are TableRow/TableCell from the primitive.
+ * Below `sm` (a phone) each row is a stacked card: the header row is hidden and every cell
+ * shows its column's name before its value (`data-label`, set here from `head`), so the table
+ * never scrolls sideways.
  */
 export function AdminTable({ head, children, testId }: { head: ReactNode[]; children: ReactNode; testId?: string }) {
+  const label = (i: number) => (typeof head[i] === "string" ? (head[i] as string) : undefined);
+  const rows = Children.map(children, (row) =>
+    isValidElement<{ children?: ReactNode }>(row)
+      ? cloneElement(
+          row,
+          undefined,
+          Children.map(row.props.children, (cell, i) => (isValidElement(cell) ? cloneElement(cell as ReactElement<{ "data-label"?: string }>, { "data-label": label(i) }) : cell)),
+        )
+      : row,
+  );
   return (
     <div className="rounded-xl border bg-card">
-      <Table data-testid={testId} className="[&_td]:px-3 [&_td]:align-top">
+      <Table data-testid={testId} className={`[&_td]:px-3 [&_td]:align-top ${STACKED}`}>
         <TableHeader>
           <TableRow className="hover:bg-transparent">
             {head.map((h, i) => (
@@ -85,11 +98,15 @@ export function AdminTable({ head, children, testId }: { head: ReactNode[]; chil
             ))}
           </TableRow>
         </TableHeader>
-        <TableBody>{children}</TableBody>
+        <TableBody>{rows}</TableBody>
       </Table>
     </div>
   );
 }
+
+/** A phone's stacked rows (see AdminTable). */
+const STACKED =
+  "max-sm:[&_thead]:hidden max-sm:[&_tr]:grid max-sm:[&_tr]:gap-1 max-sm:[&_tr]:py-3 max-sm:[&_td]:py-0.5 max-sm:[&_td]:whitespace-normal max-sm:[&_td]:wrap-anywhere max-sm:[&_td]:min-w-0 max-sm:[&_td]:max-w-none max-sm:[&_td[data-label]]:before:mr-2 max-sm:[&_td[data-label]]:before:font-medium max-sm:[&_td[data-label]]:before:text-muted-foreground max-sm:[&_td[data-label]]:before:content-[attr(data-label)]";
 
 /** Identifiers and codes (order numbers, trans numbers, uuids). */
 export const mono = "font-mono text-xs";
@@ -132,7 +149,24 @@ export function StatCard({ label, value, testId }: { label: string; value: React
 
 /** Native <select> for the GET filter forms, styled like the Input primitive. */
 export const selectClass =
-  "h-9 rounded-md border border-input bg-transparent px-3 py-1 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30 [&>option]:bg-popover [&>option]:text-popover-foreground";
+  "h-9 rounded-md border border-input bg-transparent px-3 py-1 text-sm shadow-xs outline-none focus-visible:border-ring focus-ring dark:bg-input/30 [&>option]:bg-popover [&>option]:text-popover-foreground";
+
+/** A <select> of a GET filter form: "any" plus the given options (values and their labels). */
+export function SelectFilter({ name, label, anyLabel, options, value, testId }: { name: string; label: string; anyLabel: string; options: ReadonlyArray<{ value: string; label: string }>; value: string; testId?: string }) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      {label}
+      <select name={name} defaultValue={value} className={selectClass} data-testid={testId}>
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The status <select> of a GET filter form: "any" plus every status the schema knows. */
 export function StatusFilter({ label, anyLabel, statuses, value }: { label: string; anyLabel: string; statuses: readonly string[]; value: string }) {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { NavLink } from "@/components/layout/nav-link";
-import { requireAdmin } from "@/lib/admin";
+import { requireAdmin } from "@/lib/auth/admin";
 
 export const dynamic = "force-dynamic";
 
@@ -33,8 +33,7 @@ export default async function AdminLayout({ children, params }: { children: Reac
           <NavLink
             key={href}
             href={href}
-            className="rounded-md px-3 py-1.5 text-muted-foreground outline-none hover:bg-accent hover:text-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50"
-            activeClassName="bg-accent font-medium text-accent-foreground"
+            className="focus-ring rounded-md px-3 py-1.5 text-muted-foreground hover:bg-accent hover:text-accent-foreground aria-[current=page]:bg-accent aria-[current=page]:font-medium aria-[current=page]:text-accent-foreground"
           >
             {label}
           </NavLink>

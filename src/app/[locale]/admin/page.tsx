@@ -1,5 +1,5 @@
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { requireAdmin } from "@/lib/admin";
+import { requireAdmin } from "@/lib/auth/admin";
 import { getOverview } from "@/services/admin/overview";
 import { StatCard } from "./admin-ui";
 import { RevenueChart, TasksByTypeChart } from "./overview-charts";

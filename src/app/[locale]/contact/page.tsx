@@ -3,10 +3,11 @@ import { MailIcon } from "lucide-react";
 import { getTranslations, setRequestLocale } from "next-intl/server";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { siteConfig } from "@/config/site";
+import { pageMetadata } from "@/lib/page-metadata";
 
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
   const { locale } = await params;
-  return { title: (await getTranslations({ locale, namespace: "legal" }))("contact.title") };
+  return pageMetadata({ locale, card: "contact", title: { title: (await getTranslations({ locale, namespace: "legal" }))("contact.title") }.title });
 }
 
 export default async function ContactPage({ params }: { params: Promise<{ locale: string }> }) {

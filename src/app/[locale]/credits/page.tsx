@@ -2,23 +2,24 @@ import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { CreditsPurchase } from "@/components/billing/credits-purchase";
 import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
+import { topUpFor } from "@/services/payments/top-up";
 import { PurchaseUnavailable } from "@/components/billing/purchase-unavailable";
-import { RESUME_PARAM } from "@/components/billing/resume";
+import { isPlan, PLAN_PARAM, RESUME_PARAM } from "@/components/billing/resume";
 import { SubscriptionSection } from "@/components/billing/subscription-section";
 import { ClientMessages } from "@/i18n/client-messages";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Link } from "@/i18n/navigation";
-import { requirePageUser } from "@/lib/page-auth";
-import { pageFromSearchParam } from "@/lib/pagination";
+import { requirePageUser } from "@/lib/auth/page-auth";
+import { pageFromSearchParam } from "@/lib/http/pagination";
 import { isStripeConfigured } from "@/lib/stripe";
 import { cn } from "@/lib/utils";
-import { getUserCredits, listCredits, type CreditHistoryItem } from "@/services/credits";
+import { getUserCredits, listCredits, type CreditHistoryItem } from "@/services/credits/ledger";
 import { taskTypeByTransType } from "@/services/tasks/registry";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ page?: string | string[]; [RESUME_PARAM]?: string | string[] }> };
+type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ page?: string | string[]; [RESUME_PARAM]?: string | string[]; [PLAN_PARAM]?: string | string[] }> };
 
 const KNOWN_TYPES = new Set([
   "new_user",
@@ -31,6 +32,8 @@ const KNOWN_TYPES = new Set([
   "dispute_reversal",
   "subscription_grant",
   "system_deduct",
+  "usage",
+  "chat",
 ]);
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -53,15 +56,20 @@ export default async function CreditsPage({ params, searchParams }: Props) {
   setRequestLocale(locale);
   const query = await searchParams;
   const resume = typeof query[RESUME_PARAM] === "string" ? query[RESUME_PARAM] : null;
-  const user = await requirePageUser(locale, resume ? `/credits?${RESUME_PARAM}=${encodeURIComponent(resume)}` : "/credits");
+  const plan = typeof query[PLAN_PARAM] === "string" && isPlan(query[PLAN_PARAM]) ? query[PLAN_PARAM] : null;
+  const user = await requirePageUser(
+    locale,
+    resume ? `/credits?${RESUME_PARAM}=${encodeURIComponent(resume)}` : plan ? `/credits?${PLAN_PARAM}=${encodeURIComponent(plan)}#plans` : "/credits",
+  );
   const page = pageFromSearchParam(query.page);
   const configured = isStripeConfigured();
-  const [t, typeT, format, credits, history] = await Promise.all([
+  const [t, typeT, format, credits, history, topUp] = await Promise.all([
     getTranslations("credits"),
     getTranslations("taskTypes"),
     getFormatter(),
     getUserCredits(user.uuid),
     listCredits(user.uuid, { page, pageSize: 20 }),
+    topUpFor(user.uuid),
   ]);
   // A task type's debits carry its own label (its definition's labels.<locale>.ledger).
   const ledgerLabel = (transType: string) => {
@@ -74,7 +82,7 @@ export default async function CreditsPage({ params, searchParams }: Props) {
   return (
     <div className="mx-auto max-w-4xl px-4 py-10">
       <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
-      <LowBalanceBanner balance={credits.balance} />
+      <LowBalanceBanner balance={credits.balance} topUp={topUp} />
       <Card className="mt-6 gap-2">
         <CardHeader>
           <CardDescription>{t("balance")}</CardDescription>
@@ -88,13 +96,18 @@ export default async function CreditsPage({ params, searchParams }: Props) {
               ? t("nextExpiry", { credits: credits.nextExpiry.credits, date: date(credits.nextExpiry.expiresAt) })
               : t("noExpiry")}
           </p>
+          {credits.held > 0 && (
+            <p className="mt-1 text-sm text-muted-foreground" data-testid="credits-held" data-held={credits.held}>
+              {t("held", { credits: credits.held })}
+            </p>
+          )}
         </CardContent>
       </Card>
 
       {!configured && <PurchaseUnavailable />}
 
       <ClientMessages namespaces={["billing"]}>
-        <SubscriptionSection userUuid={user.uuid} configured={configured} />
+        <SubscriptionSection userUuid={user.uuid} configured={configured} resume={plan} />
 
         <CreditsPurchase user={user} configured={configured} resume={resume} />
       </ClientMessages>
@@ -128,6 +141,12 @@ export default async function CreditsPage({ params, searchParams }: Props) {
                           </Link>
                         ) : (
                           ledgerLabel(row.transType)
+                        )}
+                        {row.reserved !== null && (
+                          // A hold's settlement: what was reserved, and what of it was spent.
+                          <span className="block text-xs font-normal text-muted-foreground" data-testid="ledger-settlement" data-reserved={row.reserved}>
+                            {t("history.settlement", { reserved: row.reserved, spent: -row.credits })}
+                          </span>
                         )}
                       </TableCell>
                       <TableCell className={cn("order-2 text-right font-semibold", row.credits > 0 && "text-success")}>

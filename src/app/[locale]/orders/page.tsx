@@ -4,8 +4,8 @@ import { OrdersTable } from "@/components/billing/orders-table";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { Link } from "@/i18n/navigation";
-import { getCurrentUser } from "@/lib/current-user";
-import { pageFromSearchParam } from "@/lib/pagination";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { pageFromSearchParam } from "@/lib/http/pagination";
 import { listOrders } from "@/services/payments";
 
 export const dynamic = "force-dynamic";

@@ -3,19 +3,17 @@ import { getTranslations, setRequestLocale } from "next-intl/server";
 import { BuyButton } from "@/components/billing/buy-button";
 import { PricingSection } from "@/components/pricing-section";
 import { findBundle } from "@/data/credits";
-import { ClientMessages } from "@/i18n/client-messages";
+import { pageMetadata } from "@/lib/page-metadata";
 
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
   const { locale } = await params;
-  return { title: (await getTranslations({ locale, namespace: "home.pricing" }))("title") };
+  return pageMetadata({ locale, card: "pricing", title: (await getTranslations({ locale, namespace: "home.pricing" }))("title") });
 }
 
 /** Bundles (buyable here) and plans: the same section as on the landing page, as its own page. */
 export default async function PricingPage({ params }: { params: Promise<{ locale: string }> }) {
   setRequestLocale((await params).locale);
   return (
-    <ClientMessages namespaces={["billing.buy"]}>
-      <PricingSection headingLevel={1} action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
-    </ClientMessages>
+    <PricingSection headingLevel={1} action={(id) => <BuyButton bundle={id} credits={findBundle(id)!.credits} />} />
   );
 }

@@ -1,8 +1,8 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { clearSessionCookies, requireUser } from "@/lib/current-user";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { clearSessionCookies, requireUser } from "@/lib/auth/current-user";
 import { deleteAccountInput, updateAccountInput } from "@/lib/schemas/account";
-import { updateAccount } from "@/services/account";
-import { deleteAccount } from "@/services/account-deletion";
+import { updateAccount } from "@/services/accounts/settings";
+import { deleteAccount } from "@/services/accounts/deletion";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +15,7 @@ export const PATCH = route(async (request) => {
 
 // Deletes the account: { currentPassword } (accounts with a password) or { confirm: "<your email>" }
 // (accounts without one). Personal data and stored outputs go, the ledger and orders stay
-// anonymized, every session ends (src/services/account-deletion.ts). 409 while a
+// anonymized, every session ends (src/services/accounts/deletion.ts). 409 while a
 // subscription renews or a task runs.
 export const DELETE = route(async (request) => {
   const user = await requireUser();

@@ -1,11 +1,11 @@
-import { ok, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
-import { getUserCredits } from "@/services/credits";
+import { ok, route } from "@/lib/http/api";
+import { requireApiCaller } from "@/lib/auth/api-caller";
+import { getUserCredits } from "@/services/credits/ledger";
 
 export const dynamic = "force-dynamic";
 
-// { balance, nextExpiry: { credits, expiresAt } | null }
-export const GET = route(async () => {
-  const user = await requireUser();
+// { balance (spendable now), held (reserved by open holds), nextExpiry: { credits, expiresAt } | null }
+export const GET = route(async (request) => {
+  const user = await requireApiCaller(request);
   return ok(await getUserCredits(user.uuid));
 });

@@ -1,6 +1,6 @@
-import { ok, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
-import { pageQuery } from "@/lib/pagination";
+import { ok, route } from "@/lib/http/api";
+import { requireUser } from "@/lib/auth/current-user";
+import { pageQuery } from "@/lib/http/pagination";
 import { listOrders } from "@/services/payments";
 
 export const dynamic = "force-dynamic";

@@ -1,14 +1,14 @@
-import { ok, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
-import { pageQuery } from "@/lib/pagination";
+import { ok, route } from "@/lib/http/api";
+import { requireApiCaller } from "@/lib/auth/api-caller";
+import { pageQuery } from "@/lib/http/pagination";
 import { listTasks, parseTaskFilters, toTaskDto } from "@/services/tasks";
 
 export const dynamic = "force-dynamic";
 
-// The signed-in user's tasks, newest first: ?page=N[&pageSize=M][&type=<task type>][&status=<status>]
+// The caller's tasks, newest first: ?page=N[&pageSize=M][&type=<task type>][&status=<status>]
 // (a bad type or status: 400 naming it).
 export const GET = route(async (request) => {
-  const user = await requireUser();
+  const user = await requireApiCaller(request);
   const params = new URL(request.url).searchParams;
   const filters = parseTaskFilters({ type: params.get("type"), status: params.get("status") });
   const list = await listTasks(user.uuid, { ...pageQuery(request), ...filters });

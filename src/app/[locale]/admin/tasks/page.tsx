@@ -1,9 +1,10 @@
 import { buttonClass } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { getTranslations } from "next-intl/server";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { TASK_STATUSES } from "@/db/schema";
 import { Link } from "@/i18n/navigation";
 import { listAllTasks } from "@/services/admin/lists";
+import { taskTypes } from "@/services/tasks/registry";
 import {
   type AdminListPageProps,
   AdminTable,
@@ -13,6 +14,7 @@ import {
   openAdminListPage,
   Pager,
   param,
+  SelectFilter,
   StatusFilter,
   TaskStatusBadge,
   dateTimeOf,
@@ -21,27 +23,29 @@ import {
 
 export const dynamic = "force-dynamic";
 
-const NAME = /^[a-z0-9_.-]{1,64}$/i;
+/** The filters' choices, from the task-type registry: each type (by its name) and every provider any type has. */
+async function filterOptions() {
+  const typeT = await getTranslations("taskTypes");
+  const types = taskTypes().map((d) => ({ value: d.type, label: typeT(`${d.type}.name`) }));
+  const providers = [...new Set(taskTypes().flatMap((d) => d.providers.names()))].sort().map((name) => ({ value: name, label: name }));
+  return { types, providers };
+}
 
 export default async function AdminTasksPage(props: AdminListPageProps) {
   const { locale, t, format, query: sp, page } = await openAdminListPage(props);
+  const { types, providers } = await filterOptions();
   const status = (TASK_STATUSES as readonly string[]).includes(param(sp.status)) ? param(sp.status) : "";
-  const type = NAME.test(param(sp.type)) ? param(sp.type) : "";
-  const provider = NAME.test(param(sp.provider)) ? param(sp.provider) : "";
+  // Only values the registry knows; anything else filters nothing.
+  const type = types.some((o) => o.value === param(sp.type)) ? param(sp.type) : "";
+  const provider = providers.some((o) => o.value === param(sp.provider)) ? param(sp.provider) : "";
   const { items, hasMore } = await listAllTasks({ status, type, provider, page });
   const date = dateTimeOf(format);
   return (
     <div className="space-y-4">
       <form className="flex flex-wrap items-end gap-2" action={`/${locale}/admin/tasks`}>
         <StatusFilter label={t("common.status")} anyLabel={t("common.any")} statuses={TASK_STATUSES} value={status} />
-        <label className="flex flex-col gap-1 text-sm">
-          {t("tasks.type")}
-          <Input name="type" defaultValue={type} className="w-40" />
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          {t("tasks.provider")}
-          <Input name="provider" defaultValue={provider} className="w-40" />
-        </label>
+        <SelectFilter name="type" label={t("tasks.type")} anyLabel={t("common.any")} options={types} value={type} testId="admin-filter-type" />
+        <SelectFilter name="provider" label={t("tasks.provider")} anyLabel={t("common.any")} options={providers} value={provider} testId="admin-filter-provider" />
         <button className={buttonClass("secondary")}>{t("common.filter")}</button>
       </form>
       {items.length === 0 ? (

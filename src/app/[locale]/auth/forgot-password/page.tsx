@@ -4,7 +4,7 @@ import { AuthFrame } from "@/components/auth/auth-frame";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
-import { RESET_TOKEN_TTL_MINUTES } from "@/services/password-reset";
+import { RESET_TOKEN_TTL_MINUTES } from "@/services/accounts/password-reset";
 
 export const dynamic = "force-dynamic";
 

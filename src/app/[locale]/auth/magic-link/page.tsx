@@ -1,6 +1,6 @@
 import { MagicLinkConfirm } from "@/components/auth/magic-link-confirm";
 import { MailLinkPage, mailLinkMetadata, type MailLinkProps } from "@/components/auth/mail-link-page";
-import { safeCallbackUrl } from "@/lib/callback-url";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 
 export const dynamic = "force-dynamic";
 

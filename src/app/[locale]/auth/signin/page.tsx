@@ -4,6 +4,7 @@ import { AuthPage } from "@/components/auth/auth-page";
 import { PurchaseNote } from "@/components/billing/purchase-note";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { ClientMessages } from "@/i18n/client-messages";
+import { pageMetadata } from "@/lib/page-metadata";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ call
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
-  return { title: (await getTranslations({ locale, namespace: "auth.meta" }))("signInTitle") };
+  return pageMetadata({ locale, card: "signin", title: { title: (await getTranslations({ locale, namespace: "auth.meta" }))("signInTitle") }.title });
 }
 
 export default async function SignInPage({ params, searchParams }: Props) {

@@ -6,14 +6,18 @@ import { SignUpForm } from "@/components/auth/sign-up-form";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { env } from "@/lib/env";
 import { ClientMessages } from "@/i18n/client-messages";
+import { pageMetadata } from "@/lib/page-metadata";
 
 export const dynamic = "force-dynamic";
+
+/** Where a new account goes when no callbackUrl says otherwise: the text-to-video generator. */
+const signUpLanding = (locale: string) => `/${locale}/tasks/text-to-video`;
 
 type Props = { params: Promise<{ locale: string }>; searchParams: Promise<{ callbackUrl?: string | string[] }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { locale } = await params;
-  return { title: (await getTranslations({ locale, namespace: "auth.meta" }))("signUpTitle") };
+  return pageMetadata({ locale, card: "signup", title: { title: (await getTranslations({ locale, namespace: "auth.meta" }))("signUpTitle") }.title });
 }
 
 export default async function SignUpPage({ params, searchParams }: Props) {
@@ -25,6 +29,8 @@ export default async function SignUpPage({ params, searchParams }: Props) {
       <AuthPage
         locale={locale}
         callbackUrl={(await searchParams).callbackUrl}
+        // A new account lands on the generator (or where the visitor was going), not back on the marketing page.
+        landing={signUpLanding(locale)}
         title={t("title")}
         subtitle={t(env().EMAIL_VERIFICATION ? "subtitleVerify" : "subtitle", { credits: WELCOME_CREDITS })}
         form={(target) => (

@@ -1,23 +1,27 @@
 import type { Metadata } from "next";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
-import { DownloadIcon } from "lucide-react";
+import { DownloadIcon, FileAudioIcon } from "lucide-react";
 import { LowBalanceBanner } from "@/components/billing/low-balance-banner";
+import { topUpFor } from "@/services/payments/top-up";
 import { outputFileName, TaskOutput } from "@/components/tasks/task-output";
+import { TaskCost } from "@/components/tasks/task-cost";
 import { TaskStatusBadge } from "@/components/tasks/task-status";
+import { formatDuration } from "@/components/tasks/upload-api";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardContent, CardFooter } from "@/components/ui/card";
-import { Link } from "@/i18n/navigation";
-import { getCurrentUser } from "@/lib/current-user";
-import { pageFromSearchParam } from "@/lib/pagination";
+import { Link, redirect } from "@/i18n/navigation";
+import { LiveTaskList } from "@/components/tasks/live-task-list";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { pageFromSearchParam } from "@/lib/http/pagination";
 import { providerErrorMessageKey } from "@/lib/provider-errors";
-import { getUserCredits } from "@/services/credits";
-import { isFinished, listTasks, parseTaskFilters, TASK_STATUSES, taskTypes, toTaskDto, type TaskDto, type TaskFilters } from "@/services/tasks";
+import { getUserCredits } from "@/services/credits/ledger";
+import { getTaskForUser, isFinished, listTasks, parseTaskFilters, TASK_STATUSES, taskTypes, toTaskDto, type TaskDto, type TaskFilters } from "@/services/tasks";
 import { SignUpPrompt } from "../sign-up-prompt";
 
 export const dynamic = "force-dynamic";
 const PAGE_SIZE = 12;
 
-type SearchParams = { page?: string | string[]; type?: string | string[]; status?: string | string[] };
+type SearchParams = { page?: string | string[]; type?: string | string[]; status?: string | string[]; task?: string | string[] };
 
 export async function generateMetadata({ params }: { params: Promise<{ locale: string }> }): Promise<Metadata> {
   const { locale } = await params;
@@ -59,12 +63,20 @@ export default async function TasksPage({ params, searchParams }: { params: Prom
     );
   }
   const sp = await searchParams;
+  // ?task=<uuid> (e.g. a ledger row's link): the user's own task opens on its type's page;
+  // another user's, or garbage, shows the list (nothing of it).
+  if (typeof sp.task === "string" && sp.task) {
+    const named = await getTaskForUser(sp.task, user.uuid, { refresh: false }).catch(() => null);
+    const type = named && taskTypes().find((d) => d.type === named.type && d.form);
+    if (named && type) redirect({ href: { pathname: `/tasks/${type.slug}`, query: { task: named.uuid } }, locale });
+  }
   const page = pageFromSearchParam(sp.page);
   const filters = filtersFrom(sp);
   const filtered = Boolean(filters.type || filters.status);
-  const [{ items: rows, hasMore }, { balance }, format, typeT, statusT, errorsT] = await Promise.all([
+  const [{ items: rows, hasMore }, { balance }, topUp, format, typeT, statusT, errorsT] = await Promise.all([
     listTasks(user.uuid, { page, pageSize: PAGE_SIZE, ...filters }),
     getUserCredits(user.uuid),
+    topUpFor(user.uuid),
     getFormatter(),
     getTranslations("taskTypes"),
     getTranslations("tasks.status"),
@@ -72,13 +84,17 @@ export default async function TasksPage({ params, searchParams }: { params: Prom
   ]);
   const items = await Promise.all(rows.map((row) => toTaskDto(row, user.uuid, { locale })));
   const known = new Map(taskTypes().map((d) => [d.type, d]));
+  const running = items.filter((task) => !isFinished(task)).map(({ uuid, status }) => ({ uuid, status }));
 
   return (
     <div className="mx-auto max-w-6xl px-4 py-8 sm:py-10">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">{t("list.title")}</h1>
-          <p className="mt-2 text-muted-foreground">{t("list.subtitle")}</p>
+          <p className="mt-2 text-muted-foreground">
+            {t("list.subtitle")} {running.length > 0 && <span data-testid="tasks-live">{t("list.live")}</span>}
+          </p>
+          <LiveTaskList running={running} />
         </div>
         <div className="flex flex-wrap gap-2">
           {taskTypes().map((d, i) => (
@@ -88,7 +104,7 @@ export default async function TasksPage({ params, searchParams }: { params: Prom
           ))}
         </div>
       </div>
-      <LowBalanceBanner balance={balance} />
+      <LowBalanceBanner balance={balance} topUp={topUp} />
 
       <nav aria-label={t("list.filters")} className="mt-6 space-y-3" data-testid="tasks-filters">
         <FilterRow
@@ -122,9 +138,11 @@ export default async function TasksPage({ params, searchParams }: { params: Prom
       ) : (
         <ul className="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="tasks-list" data-count={items.length}>
           {items.map((task) => {
-            const input = (task.userInput ?? {}) as Record<string, string | number> & { prompt?: string };
+            const input = (task.userInput ?? {}) as Record<string, string | number>;
             const type = known.get(task.type);
-            const href = type ? { pathname: `/tasks/${type.slug}`, query: { task: task.uuid } } : null;
+            const href = type?.form ? { pathname: `/tasks/${type.slug}`, query: { task: task.uuid } } : null;
+            // Finished: its input again in the form (nothing is sent until Generate is pressed).
+            const again = type?.form && isFinished(task) ? { pathname: `/tasks/${type.slug}`, query: { from: task.uuid } } : null;
             return (
               <li key={task.uuid} data-task={task.uuid} data-status={task.status}>
                 <Card className="h-full gap-4 overflow-hidden pt-0">
@@ -136,12 +154,14 @@ export default async function TasksPage({ params, searchParams }: { params: Prom
                         {format.dateTime(new Date(task.createdAt), { dateStyle: "medium", timeStyle: "short" })}
                       </time>
                     </div>
-                    <p className="line-clamp-3 text-sm">{input.prompt}</p>
+                    <div className="flex items-start gap-3">
+                      <TaskInputs task={task} label={t("list.input")} />
+                      <p className="line-clamp-3 min-w-0 flex-1 text-sm">{task.summary}</p>
+                    </div>
                     <p className="text-xs text-muted-foreground">
                       {type && `${typeT(`${type.type}.name`)} · `}
                       {type?.labels.en.details ? `${typeT(`${type.type}.details`, input)} · ` : ""}
-                      <span className={task.status === "failed" ? "line-through" : undefined}>{t("list.cost", { credits: task.creditsUsed })}</span>
-                      {task.status === "failed" ? ` (${t("list.refunded")})` : ""}
+                      <TaskCost task={task} />
                     </p>
                     {task.status === "failed" && (
                       <p className="text-sm text-destructive" data-error-code={task.errorCode ?? undefined}>
@@ -153,6 +173,11 @@ export default async function TasksPage({ params, searchParams }: { params: Prom
                     {href && (
                       <Link href={href} className={buttonClass("secondary", "", "sm")}>
                         {isFinished(task) ? t("list.open") : t("list.view")}
+                      </Link>
+                    )}
+                    {again && (
+                      <Link href={again} className={buttonClass(task.status === "failed" ? "primary" : "outline", "", "sm")} data-testid="task-use-again">
+                        {task.status === "failed" ? t("list.retry") : t("list.useAgain")}
                       </Link>
                     )}
                     {task.status === "succeeded" && task.outputUrl && (
@@ -217,6 +242,30 @@ function FilterRow({
         </Link>
       ))}
     </div>
+  );
+}
+
+/** The task's uploaded inputs: an image's thumbnail, a recording's name and length. */
+function TaskInputs({ task, label }: { task: TaskDto; label: string }) {
+  const files = Object.values(task.inputs);
+  if (files.length === 0) return null;
+  return (
+    <ul className="flex shrink-0 gap-2" aria-label={label} data-testid="task-inputs">
+      {files.map((file) =>
+        file.kind === "image" ? (
+          <li key={file.id}>
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={file.url} alt={file.name ?? ""} loading="lazy" className="h-12 w-12 rounded-md bg-muted object-cover" data-testid="task-input-thumbnail" />
+          </li>
+        ) : (
+          <li key={file.id} className="flex max-w-32 items-center gap-1.5 rounded-md bg-muted px-2 py-1 text-xs" data-testid="task-input-file">
+            <FileAudioIcon className="size-4 shrink-0" aria-hidden />
+            <span className="truncate">{file.name ?? ""}</span>
+            {file.durationSeconds !== null && <span className="shrink-0 text-muted-foreground">{formatDuration(file.durationSeconds)}</span>}
+          </li>
+        ),
+      )}
+    </ul>
   );
 }
 

@@ -1,7 +1,7 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { requireUser } from "@/lib/auth/current-user";
 import { changeEmailInput } from "@/lib/schemas/account";
-import { requestEmailChange } from "@/services/email-change";
+import { requestEmailChange } from "@/services/accounts/email-change";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { renewedSessionCookie, requireUser, setSessionCookie } from "@/lib/current-user";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { renewedSessionCookie, requireUser, setSessionCookie } from "@/lib/auth/current-user";
 import { changePasswordInput } from "@/lib/schemas/account";
-import { changePassword } from "@/services/account";
+import { changePassword } from "@/services/accounts/settings";
 
 export const dynamic = "force-dynamic";
 

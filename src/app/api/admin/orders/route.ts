@@ -1,6 +1,6 @@
-import { ok, route } from "@/lib/api";
-import { requireAdmin } from "@/lib/admin";
-import { pageQuery } from "@/lib/pagination";
+import { ok, route } from "@/lib/http/api";
+import { requireAdmin } from "@/lib/auth/admin";
+import { pageQuery } from "@/lib/http/pagination";
 import { listAllOrders } from "@/services/admin/lists";
 
 export const dynamic = "force-dynamic";

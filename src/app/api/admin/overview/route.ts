@@ -1,5 +1,5 @@
-import { ok, route } from "@/lib/api";
-import { requireAdmin } from "@/lib/admin";
+import { ok, route } from "@/lib/http/api";
+import { requireAdmin } from "@/lib/auth/admin";
 import { getOverview } from "@/services/admin/overview";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { clientIp } from "@/lib/client-ip";
-import { MAGIC_LINK_TTL_MINUTES, magicLinkInput } from "@/services/magic-link";
-import { requestMagicLink } from "@/services/sign-in";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { clientIp } from "@/lib/http/client-ip";
+import { MAGIC_LINK_TTL_MINUTES, magicLinkInput } from "@/services/accounts/magic-link";
+import { requestMagicLink } from "@/services/accounts/sign-in";
 
 export const dynamic = "force-dynamic";
 

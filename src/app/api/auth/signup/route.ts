@@ -1,7 +1,7 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { clientIp } from "@/lib/client-ip";
-import { signUp } from "@/services/sign-up";
-import { signUpInput } from "@/services/users";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { clientIp } from "@/lib/http/client-ip";
+import { signUp } from "@/services/accounts/sign-up";
+import { signUpInput } from "@/services/accounts/users";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { ok } from "@/lib/api";
-import { cronRoute } from "@/lib/cron";
+import { ok } from "@/lib/http/api";
+import { cronRoute } from "@/lib/http/cron";
 import { runBackgroundRound } from "@/services/tasks/sweeper";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { route } from "@/lib/api";
+import { route } from "@/lib/http/api";
 import { storage } from "@/services/storage";
 import { serveLocalObject } from "@/services/storage/serve";
 

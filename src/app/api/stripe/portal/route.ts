@@ -1,6 +1,6 @@
-import { parseJson, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
-import { okWithUrl } from "@/lib/redirect-envelope";
+import { parseJson, route } from "@/lib/http/api";
+import { requireUser } from "@/lib/auth/current-user";
+import { okWithUrl } from "@/lib/http/redirect-envelope";
 import { portalSchema } from "@/lib/schemas/payments";
 import { createPortalSession } from "@/services/payments";
 

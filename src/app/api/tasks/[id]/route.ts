@@ -1,15 +1,15 @@
 import { after } from "next/server";
-import { ok, parseJson, route } from "@/lib/api";
-import { requireUser } from "@/lib/current-user";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { requireApiCaller } from "@/lib/auth/api-caller";
 import { createTask, getTaskForUser, taskTypeBySlug, toTaskDto } from "@/services/tasks";
 
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-// GET /api/tasks/<uuid>: the signed-in user's task, brought up to date.
-export const GET = route<Context>(async (_request, { params }) => {
-  const user = await requireUser();
+// GET /api/tasks/<uuid>: the caller's task, brought up to date.
+export const GET = route<Context>(async (request, { params }) => {
+  const user = await requireApiCaller(request);
   const { id } = await params;
   return ok({ task: await toTaskDto(await getTaskForUser(id, user.uuid), user.uuid) });
 });
@@ -20,10 +20,10 @@ export const GET = route<Context>(async (_request, { params }) => {
 export const POST = route<Context>(async (request, { params }) => {
   const definition = taskTypeBySlug((await params).id);
   const input = await parseJson(request, definition.input);
-  const user = await requireUser();
+  const user = await requireApiCaller(request);
   const { task, created } = await createTask(
     definition,
-    { userUuid: user.uuid, input, idempotencyKey: request.headers.get("idempotency-key") },
+    { userUuid: user.uuid, apiKeyId: user.apiKeyId, input, idempotencyKey: request.headers.get("idempotency-key") },
     { background: after },
   );
   return ok(

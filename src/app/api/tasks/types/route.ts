@@ -1,4 +1,4 @@
-import { ok, route } from "@/lib/api";
+import { ok, route } from "@/lib/http/api";
 import { describeTaskTypes } from "@/services/tasks/catalog";
 
 // Public: the registered task types, their input JSON Schema and pricing.

@@ -1,5 +1,5 @@
-import { ok, route } from "@/lib/api";
-import { BODY_LIMITS, readBodyText } from "@/lib/body";
+import { ok, route } from "@/lib/http/api";
+import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
 import { handleProviderWebhook } from "@/services/tasks";
 
 export const dynamic = "force-dynamic";

@@ -2,12 +2,14 @@ import { notFound } from "next/navigation";
 import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
 import { ClientMessages } from "@/i18n/client-messages";
 import { Link } from "@/i18n/navigation";
-import { requireAdmin } from "@/lib/admin";
-import { NotFoundError } from "@/lib/errors";
+import { requireAdmin } from "@/lib/auth/admin";
+import { NotFoundError } from "@/lib/http/errors";
 import { getUserDetail } from "@/services/admin/users";
+import { listUserApiKeys } from "@/services/admin/api-keys";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { AdminTable, dateTimeOf, Empty, linkClass, mono, OrderStatusBadge, StatCard, TaskStatusBadge, wrap } from "../../admin-ui";
 import { UserActions } from "./user-actions";
+import { ApiKeyRevoke } from "./api-key-revoke";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +23,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
     if (e instanceof NotFoundError) notFound();
     throw e;
   });
+  const apiKeys = await listUserApiKeys(d.user.uuid);
   const date = dateTimeOf(format);
   return (
     <div className="space-y-8" data-testid="admin-user" data-user-uuid={d.user.uuid}>
@@ -97,6 +100,29 @@ export default async function AdminUserPage({ params }: { params: Promise<{ loca
               </TableRow>
             ))}
           </AdminTable>
+        )}
+      </section>
+
+      <section data-testid="admin-api-keys">
+        <h3 className="mb-2 font-semibold">{t("apiKeys.title")}</h3>
+        {apiKeys.length === 0 ? (
+          <Empty />
+        ) : (
+          <ClientMessages namespaces={["admin.apiKeys"]}>
+            <AdminTable head={[t("apiKeys.name"), t("apiKeys.prefix"), t("common.status"), t("apiKeys.spent"), t("apiKeys.lastUsed"), t("common.date"), ""]}>
+              {apiKeys.map((k) => (
+                <TableRow key={k.id}>
+                  <TableCell className={wrap}>{k.name}</TableCell>
+                  <TableCell className={mono}>{k.prefix}…</TableCell>
+                  <TableCell>{t(`apiKeys.statuses.${k.status}`)}</TableCell>
+                  <TableCell>{k.monthlyCreditCap ? `${k.spentThisMonth} / ${k.monthlyCreditCap}` : k.spentThisMonth}</TableCell>
+                  <TableCell>{date(k.lastUsedAt)}</TableCell>
+                  <TableCell>{date(k.createdAt)}</TableCell>
+                  <TableCell>{k.status !== "revoked" && <ApiKeyRevoke keyId={k.id} name={k.name} />}</TableCell>
+                </TableRow>
+              ))}
+            </AdminTable>
+          </ClientMessages>
         )}
       </section>
 

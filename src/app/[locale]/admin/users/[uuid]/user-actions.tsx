@@ -9,8 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
-import { useRouter } from "@/i18n/navigation";
-import { apiFetch } from "@/lib/api-client";
+import { useRouter } from "@/i18n/client-navigation";
+import { apiFetch } from "@/lib/http/api-client";
 
 export function UserActions({ userUuid, disabled }: { userUuid: string; disabled: boolean }) {
   const t = useTranslations("admin.actions");

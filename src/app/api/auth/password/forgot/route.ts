@@ -1,6 +1,6 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { clientIp } from "@/lib/client-ip";
-import { forgotPasswordInput, requestPasswordReset } from "@/services/password-reset";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { clientIp } from "@/lib/http/client-ip";
+import { forgotPasswordInput, requestPasswordReset } from "@/services/accounts/password-reset";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { ok, parseJson, route } from "@/lib/api";
-import { requireAdmin } from "@/lib/admin";
+import { ok, parseJson, route } from "@/lib/http/api";
+import { requireAdmin } from "@/lib/auth/admin";
 import { setUserDisabled, statusReasonSchema } from "@/services/admin/users";
 
 export const dynamic = "force-dynamic";

@@ -43,14 +43,14 @@ test("account page: name saved, wrong current password refused, password change 
   await page.reload();
   await expect(page.getByTestId("account-name-form").locator("#name")).toHaveValue("After Rename");
 
-  // Password, wrong current one: the field says so and nothing changed. Both password fields
-  // are asked again: passwords never travel back from a Server Action (src/lib/action.ts).
+  // Password, wrong current one: the field says so and nothing changed. What was typed stays
+  // (kept in the browser: passwords never travel back from a Server Action, src/lib/http/action.ts).
   const pwForm = page.getByTestId("account-password-form");
   await pwForm.locator("#currentPassword").fill("not the password at all");
   await pwForm.locator("#newPassword").fill(NEW_PASSWORD);
   await page.getByTestId("account-password-submit").click();
   await expect(page.getByTestId("currentPassword-error")).toHaveText("That is not your current password.");
-  await expect(pwForm.locator("#newPassword")).toHaveValue("");
+  await expect(pwForm.locator("#newPassword")).toHaveValue(NEW_PASSWORD);
   await expect(page.getByTestId("account-password-result")).toHaveCount(0);
   expect((await other.page.request.get("/api/credits")).status()).toBe(200);
 
@@ -99,9 +99,9 @@ test("email change: a wrong password refused in place, then the link mailed to t
   await form.locator("#emailCurrentPassword").fill("not the password at all");
   await page.getByTestId("account-email-submit").click();
   await expect(form.getByTestId("emailCurrentPassword-error")).toHaveText("That is not your current password.");
-  // What was typed stays; the password is asked again.
+  // What was typed stays, the refused password too (issue 30, item 7: checked with its show-password toggle).
   await expect(form.locator("#newEmail")).toHaveValue(newEmail);
-  await expect(form.locator("#emailCurrentPassword")).toHaveValue("");
+  await expect(form.locator("#emailCurrentPassword")).toHaveValue("not the password at all");
 
   await form.locator("#emailCurrentPassword").fill(PASSWORD);
   await page.getByTestId("account-email-submit").click();

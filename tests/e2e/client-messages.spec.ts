@@ -6,7 +6,7 @@ import { signedInClient } from "../support/http-client";
 import { expect, test } from "./fixtures";
 
 const SIGNED_OUT = ["", "/auth/signin", "/auth/signup", "/auth/forgot-password", "/auth/reset-password?token=not-a-real-token", "/tasks/text-to-video"];
-const SIGNED_IN = ["/tasks/text-to-video", "/tasks/text-to-image", "/tasks", "/credits", "/orders", "/account"];
+const SIGNED_IN = ["/tasks/text-to-video", "/tasks/text-to-image", "/tasks", "/chat", "/credits", "/orders", "/account", "/account/webhooks", "/account/api-keys"];
 
 /** The page's inline scripts: Next's bootstrap and the RSC payload (where provider messages travel). */
 const inlineScripts = (page: Page) =>

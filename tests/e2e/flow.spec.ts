@@ -4,7 +4,7 @@
 import { expect, test, uniqueEmail } from "./fixtures";
 import { balanceOnCreditsPage, buyBundle, chooseOption, signUp, waitForVideoLoaded } from "./helpers";
 import { CREDIT_BUNDLES, WELCOME_CREDITS } from "@/data/credits";
-import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
+import { textToVideoCost } from "@/tasks/text-to-video/input";
 
 test("sign up, generate a video, see it in history, buy credits", async ({ page }) => {
   const email = uniqueEmail("flow");

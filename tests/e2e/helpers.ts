@@ -2,6 +2,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { signedEvent, stripeEvent, type FakeSession } from "../support/fake-stripe";
 import { tokenFromMail, waitForSpooledMail } from "../support/smtp";
+import { E2E_ADMIN_EMAIL } from "./env";
 import { expect } from "./fixtures";
 
 export const PASSWORD = "correct horse battery staple";
@@ -111,4 +112,23 @@ export async function createTaskViaApi(page: Page, slug: string, body: unknown):
   const res = await page.request.post(`${origin}/api/tasks/${slug}`, { headers: { origin }, data: body });
   expect(res.status(), await res.text()).toBe(201);
   return ((await res.json()) as { data: { task: { uuid: string } } }).data.task.uuid;
+}
+
+/**
+ * Signs in as the e2e server's admin (ADMIN_EMAILS: E2E_ADMIN_EMAIL), signing the account up the
+ * first time a spec asks for it.
+ */
+export async function signInAsAdmin(page: Page) {
+  await page.context().clearCookies();
+  await page.goto("/en/auth/signin");
+  const form = page.getByTestId("signin-form");
+  await form.locator("#email").fill(E2E_ADMIN_EMAIL);
+  await form.locator("#password").fill(PASSWORD);
+  await page.getByTestId("signin-submit").click();
+  const outcome = await Promise.race([
+    page.getByTestId("header-balance").waitFor().then(() => "in" as const),
+    page.getByTestId("signin-form").getByRole("alert").first().waitFor().then(() => "refused" as const),
+  ]);
+  if (outcome === "in") return;
+  await signUp(page, E2E_ADMIN_EMAIL, "E2E Admin");
 }

@@ -5,7 +5,7 @@
 import { expect, test, uniqueEmail } from "./fixtures";
 import { balanceOnCreditsPage, createTaskViaApi, signUp } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS, textToVideoCost } from "@/services/tasks/types/text-to-video/input";
+import { TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS, textToVideoCost } from "@/tasks/text-to-video/input";
 
 // The browser logs the expected 402 of the refused request; nothing else may appear.
 test.use({ allowConsoleErrors: [/status of 402/] });

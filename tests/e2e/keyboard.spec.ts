@@ -108,7 +108,7 @@ test("keyboard only: landing -> sign up -> confirm the email -> generate a video
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/en\/auth\/signup/);
 
-  // The form: name, email, password, submit.
+  // The form: name, email, password, its show-password toggle, submit.
   await tabTo(page, byId("name"), "the name field");
   await page.keyboard.type("Keyboard Tester");
   await page.keyboard.press("Tab");
@@ -117,6 +117,8 @@ test("keyboard only: landing -> sign up -> confirm the email -> generate a video
   await page.keyboard.press("Tab");
   expect((await expectVisibleFocus(page)).id).toBe("password");
   await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Tab");
+  expect((await expectVisibleFocus(page)).testId).toBe("password-toggle");
   await page.keyboard.press("Tab");
   expect((await expectVisibleFocus(page)).testId).toBe("signup-submit");
   await page.keyboard.press("Enter");

@@ -1,14 +1,15 @@
 // Issue 16, item 8: screenshots of the main pages in both themes, at phone (390×844) and desktop
-// (1280×800) size, written to test-results/e2e/screenshots/<theme>-<size>-<page>.png for review.
+// (1280×800) size, written to test-results/e2e/screenshots/<theme>-<size>-<page>.png for review
+// and attached to the test's result (the HTML report shows them).
 // Each page is also checked the way a reviewer looks at it: the theme the system asks for is
 // applied, the title carries the brand, the page has its one h1, nothing is wider than the screen
 // (no sideways scrolling on a phone), and the browser logs no error (the fixture).
 import fs from "node:fs";
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 import { siteConfig } from "../../src/config/site";
 import { expect, test, uniqueEmail } from "./fixtures";
-import { createTaskViaApi, signUp } from "./helpers";
+import { createTaskViaApi, signInAsAdmin, signUp } from "./helpers";
 
 const SIZES = [
   { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true },
@@ -21,26 +22,38 @@ const SIGNED_OUT = [
   ["pricing", "/en/pricing"],
   ["signin", "/en/auth/signin"],
   ["signup", "/en/auth/signup"],
+  ["try-text-to-video", "/en/tasks/text-to-video"],
   ["terms", "/en/terms"],
 ] as const;
 /** `{task}`: a finished text-to-video task of the signed-in user (its result, poster and Download). */
 const SIGNED_IN = [
   ["text-to-video", "/en/tasks/text-to-video?task={task}"],
   ["text-to-image", "/en/tasks/text-to-image"],
+  ["image-to-video", "/en/tasks/image-to-video"],
+  ["image-upscale", "/en/tasks/image-upscale"],
+  ["speech-to-text", "/en/tasks/speech-to-text"],
   ["tasks", "/en/tasks"],
   ["credits", "/en/credits"],
   ["orders", "/en/orders"],
   ["account", "/en/account"],
 ] as const;
 
-async function shoot(page: Page, dir: string, file: string, theme: (typeof THEMES)[number], width: number) {
+const ADMIN = [
+  ["admin", "/en/admin"],
+  ["admin-tasks", "/en/admin/tasks"],
+] as const;
+
+async function shoot(page: Page, testInfo: TestInfo, dir: string, file: string, theme: (typeof THEMES)[number], width: number) {
   await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
   await expect(page).toHaveTitle(new RegExp(siteConfig.name));
   // Nothing sticks out sideways: the page scrolls only vertically, at phone size too.
   const scrollWidth = await page.evaluate(() => document.scrollingElement!.scrollWidth);
   expect(scrollWidth, `${file}: the page is ${scrollWidth} px wide on a ${width} px screen`).toBeLessThanOrEqual(width);
-  await page.screenshot({ path: path.join(dir, `${file}.png`), fullPage: true });
+  const shot = path.join(dir, `${file}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  // Attached to the test's result too: the HTML report (CI) shows every page in both themes.
+  await testInfo.attach(file, { path: shot, contentType: "image/png" });
 }
 
 for (const theme of THEMES) {
@@ -56,7 +69,7 @@ for (const theme of THEMES) {
 
         for (const [name, url] of SIGNED_OUT) {
           await page.goto(url);
-          await shoot(page, dir, `${prefix}-${name}`, theme, size.viewport.width);
+          await shoot(page, testInfo, dir, `${prefix}-${name}`, theme, size.viewport.width);
         }
 
         await signUp(page, uniqueEmail(`shots-${prefix}`));
@@ -67,7 +80,14 @@ for (const theme of THEMES) {
             await expect(page.getByTestId("t2v-task")).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
             await expect(page.getByTestId("t2v-download")).toBeVisible();
           }
-          await shoot(page, dir, `${prefix}-${name}`, theme, size.viewport.width);
+          await shoot(page, testInfo, dir, `${prefix}-${name}`, theme, size.viewport.width);
+        }
+
+        // The operator console, as its admin.
+        await signInAsAdmin(page);
+        for (const [name, url] of ADMIN) {
+          await page.goto(url);
+          await shoot(page, testInfo, dir, `${prefix}-${name}`, theme, size.viewport.width);
         }
       });
     });

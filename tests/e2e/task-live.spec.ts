@@ -6,7 +6,7 @@
 import { expect, test, uniqueEmail } from "./fixtures";
 import { createTaskViaApi, signUp, waitForVideoLoaded } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { TEXT2VIDEO_MAX_SECONDS, textToVideoCost } from "@/services/tasks/types/text-to-video/input";
+import { TEXT2VIDEO_MAX_SECONDS, textToVideoCost } from "@/tasks/text-to-video/input";
 
 const VIEWPORTS = [
   { name: "phone", width: 390, height: 844 },

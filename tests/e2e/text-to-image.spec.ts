@@ -4,7 +4,7 @@
 import { expect, test, uniqueEmail } from "./fixtures";
 import { balanceOnCreditsPage, signUp } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { TEXT2IMAGE_COST } from "@/services/tasks/types/text-to-image/input";
+import { TEXT2IMAGE_COST } from "@/tasks/text-to-image/input";
 
 test("generate an image: price by size, ?task= survives a reload, the image shows, a failure is refunded", async ({ page }) => {
   await signUp(page, uniqueEmail("image"));

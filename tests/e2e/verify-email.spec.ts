@@ -36,7 +36,11 @@ test("sign up -> no credits yet, the notice says why -> open the mailed link -> 
   // The page around it follows at once: the balance in the header, the notice gone.
   await expect(page.getByTestId("header-balance")).toContainText(String(WELCOME_CREDITS));
   await expect(page.getByTestId("verify-email-notice")).toHaveCount(0);
-  await page.getByTestId("verify-to-credits").click();
+  // The next step is the generator, with the welcome credits to spend.
+  await page.getByTestId("verify-start").click();
+  await expect(page).toHaveURL(/\/en\/tasks\/text-to-video$/);
+  await expect(page.getByTestId("t2v-balance")).toHaveAttribute("data-credits", String(WELCOME_CREDITS));
+  await page.goto("/en/credits");
   await expect(page.getByTestId("credits-balance")).toHaveAttribute("data-balance", String(WELCOME_CREDITS));
   await expect(page.getByTestId("header-balance")).toContainText(String(WELCOME_CREDITS));
   await expect(page.getByTestId("verify-email-notice")).toHaveCount(0);

@@ -11,13 +11,15 @@ describe("accounts over HTTP: magic links, change email, delete", () => {
   const path = (link: string) => new URL(link).pathname + new URL(link).search;
 
   describe("magic links", () => {
-    /** The landing page's button: the token to Auth.js's email callback, the redirect as JSON. */
-    const clickLink = (client: TestClient, token: string, callbackUrl = "/en/tasks") =>
-      client.json<never>(`/api/auth/callback/email?${new URLSearchParams({ token, callbackUrl })}`, {
+    /** The landing page's button: the token to Auth.js's email callback with the CSRF token, the redirect as JSON. */
+    const clickLink = async (client: TestClient, token: string, callbackUrl = "/en/tasks") => {
+      const csrfToken = ((await client.json<never>("/api/auth/csrf")).body as unknown as { csrfToken: string }).csrfToken;
+      return client.json<never>(`/api/auth/callback/email?${new URLSearchParams({ token, callbackUrl })}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "X-Auth-Return-Redirect": "1" },
-        body: "",
+        body: new URLSearchParams({ csrfToken }).toString(),
       });
+    };
 
     it("asks -> mail -> the page signs nobody in -> one click signs in, once; an unknown address gets the same answer", async () => {
       const email = uniqueEmail("magic");

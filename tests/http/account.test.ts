@@ -18,7 +18,7 @@ describe("POST /api/account/password", () => {
   });
 
   it.each([
-    ["password1", /too common/],
+    ["password1", /too easy to guess/],
     ["short", /at least 8/],
   ])("a refused new password (%s): 400 naming newPassword", async (newPassword, message) => {
     const { client, password } = await signedInClient(base);

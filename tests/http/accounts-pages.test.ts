@@ -67,8 +67,11 @@ describe("sign-in and sign-up pages", () => {
     const host = new URL(base).host;
     const back = await page(client, "/en/auth/signin", { referer: `http://${host}/en/tasks/text-to-video?x=1` });
     expect(back.location).toMatch(/^(https?:\/\/[^/]+)?\/en\/tasks\/text-to-video\?x=1$/);
-    const foreign = await page(client, "/en/auth/signup", { referer: "https://evil.example/en/tasks" });
+    const foreign = await page(client, "/en/auth/signin", { referer: "https://evil.example/en/tasks" });
     expect(foreign.location).toMatch(/^(https?:\/\/[^/]+)?\/en\/credits$/);
+    // Sign-up follows no referrer: a new account lands on the generator (issue 30, item 7).
+    const signUp = await page(client, "/en/auth/signup", { referer: `http://${host}/en/pricing` });
+    expect(signUp.location).toMatch(/^(https?:\/\/[^/]+)?\/en\/tasks\/text-to-video$/);
   });
 });
 

@@ -241,3 +241,27 @@ describe("admin pages", () => {
     expect(search).not.toContain('data-testid="admin-user-row"');
   });
 });
+
+describe("API keys in the console", () => {
+  it("an admin lists any user's keys and revokes one (audited); the key stops at once; others get 403 / 404", async () => {
+    const created = await target.client.postJson("/api/keys", { name: "leaked key" });
+    expect(created.status).toBe(201);
+    const { key, apiKey } = created.body.data;
+    const listed = await admin.json(`/api/admin/users/${target.userUuid}/keys`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.apiKeys.map((k: { id: string }) => k.id)).toContain(apiKey.id);
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    expect(await (await admin.fetch(`/en/admin/users/${target.userUuid}`)).text()).toContain("leaked key");
+    expect((await outsider.client.json(`/api/admin/users/${target.userUuid}/keys`)).status).toBe(403);
+    expect((await outsider.client.postJson(`/api/admin/keys/${apiKey.id}/revoke`, {})).status).toBe(403);
+    expect((await admin.postJson("/api/admin/keys/no-such-key/revoke", {})).status).toBe(404);
+
+    const audits = await auditCount();
+    const revoked = await admin.postJson(`/api/admin/keys/${apiKey.id}/revoke`, { reason: "found in a public repo" });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.data).toMatchObject({ changed: true, apiKey: { id: apiKey.id, status: "revoked" } });
+    expect(await auditCount()).toBe(audits + 1);
+    const res = await fetch(`${base}/api/credits`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(401);
+  });
+});

@@ -129,7 +129,8 @@ describe("without a session", () => {
   it.each(["/api/credits", "/api/credits/history?page=1"])("%s answers 401 with the envelope", async (path) => {
     const res = await new TestClient(base).json(path);
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ code: 401, message: "not signed in", data: null });
+    // These routes take API keys too: no credentials read like a bad key (tests/http/api-keys.test.ts).
+    expect(res.body).toEqual({ code: 401, message: "not signed in, or invalid API key: send Authorization: Bearer <key>", data: null });
   });
 
   it("a forged or tampered session cookie is not a session", async () => {

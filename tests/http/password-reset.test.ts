@@ -47,7 +47,8 @@ describe("password reset over HTTP", () => {
   it.each([
     [{ email: "not-an-email" }, "/api/auth/password/forgot", "email"],
     [{ token: "x".repeat(201), password: NEW }, "/api/auth/password/reset", "token"],
-    [{ token: "whatever", password: "password1" }, "/api/auth/password/reset", "password"],
+    // The token is looked up before the password is weighed (issue 26, item 3): a made-up one is named first.
+    [{ token: "whatever", password: "password1" }, "/api/auth/password/reset", "token"],
     [{ token: "whatever", password: "x".repeat(10_000) }, "/api/auth/password/reset", "password"],
   ])("bad input %j to %s: 400 naming %s", async (body, route, field) => {
     const res = await new TestClient(server.url).postJson(route, body);

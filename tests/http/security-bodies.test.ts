@@ -1,6 +1,6 @@
 // Issue 11, item 2 — bounded bodies. The attack: six anonymous 400 MB POSTs to
 // /api/auth/signup took `next start` from 760 MB to a 4.27 GB peak. Now every route
-// reads its body through one limit (src/lib/body.ts): a Content-Length over it is
+// reads its body through one limit (src/lib/http/body.ts): a Content-Length over it is
 // refused before reading, a chunked body is abandoned once it passes the limit, both
 // 413 with the envelope, and the server's memory stays where it was.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -132,8 +132,8 @@ describe("the sign-in page's form (a Server Action) meets the same limiter", () 
 
 describe("password policy on sign-up", () => {
   it.each([
-    ["a common password", () => "password1", "is too common, choose another"],
-    ["another common one, in capitals", () => "QWERTYUIOP", "is too common, choose another"],
+    ["a common password", () => "password1", "is too easy to guess, choose a stronger one"],
+    ["another common one, in capitals", () => "QWERTYUIOP", "is too easy to guess, choose a stronger one"],
     ["only spaces", () => "          ", "must not be only spaces"],
     ["the email itself", (email: string) => email.toUpperCase(), "must not be the email address"],
     ["seven characters", () => "x7$kq2!", "must be at least 8 characters"],

@@ -11,6 +11,7 @@ import { TEST_DIST_DIR, freePort } from "../support/app-server";
 import { startSmtp } from "../support/smtp";
 import { signedInClient } from "../support/http-client";
 import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
+import { demoVideoFor } from "@/tasks/text-to-video/providers";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -113,7 +114,13 @@ describe("the standalone server, with exactly the files the Dockerfile copies", 
     const chunk = /\/_next\/static\/[^"]+\.js/.exec(page)?.[0];
     expect(chunk).toBeTruthy();
     expect((await client.fetch(chunk!)).status).toBe(200);
-    expect((await client.fetch("/videos/sample-landscape.mp4")).status).toBe(200);
+    expect((await client.fetch("/demo/hero.mp4")).status).toBe(200);
+    // The API reference's renderer is traced into the image (next.config.ts outputFileTracingIncludes).
+    const renderer = await client.fetch("/scalar/standalone.js");
+    expect(renderer.status).toBe(200);
+    expect(renderer.headers.get("content-type")).toContain("text/javascript");
+    expect((await renderer.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    expect((await client.fetch("/api/openapi.json")).status).toBe(200);
 
     // A task end to end: created through the API, finished by the mock provider.
     const created = await client.postJson("/api/tasks/text-to-video", { prompt: "A lighthouse in a storm", seconds: 2, aspectRatio: "landscape" });
@@ -132,7 +139,8 @@ describe("the standalone server, with exactly the files the Dockerfile copies", 
     const video = await client.fetch(output.pathname + output.search);
     expect(video.status).toBe(200);
     expect(video.headers.get("content-type")).toBe("video/mp4");
-    const sample = fs.readFileSync(path.join(dir, "public/videos/sample-landscape.mp4"));
+    // The demo clip for this prompt ("lighthouse" names no scene: the prompt's hash picks one), 2 s, 16:9.
+    const sample = fs.readFileSync(path.join(dir, `public${demoVideoFor({ prompt: "A lighthouse in a storm", seconds: 2, aspectRatio: "landscape" })}`));
     expect(Buffer.from(await video.arrayBuffer()).equals(sample)).toBe(true);
     return { app, dir };
   }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { startExpectingExit } from "../support/app-server";
+import { startAppServer, startExpectingExit } from "../support/app-server";
 import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -32,6 +32,31 @@ describe("server start", { timeout: 240_000 }, () => {
     expect(code).toBe(1);
   });
 
+  // Issue 26, item 9: `AUTH_SECRET=x` started a production server, and a production PGlite
+  // server started without STORAGE_SIGNING_SECRET, signing output URLs with a key from the source.
+  it("a production start refuses AUTH_SECRET or STORAGE_SIGNING_SECRET shorter than 32 characters, naming (never printing) them", async () => {
+    for (const [name, database] of [
+      ["AUTH_SECRET", { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }],
+      ["AUTH_SECRET", { DATABASE_URL: "" }],
+      ["STORAGE_SIGNING_SECRET", { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }],
+      ["STORAGE_SIGNING_SECRET", { DATABASE_URL: "" }],
+    ] as const) {
+      const weak = "x".repeat(31);
+      const { code, output } = await startExpectingExit({ ...SECRET, ...database, PGLITE_DATA_DIR: path.join(os.tmpdir(), "never-opened"), [name]: weak });
+      expect(output, `${name} ${database.DATABASE_URL || "pglite"}`).toContain(`Secret(s) too short for production: ${name} (at least 32 characters`);
+      expect(output).not.toContain(weak);
+      expect(code).toBe(1);
+    }
+  });
+
+  it("a production server on PGlite without STORAGE_SIGNING_SECRET stops at start, as on PostgreSQL", async () => {
+    for (const DATABASE_URL of ["", "postgres://nobody@127.0.0.1:1/none"]) {
+      const { code, output } = await startExpectingExit({ ...SECRET, DATABASE_URL, PGLITE_DATA_DIR: path.join(os.tmpdir(), "never-opened") }, ["STORAGE_SIGNING_SECRET"]);
+      expect(output, DATABASE_URL || "pglite").toContain("Missing required environment variable(s) for production: STORAGE_SIGNING_SECRET.");
+      expect(code).toBe(1);
+    }
+  });
+
   it("a production deployment with email verification on (the default) and no SMTP_URL stops at start, naming SMTP_URL", async () => {
     const { code, output } = await startExpectingExit({ ...SECRET, DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }, ["SMTP_URL", "EMAIL_VERIFICATION"]);
     expect(output).toContain("Missing required environment variable(s) for production: SMTP_URL.");
@@ -50,6 +75,15 @@ describe("server start", { timeout: 240_000 }, () => {
     expect(output).toMatch(/lacks (\d+) migration\(s\): 0000_init, .*\(0 of \1 applied\)/);
     expect(output).toContain("npm run db:migrate");
     expect(code).toBe(1);
+  });
+
+  it("a production server whose APP_URL names another local port warns at start, and still serves", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "startup-appurl-"));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const server = await startAppServer({ env: { ...SECRET, DATABASE_URL: "", PGLITE_DATA_DIR: path.join(dir, "db"), APP_URL: "http://localhost:1" } });
+    cleanups.push(() => server.stop());
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    expect(server.output()).toMatch(/APP_URL \(http:\/\/localhost:1\) is port 1 of this machine, but the server listens on port \d+/);
   });
 
   describe.skipIf(!testDatabaseUrl())("PostgreSQL", () => {

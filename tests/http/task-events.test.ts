@@ -3,6 +3,7 @@
 // the same answers as the JSON route for strangers and the signed-out.
 import { describe, expect, inject, it } from "vitest";
 import { signedInClient, TestClient } from "../support/http-client";
+import { startOwnServer } from "../support/http-setup";
 
 const base = inject("baseUrl");
 
@@ -122,4 +123,50 @@ describe("GET /api/tasks/<uuid>/events", () => {
     const unknown = await client.fetch(`/api/tasks/${crypto.randomUUID()}/events`);
     expect(unknown.status).toBe(404);
   });
+
+  // Issue 26, item 4: one account opened 500 streams; nothing capped them.
+  it("at most TASK_EVENTS_MAX_STREAMS_PER_USER (10) open streams per user: the 11th is a 429 envelope with Retry-After; a closed stream frees its slot", async () => {
+    // A server of its own whose mock jobs run for minutes: the streams stay open.
+    const server = await startOwnServer("task_events_cap", { TEXT2VIDEO_MOCK_DELAY_MS: "600000" });
+    const base = server.url;
+    const { client } = await signedInClient(base);
+    const task = await createTask(client);
+    const opened: AbortController[] = [];
+    try {
+      for (let i = 0; i < 10; i++) {
+        const controller = new AbortController();
+        opened.push(controller);
+        const res = await client.fetch(`/api/tasks/${task.uuid}/events`, { signal: controller.signal });
+        expect(res.status, `stream ${i + 1}`).toBe(200);
+        await res.body!.getReader().read(); // open and sending
+      }
+      const refused = await client.fetch(`/api/tasks/${task.uuid}/events`);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(refused.headers.get("content-type")).toMatch(/application\/json/);
+      expect(await refused.json()).toMatchObject({ code: 429 });
+      // Another user is not affected; the JSON route (the page's fallback) still answers.
+      const { client: other } = await signedInClient(base);
+      const theirs = await createTask(other);
+      const ok = await other.fetch(`/api/tasks/${theirs.uuid}/events`);
+      expect(ok.status).toBe(200);
+      await ok.body!.cancel();
+      expect((await client.fetch(`/api/tasks/${task.uuid}`)).status).toBe(200);
+      // One stream closed: its slot is free again (the server notices the disconnect).
+      opened.shift()!.abort();
+      let status = 0;
+      for (let attempt = 0; attempt < 20 && status !== 200; attempt++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const controller = new AbortController();
+        const res = await client.fetch(`/api/tasks/${task.uuid}/events`, { signal: controller.signal });
+        status = res.status;
+        if (status === 200) opened.push(controller);
+        else await res.body?.cancel();
+      }
+      expect(status).toBe(200);
+    } finally {
+      for (const controller of opened) controller.abort();
+      await server.stopAll();
+    }
+  }, 180_000);
 });

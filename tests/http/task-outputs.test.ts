@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { startAppServer, type AppServer } from "../support/app-server";
-import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
+import { startFakeProvider, type FakeProvider } from "../support/fake-provider";
 import { HTTP_TEST_ENV } from "../support/http-setup";
 import { signedInClient, type TestClient, waitForTask } from "../support/http-client";
 
@@ -20,13 +20,13 @@ interface TaskJson {
   errorMessage: string | null;
 }
 
-const VIDEO = fs.readFileSync("public/videos/sample-portrait.mp4");
-let fake: FakeReplicate;
+const VIDEO = fs.readFileSync("public/demo/video/ocean-portrait-3s.mp4");
+let fake: FakeProvider;
 let server: AppServer;
 let dir: string;
 
 beforeAll(async () => {
-  fake = await startFakeReplicate();
+  fake = await startFakeProvider();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "http-outputs-"));
   server = await startAppServer({
     env: {

@@ -29,27 +29,31 @@ describe("task routes signed out", () => {
     expect((await envelope(res)).message).toBe("malformed JSON body");
   });
 
-  it("the pages ask visitors to sign up, in en and zh", async () => {
+  it("the history asks visitors to sign up; a task page gives them its real form (examples, price), in en and zh", async () => {
     for (const [locale, text] of [["en", "Sign up to generate videos"], ["zh", "注册后即可生成视频"]]) {
-      for (const path of ["/tasks/text-to-video", "/tasks"]) {
-        const res = await fetch(`${base}/${locale}${path}`);
-        expect(res.status).toBe(200);
-        const html = await res.text();
-        expect(html).toContain(text);
-        expect(html).toContain(`href="/${locale}/auth/signup"`);
-        expect(html).not.toContain('data-testid="t2v-form"');
-      }
+      const list = await fetch(`${base}/${locale}/tasks`);
+      expect(list.status).toBe(200);
+      const html = await list.text();
+      expect(html).toContain(text);
+      expect(html).toContain(`href="/${locale}/auth/signup"`);
+
+      const page = await fetch(`${base}/${locale}/tasks/text-to-video`);
+      expect(page.status).toBe(200);
+      const form = await page.text();
+      expect(form).toContain('data-testid="t2v-form"');
+      expect(form).toContain('data-testid="t2v-prompt-examples"');
+      expect(form).toMatch(/data-testid="t2v-cost" data-credits="\d+"/);
     }
   });
 
-  it("serves the sample videos", async () => {
-    for (const ratio of ["landscape", "portrait", "square"]) {
-      const res = await fetch(`${base}/videos/sample-${ratio}.mp4`);
+  it("serves the demo generator's clips and the landing loop", async () => {
+    for (const file of ["/demo/video/aurora-landscape-10s.mp4", "/demo/video/dunes-portrait-1s.mp4", "/demo/video/bloom-square-5s.mp4", "/demo/hero.mp4"]) {
+      const res = await fetch(`${base}${file}`);
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("video/mp4");
       const bytes = Buffer.from(await res.arrayBuffer());
       expect(bytes.subarray(4, 8).toString("ascii")).toBe("ftyp");
-      expect(bytes.length).toBeLessThan(200_000);
+      expect(bytes.length).toBeLessThan(400_000);
     }
   });
 });

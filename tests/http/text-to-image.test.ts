@@ -2,8 +2,9 @@
 // the types catalog, unknown types, Idempotency-Key reuse, history by output kind.
 import { describe, expect, inject, it } from "vitest";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { TEXT2IMAGE_COST } from "@/services/tasks/types/text-to-image/input";
+import { TEXT2IMAGE_COST } from "@/tasks/text-to-image/input";
 import { signedInClient, type TestClient, waitForTask } from "../support/http-client";
+import { imageSize } from "../support/media";
 
 const base = inject("baseUrl");
 const good = { prompt: "A lighthouse at dawn, watercolor", size: "1024x1024" };
@@ -56,7 +57,7 @@ describe("GET /api/tasks/types", () => {
 });
 
 describe("POST /api/tasks/text-to-image", () => {
-  it("costs 5 credits at 1024x1024 (2 at 512x512) and runs to a bundled sample image", async () => {
+  it("costs 5 credits at 1024x1024 (2 at 512x512) and runs to the demo generator's image of that size", async () => {
     const { client } = await signedInClient(base);
     const res = await create(client, good);
     expect(res.status).toBe(201);
@@ -71,7 +72,8 @@ describe("POST /api/tasks/text-to-image", () => {
     expect(signed.pathname).toBe(`/api/storage/tasks/${done.uuid}/output`);
     const image = await fetch(`${base}${signed.pathname}${signed.search}`);
     expect(image.status).toBe(200);
-    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(image.headers.get("content-type")).toBe("image/jpeg");
+    expect(imageSize(Buffer.from(await image.arrayBuffer()))).toEqual({ type: "jpeg", width: 1024, height: 1024 });
 
     // History shows an <img> for the image, signed (and links the generator pages).
     const history = await (await client.fetch("/en/tasks")).text();

@@ -7,14 +7,14 @@ import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
 import { adminAuditLog, credits, orders, tasks } from "@/db/schema";
-import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError } from "@/lib/errors";
+import { BadRequestError, ConflictError, InsufficientCreditsError, NotFoundError } from "@/lib/http/errors";
 import { listAudit, type AdminActor } from "@/services/admin/audit";
 import { listAllOrders, listAllTasks } from "@/services/admin/lists";
 import { getOverview } from "@/services/admin/overview";
 import { adjustUserCredits, getUserDetail, searchUsers, setUserDisabled } from "@/services/admin/users";
-import { getUserCredits, grantCredits } from "@/services/credits";
-import { verifyLedger } from "@/services/credits-verify";
-import { isSessionActive, sessionVersionForSignIn } from "@/services/sessions";
+import { getUserCredits, grantCredits } from "@/services/credits/ledger";
+import { verifyLedger } from "@/services/credits/verify";
+import { isSessionActive, sessionVersionForSignIn } from "@/services/accounts/sessions";
 import { insertUser } from "../support/fixtures";
 import { testDb } from "../support/setup-db";
 

@@ -9,8 +9,8 @@ import { getDb } from "@/db";
 import { credits, users } from "@/db/schema";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { resetEnvCache } from "@/lib/env";
-import { getUserCredits } from "@/services/credits";
-import { createUser, signUpInput } from "@/services/users";
+import { getUserCredits } from "@/services/credits/ledger";
+import { createUser, signUpInput } from "@/services/accounts/users";
 
 const OAUTH_ENV = ["AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET", "AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET", "APP_URL"];
 const saved = Object.fromEntries(OAUTH_ENV.map((k) => [k, process.env[k]]));

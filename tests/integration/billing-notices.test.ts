@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
-import { decreaseCredits } from "@/services/credits";
+import { decreaseCredits } from "@/services/credits/ledger";
 import { checkLowBalance } from "@/services/notify/billing-mails";
 import { outbox } from "@/services/email";
 import { createSubscriptionCheckout, runBillingRound } from "@/services/payments";

@@ -4,7 +4,7 @@ import { count, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
 import { creditGrants, credits } from "@/db/schema";
-import { InsufficientCreditsError } from "@/lib/errors";
+import { InsufficientCreditsError } from "@/lib/http/errors";
 import {
   InvalidCreditAmountError,
   NotASpendError,
@@ -19,8 +19,8 @@ import {
   refundCredits,
   revokeGrantCredits,
   revokeOrderCredits,
-} from "@/services/credits";
-import { verifyLedger } from "@/services/credits-verify";
+} from "@/services/credits/ledger";
+import { verifyLedger } from "@/services/credits/verify";
 import { insertUser } from "../support/fixtures";
 import { testDb } from "../support/setup-db";
 
@@ -59,7 +59,7 @@ describe("grants and balance", () => {
 
   it("a user with nothing has balance 0 and no expiry", async () => {
     const u = await insertUser();
-    expect(await getUserCredits(u)).toEqual({ balance: 0, nextExpiry: null });
+    expect(await getUserCredits(u)).toEqual({ balance: 0, held: 0, nextExpiry: null });
   });
 });
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, pingDatabase, rowsOf } from "@/db";
 import { users } from "@/db/schema";
-import { isUniqueViolation } from "@/lib/errors";
+import { isUniqueViolation } from "@/lib/http/errors";
 import { testDb } from "../support/setup-db";
 
 describe("database", () => {

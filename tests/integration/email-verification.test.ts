@@ -9,8 +9,8 @@ import { getDb } from "@/db";
 import { accountTokens, credits, users } from "@/db/schema";
 import { WELCOME_CREDITS } from "@/data/credits";
 import { resetEnvCache } from "@/lib/env";
-import { hashToken } from "@/services/account-tokens";
-import { getUserCredits } from "@/services/credits";
+import { hashToken } from "@/services/accounts/tokens";
+import { getUserCredits } from "@/services/credits/ledger";
 import {
   VERIFY_RESENDS_PER_HOUR,
   markEmailVerified,
@@ -18,8 +18,8 @@ import {
   resendVerificationMail,
   sendVerificationMail,
   verifyEmail,
-} from "@/services/email-verification";
-import { createUser, signUpInput } from "@/services/users";
+} from "@/services/accounts/email-verification";
+import { createUser, signUpInput } from "@/services/accounts/users";
 import { bodyOf, startSmtp, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
 
 const PASSWORD = "horse-battery-42";

@@ -1,12 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { accountTokens, users } from "@/db/schema";
+import { accountTokens, users, verificationTokens } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { hashToken, issueAccountToken } from "@/services/account-tokens";
-import { requestPasswordReset, resetPassword } from "@/services/password-reset";
-import { isSessionActive, sessionVersionForSignIn } from "@/services/sessions";
-import { authenticate, createUser, signUpInput } from "@/services/users";
+import { hashToken, issueAccountToken } from "@/services/accounts/tokens";
+import { requestPasswordReset, resetPassword } from "@/services/accounts/password-reset";
+import { isSessionActive, sessionVersionForSignIn } from "@/services/accounts/sessions";
+import { authenticate, createUser, signUpInput } from "@/services/accounts/users";
+import { confirmEmailChange } from "@/services/accounts/email-change";
+import { changePassword } from "@/services/accounts/settings";
 import { bodyOf, startSmtp, subjectOf, tokenFromMail, waitForMail } from "../support/smtp";
 
 const OLD = "horse-battery-42";
@@ -94,5 +96,50 @@ describe("password reset (mail over a real SMTP server)", () => {
     const [row] = await getDb().select({ v: users.sessionVersion }).from(users).where(eq(users.id, user.id));
     expect(row.v).toBe(1);
     expect(bodyOf(smtp.received.at(-1)!.raw)).toContain("60");
+  });
+
+  // Issue 26, item 2: a reset link outlived an email change and a password change.
+  it("an email change, a password change and a reset void the account's open reset and sign-in links; a link for an old address is refused", async () => {
+    const user = await createUser(signUpInput.parse({ email: "bound@example.com", password: OLD }));
+    const reset = (email: string) => issueAccountToken({ kind: "password_reset", userUuid: user.id, email, ttlSeconds: 3600 });
+    const signInLink = (identifier: string) =>
+      getDb().insert(verificationTokens).values({ identifier, token: `hash-${crypto.randomUUID()}`, expires: new Date(Date.now() + 600_000) });
+    const links = async (identifier: string) => (await getDb().select().from(verificationTokens).where(eq(verificationTokens.identifier, identifier))).length;
+
+    // Email change: the reset link and the sign-in link mailed to the old address die.
+    const beforeChange = await reset("bound@example.com");
+    await signInLink("bound@example.com");
+    const change = await issueAccountToken({ kind: "change_email", userUuid: user.id, email: "bound-new@example.com", ttlSeconds: 3600 });
+    await confirmEmailChange({ token: change });
+    await expect(resetPassword({ token: beforeChange, password: NEW })).rejects.toMatchObject({ status: 400, details: { field: "token" } });
+    expect(await links("bound@example.com")).toBe(0);
+    expect((await authenticate("bound-new@example.com", OLD))?.id).toBe(user.id);
+
+    // A token that names an address the account no longer has is refused even if nothing voided it.
+    const stale = await reset("bound@example.com");
+    await expect(resetPassword({ token: stale, password: NEW })).rejects.toMatchObject({ details: { field: "token" } });
+
+    // Password change: the open reset link and sign-in link die.
+    const beforePassword = await reset("bound-new@example.com");
+    await signInLink("bound-new@example.com");
+    const changed = "owner-changed-it-again-33";
+    await changePassword({ userUuid: user.id, currentPassword: OLD, newPassword: changed });
+    await expect(resetPassword({ token: beforePassword, password: NEW })).rejects.toMatchObject({ details: { field: "token" } });
+    expect(await links("bound-new@example.com")).toBe(0);
+    expect((await authenticate("bound-new@example.com", changed))?.id).toBe(user.id);
+
+    // A reset voids the other open links: an email-change link and a sign-in link.
+    const pending = await issueAccountToken({ kind: "change_email", userUuid: user.id, email: "bound-third@example.com", ttlSeconds: 3600 });
+    await signInLink("bound-new@example.com");
+    await resetPassword({ token: await reset("bound-new@example.com"), password: NEW });
+    await expect(confirmEmailChange({ token: pending })).rejects.toMatchObject({ status: 400, details: { field: "token" } });
+    expect(await links("bound-new@example.com")).toBe(0);
+    expect((await authenticate("bound-new@example.com", NEW))?.id).toBe(user.id);
+    const rows = await getDb().select({ kind: accountTokens.kind, usedAt: accountTokens.usedAt }).from(accountTokens).where(eq(accountTokens.userUuid, user.id));
+    expect(rows.filter((r) => r.kind !== "verify_email" && r.usedAt === null)).toEqual([]);
+  });
+
+  it("an unknown token is refused before the password is weighed or hashed: 400 naming token even for a weak password", async () => {
+    await expect(resetPassword({ token: "A".repeat(43), password: "password1" })).rejects.toMatchObject({ details: { field: "token" } });
   });
 });

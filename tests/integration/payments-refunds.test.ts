@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { credits } from "@/db/schema";
-import { decreaseCredits, refundCredits } from "@/services/credits";
+import { decreaseCredits, refundCredits } from "@/services/credits/ledger";
 import { sendAlert } from "@/services/notify/alerts";
 import { creditsForRefund, getOrder, listOrdersForReview } from "@/services/payments";
 import { startAlertReceiver, type AlertReceiver } from "../support/alert-receiver";

@@ -8,9 +8,9 @@ import { getDb } from "@/db";
 import { creditGrants, credits, subscriptions, tasks, users } from "@/db/schema";
 import { siteConfig } from "@/config/site";
 import { PLAN_CREDITS_GRACE_DAYS } from "@/data/plans";
-import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/errors";
+import { BadRequestError, ConflictError, UnauthorizedError } from "@/lib/http/errors";
 import { logger } from "@/lib/logger";
-import { expireCredits } from "@/services/credits";
+import { expireCredits } from "@/services/credits/ledger";
 import {
   createPortalSession,
   createSubscriptionCheckout,
@@ -18,9 +18,10 @@ import {
   grantDueSubscriptionCredits,
   reconcileStripe,
 } from "@/services/payments";
-import { deleteAccount, deletedEmail } from "@/services/account-deletion";
+import { deleteAccount, deletedEmail } from "@/services/accounts/deletion";
 import { applyProviderStatus, createTask } from "@/services/tasks";
-import { textToVideo } from "@/services/tasks/types/text-to-video";
+import { textToVideo } from "@/tasks/text-to-video";
+import { refundedCharge } from "../support/fake-stripe";
 import { stripeScenario } from "../support/stripe-scenario";
 
 const s = stripeScenario();
@@ -174,25 +175,81 @@ describe("invoice.paid grants the plan's credits", () => {
     expect(await s.balanceOf(user.uuid)).toBe(300); // the paid period's credits stay
   });
 
-  it("two checkouts opened at once and both paid: an operator is alerted once to cancel one", async () => {
-    const warn = vi.spyOn(logger, "warn");
-    try {
+  // Issue 26, item 6: two subscription checkouts opened before either was paid both
+  // completed: two live subscriptions, both granting monthly, the customer billed twice.
+  describe("one live subscription per user", () => {
+    /** Two checkouts opened at once (two tabs), both paid at Stripe. */
+    async function twoPaid() {
       const user = await s.newBuyer();
       const [a, b] = await Promise.all([
         createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "basic", interval: "month" } }),
         createSubscriptionCheckout({ userUuid: user.uuid, request: { plan: "pro", interval: "month" } }),
       ]);
-      const first = s.stripe.subscribe(a.sessionId).subscription;
-      const second = s.stripe.subscribe(b.sessionId).subscription;
-      await s.deliver("customer.subscription.created", first);
-      for (let i = 0; i < 3; i++) await s.deliver("customer.subscription.created", second);
-      await s.deliver("customer.subscription.updated", first);
-      const alerts = warn.mock.calls.filter(([fields]) => (fields as { alert?: string })?.alert === "second_subscription");
-      expect(alerts).toHaveLength(1);
-      expect(JSON.stringify(alerts[0][0])).toContain(second.id);
-    } finally {
-      warn.mockRestore();
+      return { user, first: s.stripe.subscribe(a.sessionId), second: s.stripe.subscribe(b.sessionId) };
     }
+    const refundsOf = (invoiceId: string) => [...s.stripe.refunds.values()].filter((r) => r.payment_intent === s.stripe.paymentIntentOfInvoice(invoiceId));
+
+    it("the second one paid is cancelled at Stripe and refunded in full, grants nothing, and stays so through replays and late events", async () => {
+      const { user, first, second } = await twoPaid();
+      await s.deliver("customer.subscription.created", first.subscription);
+      await s.deliver("customer.subscription.created", second.subscription); // before its invoice: a live row, not granting yet
+      expect(await s.deliver("invoice.paid", first.invoice)).toMatchObject({ handled: true, action: "subscription_credits_granted" });
+      expect(await s.deliver("invoice.paid", second.invoice)).toMatchObject({ handled: true, action: "duplicate_subscription_refunded" });
+      expect(s.stripe.subscriptions.get(second.subscription.id)!.status).toBe("canceled");
+      expect(s.stripe.subscriptions.get(first.subscription.id)!.status).toBe("active");
+      expect(refundsOf(second.invoice.id)).toEqual([expect.objectContaining({ amount: second.invoice.amount_paid, reason: "duplicate" })]);
+      expect(await subscriptionRow(second.subscription.id)).toMatchObject({ status: "canceled", duplicateOf: first.subscription.id });
+      // Replays, late events of the second subscription, and the refund's own charge.refunded.
+      for (let i = 0; i < 5; i++) expect((await s.deliver("invoice.paid", second.invoice)).action).toBe("duplicate_subscription");
+      await s.deliver("customer.subscription.updated", { ...second.subscription, status: "active" });
+      const pi = s.stripe.paymentIntentOfInvoice(second.invoice.id);
+      const customer = second.subscription.customer;
+      expect((await s.deliver("charge.refunded", refundedCharge(pi, second.invoice.amount_paid, { customer }))).handled).toBe(false);
+      expect(refundsOf(second.invoice.id)).toHaveLength(1);
+      expect(await subscriptionRow(second.subscription.id)).toMatchObject({ status: "canceled" });
+      expect(await grantsOf(user.uuid)).toEqual([expect.objectContaining({ transNo: `invoice:${first.invoice.id}`, credits: 300 })]);
+      expect(await getBillingSummary(user.uuid)).toMatchObject({ subscription: { plan: "basic" } });
+      // The kept one renews and grants; nothing was granted for the other, ever.
+      const renewed = s.stripe.renew(first.subscription.id);
+      expect((await s.deliver("invoice.paid", renewed.invoice)).action).toBe("subscription_credits_granted");
+      expect(await grantsOf(user.uuid)).toHaveLength(2);
+      expect(await s.ledgerOffences()).toEqual([]);
+    });
+
+    it("a Stripe failure while cancelling: the webhook fails (Stripe delivers again), and the retry finishes with one refund", async () => {
+      const { user, first, second } = await twoPaid();
+      await s.deliver("invoice.paid", first.invoice);
+      s.stripe.failNextRequest("DELETE", `/v1/subscriptions/${second.subscription.id}`, 400);
+      await expect(s.deliver("invoice.paid", second.invoice)).rejects.toThrow();
+      expect(s.stripe.subscriptions.get(second.subscription.id)!.status).toBe("active");
+      expect(await grantsOf(user.uuid)).toHaveLength(1);
+      expect((await s.deliver("invoice.paid", second.invoice)).action).toBe("duplicate_subscription");
+      expect(s.stripe.subscriptions.get(second.subscription.id)!.status).toBe("canceled");
+      expect(refundsOf(second.invoice.id)).toHaveLength(1);
+      for (let i = 0; i < 3; i++) await s.deliver("invoice.paid", second.invoice);
+      expect(refundsOf(second.invoice.id)).toHaveLength(1);
+    });
+
+    it("both invoices delivered at once, 5 users: one grant, one cancellation and one refund each", async () => {
+      for (let round = 0; round < 5; round++) {
+        const { user, first, second } = await twoPaid();
+        const outcomes = await Promise.all([
+          s.deliver("invoice.paid", first.invoice),
+          s.deliver("invoice.paid", second.invoice),
+          s.deliver("invoice.paid", second.invoice),
+          s.deliver("invoice.paid", first.invoice),
+        ]);
+        expect(outcomes.filter((o) => o.action === "subscription_credits_granted"), `round ${round}`).toHaveLength(1);
+        expect(await grantsOf(user.uuid)).toHaveLength(1);
+        const canceled = [first, second].filter((x) => s.stripe.subscriptions.get(x.subscription.id)!.status === "canceled");
+        expect(canceled).toHaveLength(1);
+        expect(refundsOf(canceled[0].invoice.id)).toHaveLength(1);
+        const kept = [first, second].find((x) => x !== canceled[0])!;
+        expect(refundsOf(kept.invoice.id)).toHaveLength(0);
+        expect(await subscriptionRow(canceled[0].subscription.id)).toMatchObject({ duplicateOf: kept.subscription.id });
+      }
+      expect(await s.ledgerOffences()).toEqual([]);
+    });
   });
 
   it("a free first invoice (trial) grants the plan's trial credits", async () => {

@@ -7,12 +7,12 @@ import { credits, orders, users } from "@/db/schema";
 import { siteConfig } from "@/config/site";
 import { CREDIT_BUNDLES, MAX_PURCHASE_CREDITS, MIN_PURCHASE_CREDITS, PURCHASED_CREDITS_VALIDITY_DAYS } from "@/data/credits";
 import { resetEnvCache } from "@/lib/env";
-import { AppError, BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
-import { deletedEmail } from "@/services/account-deletion";
-import { disableUser } from "@/services/sessions";
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/http/errors";
+import { deletedEmail } from "@/services/accounts/deletion";
+import { disableUser } from "@/services/accounts/sessions";
 import { StripeNotConfiguredError, verifyStripeWebhook } from "@/lib/stripe";
-import { decreaseCredits, getUserCredits, grantCredits } from "@/services/credits";
-import { verifyLedger } from "@/services/credits-verify";
+import { decreaseCredits, getUserCredits, grantCredits } from "@/services/credits/ledger";
+import { verifyLedger } from "@/services/credits/verify";
 import {
   CHECKOUT_RATE_LIMIT,
   PaymentProviderError,

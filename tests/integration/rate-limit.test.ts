@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TooManyRequestsError } from "@/lib/errors";
+import { TooManyRequestsError } from "@/lib/http/errors";
 import { hitRateLimit } from "@/services/rate-limit";
 
 describe("hitRateLimit", () => {

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orders, tasks } from "@/db/schema";
-import { getUserCredits } from "@/services/credits";
-import { verifyLedger } from "@/services/credits-verify";
+import { getUserCredits } from "@/services/credits/ledger";
+import { verifyLedger } from "@/services/credits/verify";
 import { DEMO_USER } from "@/services/demo-seed";
-import { authenticate } from "@/services/users";
+import { authenticate } from "@/services/accounts/users";
 import { useOperatorCommands } from "../support/operator-commands";
 
 /** `npm run db:seed` as an operator runs it, twice, against PGlite's data folder or DATABASE_URL. */

@@ -11,8 +11,8 @@ import {
   isSessionActive,
   revokeSession,
   sessionVersionForSignIn,
-} from "@/services/sessions";
-import { authenticate, createUser, signUpInput } from "@/services/users";
+} from "@/services/accounts/sessions";
+import { authenticate, createUser, signUpInput } from "@/services/accounts/users";
 
 const PASSWORD = "horse-battery-42";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvCache } from "@/lib/env";
-import { checkSignUpRateLimit, isDisposableEmail } from "@/services/users";
+import { checkSignUpRateLimit, isDisposableEmail } from "@/services/accounts/users";
 
 describe("sign-up limits", () => {
   afterEach(() => {

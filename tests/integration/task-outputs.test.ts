@@ -22,16 +22,16 @@ import {
   sweepTasks,
   toTaskDto,
 } from "@/services/tasks";
-import { textToVideo } from "@/services/tasks/types/text-to-video";
-import { textToVideoReplicate } from "@/services/tasks/types/text-to-video/providers";
-import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
+import { textToVideo } from "@/tasks/text-to-video";
+import { textToVideoReplicate } from "@/tasks/text-to-video/providers";
+import { startFakeProvider, type FakeProvider } from "../support/fake-provider";
 import { balanceOf, collector, refundsOf, userWith } from "../support/task-helpers";
 
 const input = { prompt: "A lighthouse at dusk", seconds: 4, aspectRatio: "landscape" as const }; // costs 8
-const VIDEO = fs.readFileSync("public/videos/sample-landscape.mp4");
-const PNG = fs.readFileSync("public/images/sample-512x512.png");
+const VIDEO = fs.readFileSync("public/demo/video/aurora-landscape-3s.mp4");
+const PNG = fs.readFileSync("tests/fixtures/image-512x512.png");
 
-let fake: FakeReplicate;
+let fake: FakeProvider;
 
 // A type whose stored outputs are capped at 1 KB, to try the size cap with a real PNG.
 const tinyPicture = defineTaskType({
@@ -43,6 +43,7 @@ const tinyPicture = defineTaskType({
   input: z.object({ prompt: z.string().min(1) }),
   cost: () => 3,
   pricing: { summary: "3 credits", minCredits: 3, maxCredits: 3, examples: [{ prompt: "x" }] },
+  defaultInput: { prompt: "" },
   providers: {
     replicate: {
       create: () => createReplicateProvider<{ prompt: string }>({ apiBase: fake.url, apiToken: fake.token, model: "acme/pic", input: (i) => i }),
@@ -52,7 +53,7 @@ const tinyPicture = defineTaskType({
 });
 
 beforeAll(async () => {
-  fake = await startFakeReplicate();
+  fake = await startFakeProvider();
   textToVideo.providers.set(
     "replicate",
     textToVideoReplicate({ apiBase: fake.url, apiToken: fake.token, model: "bytedance/seedance-1-lite", submitRetry: { baseDelayMs: 10 } }),

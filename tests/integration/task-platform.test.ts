@@ -2,13 +2,15 @@
 // registry's public API (no shared file touched), is created, priced, debited, run,
 // finished or failed and refunded by the shared code, like the shipped types.
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { credits } from "@/db/schema";
 import { createMockProvider } from "@/services/ai/providers/mock";
 import { createTask, defineTaskType, getTaskForUser, registerTaskType, sweepTasks, taskTypeBySlug, toTaskDto } from "@/services/tasks";
 import { describeTaskType } from "@/services/tasks/catalog";
+import { storage } from "@/services/storage";
+import { startFakeProvider, type FakeProvider } from "../support/fake-provider";
 import { balanceOf, collector, refundsOf, userWith } from "../support/task-helpers";
 
 const clock = { now: 1_800_000_000_000 };
@@ -22,8 +24,10 @@ const echo = defineTaskType({
   input: z.object({ prompt: z.string().trim().min(1, "must not be empty").max(500) }),
   cost: (input) => Math.max(3, Math.ceil(input.prompt.length / 100) * 3),
   pricing: { summary: "3 credits per 100 characters", minCredits: 3, maxCredits: 15, examples: [{ prompt: "hello" }] },
+  defaultInput: { prompt: "" },
   providers: {
-    mock: { create: () => createMockProvider<{ prompt: string }>({ delayMs: 2_000, samples: ["/echo/sample.txt"], now: () => clock.now }) },
+    // Its sample transcript is served over HTTP (a provider's delivery URL), and stored like any output.
+    mock: { create: () => createMockProvider<{ prompt: string }>({ delayMs: 2_000, samples: [echoSample], now: () => clock.now }) },
   },
   labels: {
     en: { name: "Echo", ledger: "Echo", description: "Says it back." },
@@ -31,9 +35,16 @@ const echo = defineTaskType({
   },
 });
 
-beforeAll(() => {
+let fake: FakeProvider;
+let echoSample = "";
+
+beforeAll(async () => {
+  fake = await startFakeProvider();
+  echoSample = fake.serveFile("echo.txt", Buffer.from("hello, 世界\n"), "text/plain; charset=utf-8");
   registerTaskType(echo);
 });
+
+afterAll(() => fake.close());
 
 describe("a task type defined outside the shared code", () => {
   it("is found by its URL segment and described by the catalog", () => {
@@ -56,7 +67,9 @@ describe("a task type defined outside the shared code", () => {
     clock.now += 2_000;
     await sweepTasks({ idleMs: 0 });
     const done = await getTaskForUser(task.uuid, u, { refresh: false });
-    expect(await toTaskDto(done, u)).toMatchObject({ status: "succeeded", outputKind: "text", outputUrl: "/echo/sample.txt", progress: 100 });
+    // A text output is stored as a file like any other, and served by a signed URL.
+    expect(await toTaskDto(done, u)).toMatchObject({ status: "succeeded", outputKind: "text", outputUrl: expect.stringContaining(`/api/storage/tasks/${task.uuid}/output?exp=`), progress: 100 });
+    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "text/plain; charset=utf-8", bytes: Buffer.byteLength("hello, 世界\n") });
     expect(await balanceOf(u)).toBe(4);
   });
 

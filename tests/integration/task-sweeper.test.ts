@@ -2,8 +2,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb, openPostgres } from "@/db";
-import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
-import { textToVideo } from "@/services/tasks/types/text-to-video";
+import { textToVideoMock } from "@/tasks/text-to-video/providers";
+import { textToVideo } from "@/tasks/text-to-video";
 import { createTextToVideoTask, getTaskForUser, sweepTasks } from "@/services/tasks";
 import { startTaskSweeper, stopTaskSweeper } from "@/services/tasks/sweeper";
 import { testDb } from "../support/setup-db";

@@ -3,14 +3,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { getDb, openPostgres } from "@/db";
 import { credits, tasks, users } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { BadRequestError, ForbiddenError, InsufficientCreditsError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/errors";
-import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
-import { textToVideoReplicate } from "@/services/tasks/types/text-to-video/providers";
+import { BadRequestError, ForbiddenError, InsufficientCreditsError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "@/lib/http/errors";
+import { demoVideoFor, textToVideoMock } from "@/tasks/text-to-video/providers";
+import { pickDemoScene } from "@/services/ai/providers/demo-scenes";
+import { textToVideoReplicate } from "@/tasks/text-to-video/providers";
 import { ProviderError } from "@/services/ai/types";
-import { textToVideo } from "@/services/tasks/types/text-to-video";
-import { decreaseCredits, grantCredits } from "@/services/credits";
-import { disableUser } from "@/services/sessions";
-import { verifyLedger } from "@/services/credits-verify";
+import { textToVideo } from "@/tasks/text-to-video";
+import { decreaseCredits, grantCredits } from "@/services/credits/ledger";
+import { disableUser } from "@/services/accounts/sessions";
+import { verifyLedger } from "@/services/credits/verify";
 import {
   createTextToVideoTask,
   failTask,
@@ -21,12 +22,13 @@ import {
   listTasks,
   sweepTasks,
 } from "@/services/tasks";
-import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
+import { startFakeProvider, type FakeProvider } from "../support/fake-provider";
 import { balanceOf, collector, ledgerCount, refundsOf, taskCount, userWith } from "../support/task-helpers";
 import { testDb } from "../support/setup-db";
 import fs from "node:fs";
 import { storage } from "@/services/storage";
 import { toTaskDto } from "@/services/tasks";
+import { noFiles } from "../support/submit-context";
 
 const isPostgres = process.env.TEST_DB_KIND === "postgres";
 const input = { prompt: "Astronaut surfing", seconds: 8, aspectRatio: "landscape" as const }; // costs 16
@@ -35,10 +37,10 @@ const input = { prompt: "Astronaut surfing", seconds: 8, aspectRatio: "landscape
 const clock = { now: 1_700_000_000_000 };
 const MOCK_DELAY = 10_000;
 
-let fake: FakeReplicate;
+let fake: FakeProvider;
 
 beforeAll(async () => {
-  fake = await startFakeReplicate();
+  fake = await startFakeProvider();
   textToVideo.providers.set(
     "replicate",
     textToVideoReplicate({
@@ -228,8 +230,11 @@ describe("lifecycle with the mock provider", () => {
     const done = await getTaskForUser(task.uuid, u);
     // The sample went through storage like any output: the task keeps the key, never the sample's path.
     expect(done).toMatchObject({ status: "succeeded", progress: 100, outputKey: `tasks/${task.uuid}/output`, outputUrl: null, errorMessage: null, errorCode: null });
-    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "video/mp4", bytes: fs.statSync("public/videos/sample-square.mp4").size });
-    expect(JSON.parse(done.outputJson!)).toMatchObject({ outputUrl: "/videos/sample-square.mp4" });
+    // The demo clip of the prompt's scene, in the task's aspect ratio and length.
+    const clip = demoVideoFor({ ...input, aspectRatio: "square" });
+    expect(clip).toBe(`/demo/video/${pickDemoScene(input.prompt)}-square-${input.seconds}s.mp4`);
+    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "video/mp4", bytes: fs.statSync(`public${clip}`).size });
+    expect(JSON.parse(done.outputJson!)).toMatchObject({ outputUrl: clip });
     expect((await toTaskDto(done, u)).outputUrl).toMatch(new RegExp(`/api/storage/tasks/${task.uuid}/output\\?exp=\\d+&sig=`));
     expect(done.completedAt).toBeInstanceOf(Date);
     expect(JSON.parse(done.outputJson!)).toMatchObject({ providerOutput: { provider: "mock" } });
@@ -304,7 +309,7 @@ describe("the Replicate adapter against a fake Replicate", () => {
 
     fake.update(predictionId, { status: "processing", logs: "37%|███" });
     expect((await getTaskForUser(task.uuid, u)).progress).toBe(37);
-    const delivered = fake.serveFile(`${predictionId}.mp4`, fs.readFileSync("public/videos/sample-portrait.mp4"), "video/mp4");
+    const delivered = fake.serveFile(`${predictionId}.mp4`, fs.readFileSync("public/demo/video/ocean-portrait-3s.mp4"), "video/mp4");
     fake.update(predictionId, { status: "succeeded", output: delivered });
     const done = await getTaskForUser(task.uuid, u);
     expect(done).toMatchObject({ status: "succeeded", outputKey: `tasks/${task.uuid}/output`, outputUrl: null, progress: 100 });
@@ -316,7 +321,7 @@ describe("the Replicate adapter against a fake Replicate", () => {
 
   it("uses /v1/predictions with the version for owner/name:version models, and reports API errors", async () => {
     const p = textToVideoReplicate({ apiBase: fake.url, apiToken: fake.token, model: "acme/video:abc123" });
-    const { jobId } = await p.submit(input, { taskUuid: "t" });
+    const { jobId } = await p.submit(input, noFiles("t"));
     const req = fake.requests.at(-1)!;
     expect(req.path).toBe("/v1/predictions");
     expect(req.body).toMatchObject({ version: "abc123", input: { prompt: "Astronaut surfing" } });
@@ -324,10 +329,10 @@ describe("the Replicate adapter against a fake Replicate", () => {
     expect(fake.predictions.get(jobId)?.status).toBe("starting");
 
     const wrongToken = textToVideoReplicate({ apiBase: fake.url, apiToken: "nope", model: "a/b" });
-    await expect(wrongToken.submit(input, { taskUuid: "t" })).rejects.toThrow(/HTTP 401/);
+    await expect(wrongToken.submit(input, noFiles("t"))).rejects.toThrow(/HTTP 401/);
     await expect(p.fetchStatus("missing")).rejects.toBeInstanceOf(ProviderError);
     const noToken = textToVideoReplicate({ apiBase: fake.url, model: "a/b" });
-    await expect(noToken.submit(input, { taskUuid: "t" })).rejects.toThrow(/REPLICATE_API_TOKEN/);
+    await expect(noToken.submit(input, noFiles("t"))).rejects.toThrow(/REPLICATE_API_TOKEN/);
   });
 
   it("a rejected submission fails the task and refunds it", async () => {
@@ -376,7 +381,7 @@ describe("the Replicate adapter against a fake Replicate", () => {
     expect(await refundsOf(task.uuid)).toBe(1);
 
     // A valid webhook for a prediction we do not know is acknowledged and ignored.
-    const stray = await textToVideoReplicate({ apiBase: fake.url, apiToken: fake.token, model: "a/b" }).submit(input, { taskUuid: "x" });
+    const stray = await textToVideoReplicate({ apiBase: fake.url, apiToken: fake.token, model: "a/b" }).submit(input, noFiles("x"));
     expect(await handleProviderWebhook("replicate", fake.signedWebhook(stray.jobId))).toEqual({ handled: false, task: null });
   });
 });

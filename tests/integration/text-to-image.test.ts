@@ -5,26 +5,26 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { credits } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { BadRequestError, ForbiddenError, InsufficientCreditsError, TooManyRequestsError } from "@/lib/errors";
-import { verifyLedger } from "@/services/credits-verify";
+import { BadRequestError, ForbiddenError, InsufficientCreditsError, TooManyRequestsError } from "@/lib/http/errors";
+import { verifyLedger } from "@/services/credits/verify";
 import { IdempotencyKeyReusedError, createTask, getTaskForUser, handleProviderWebhook, sweepTasks } from "@/services/tasks";
-import { textToImage } from "@/services/tasks/types/text-to-image";
-import { textToImageMock, textToImageReplicate } from "@/services/tasks/types/text-to-image/providers";
+import { textToImage } from "@/tasks/text-to-image";
+import { demoImageFor, textToImageMock, textToImageReplicate } from "@/tasks/text-to-image/providers";
 import fs from "node:fs";
 import { storage } from "@/services/storage";
-import { startFakeReplicate, type FakeReplicate } from "../support/fake-replicate";
+import { startFakeProvider, type FakeProvider } from "../support/fake-provider";
 import { balanceOf, collector, ledgerCount, refundsOf, taskCount, userWith } from "../support/task-helpers";
 
 const clock = { now: 1_700_000_000_000 };
 const DELAY = 4_000;
 const input = { prompt: "A lighthouse at dawn", size: "1024x1024" as const }; // costs 5
-let fake: FakeReplicate;
+let fake: FakeProvider;
 
 const create = (userUuid: string, body: unknown, bg = collector(), extra: { idempotencyKey?: string; provider?: string } = {}) =>
   createTask(textToImage, { userUuid, input: body, idempotencyKey: extra.idempotencyKey }, { background: bg.background, provider: extra.provider });
 
 beforeAll(async () => {
-  fake = await startFakeReplicate();
+  fake = await startFakeProvider();
   textToImage.providers.set(
     "replicate",
     textToImageReplicate({
@@ -63,7 +63,7 @@ describe("text-to-image tasks", () => {
     clock.now += DELAY;
     const done = await getTaskForUser(task.uuid, u);
     expect(done).toMatchObject({ status: "succeeded", progress: 100, outputKey: `tasks/${task.uuid}/output`, outputUrl: null });
-    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "image/png", bytes: fs.statSync("public/images/sample-1024x1024.png").size });
+    expect(await storage().head(done.outputKey!)).toMatchObject({ contentType: "image/jpeg", bytes: fs.statSync(`public${demoImageFor(input)}`).size });
     expect((await create(u, { ...input, size: "512x512" })).task.creditsUsed).toBe(2);
     expect((await verifyLedger()).offences).toEqual([]);
   });
@@ -138,7 +138,7 @@ describe("text-to-image tasks", () => {
       webhook: "https://app.example/api/webhooks/replicate",
     });
     const jobId = (await getTaskForUser(task.uuid, u, { refresh: false })).providerJobId!;
-    const delivered = fake.serveFile(`${jobId}-0.png`, fs.readFileSync("public/images/sample-512x512.png"), "image/png");
+    const delivered = fake.serveFile(`${jobId}-0.png`, fs.readFileSync("tests/fixtures/image-512x512.png"), "image/png");
     fake.update(jobId, { status: "succeeded", output: [delivered] });
     const result = await handleProviderWebhook("replicate", fake.signedWebhook(jobId));
     expect(result.handled).toBe(true);

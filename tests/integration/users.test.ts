@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { credits, users } from "@/db/schema";
 import { WELCOME_CREDITS } from "@/data/credits";
-import { ConflictError } from "@/lib/errors";
-import { getUserCredits } from "@/services/credits";
-import { authenticate, createUser, grantWelcomeCredits, signUpInput } from "@/services/users";
+import { ConflictError } from "@/lib/http/errors";
+import { getUserCredits } from "@/services/credits/ledger";
+import { authenticate, createUser, signUpInput } from "@/services/accounts/users";
+import { grantWelcomeCredits } from "@/services/accounts/welcome";
 
 const newUser = (email: string) => signUpInput.parse({ email, password: "horse-battery-42" });
 

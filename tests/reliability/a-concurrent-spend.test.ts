@@ -2,7 +2,7 @@
 // balance below zero, successes exactly what each balance allows, ledger clean.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
+import { textToVideoCost } from "@/tasks/text-to-video/input";
 import { api, balanceOf, creditsVerify, query, signUpUsers, startFreshApp, type FreshApp, type SignedInUser } from "./harness";
 
 const USERS = 10;

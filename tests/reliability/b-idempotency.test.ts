@@ -1,7 +1,7 @@
 // (b) 50 concurrent requests with one Idempotency-Key: one task, one charge.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { textToVideoCost } from "@/services/tasks/types/text-to-video/input";
+import { textToVideoCost } from "@/tasks/text-to-video/input";
 import { api, balanceOf, creditsVerify, query, signUpUsers, startFreshApp, type FreshApp, type SignedInUser } from "./harness";
 
 describe("(b) 50 concurrent requests with one Idempotency-Key", () => {

@@ -2,7 +2,7 @@
 // (JSON, never HTML), nothing is charged in part, and the app recovers by itself.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grantCredits } from "@/services/credits";
+import { grantCredits } from "@/services/credits/ledger";
 import { api, creditsVerify, query, signUpUsers, startFreshApp, waitFor, type ApiResult, type FreshApp, type SignedInUser } from "./harness";
 import { startRestartablePostgres, type RestartablePostgres } from "./pg-cluster";
 

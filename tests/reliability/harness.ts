@@ -42,7 +42,15 @@ export interface FreshApp {
  * A fresh PostgreSQL database and `next start` on it. `adminUrl` chooses the
  * PostgreSQL server (default TEST_DATABASE_URL).
  */
-export async function startFreshApp(options: { env?: Record<string, string>; adminUrl?: string; prefix?: string } = {}): Promise<FreshApp> {
+export async function startFreshApp(
+  options: {
+    env?: Record<string, string>;
+    adminUrl?: string;
+    prefix?: string;
+    /** The URL the app connects with, given the fresh database's (e.g. through a TCP proxy); default the same. */
+    appDatabaseUrl?: (url: string) => string;
+  } = {},
+): Promise<FreshApp> {
   ensureBuild();
   const previousAdmin = process.env.TEST_DATABASE_URL;
   if (options.adminUrl) process.env.TEST_DATABASE_URL = options.adminUrl;
@@ -53,7 +61,7 @@ export async function startFreshApp(options: { env?: Record<string, string>; adm
   } finally {
     if (options.adminUrl) process.env.TEST_DATABASE_URL = previousAdmin;
   }
-  const baseEnv = { ...RELIABILITY_ENV, ...options.env, DATABASE_URL: fresh.url };
+  const baseEnv = { ...RELIABILITY_ENV, ...options.env, DATABASE_URL: options.appDatabaseUrl?.(fresh.url) ?? fresh.url };
   const port = await freePort();
   let current: AppServer;
   try {
@@ -178,6 +186,8 @@ export async function signUpUsers(app: { url: string }, n: number, tag = "rel"):
 export interface ApiResult {
   status: number;
   contentType: string;
+  /** The Retry-After header, if any. */
+  retryAfter: string | null;
   text: string;
   /** The parsed body, or undefined when it was not JSON. */
   body: { code: number; message: string; data: any } | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -211,7 +221,7 @@ export async function api(
   } catch {
     parsed = undefined;
   }
-  return { status: res.status, contentType: res.headers.get("content-type") ?? "", text, body: parsed };
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", retryAfter: res.headers.get("retry-after"), text, body: parsed };
 }
 
 /** GET /api/credits -> data.balance for a signed-in user. */

@@ -52,6 +52,19 @@ export interface FakeCustomer {
   metadata: Record<string, string>;
 }
 
+/** https://docs.stripe.com/api/refunds/object (the fields the app reads). */
+export interface FakeRefund {
+  id: string;
+  object: "refund";
+  amount: number;
+  currency: string;
+  created: number;
+  metadata: Record<string, string>;
+  payment_intent: string;
+  reason: string | null;
+  status: "succeeded";
+}
+
 export interface FakePrice {
   id: string;
   object: "price";
@@ -168,6 +181,8 @@ export interface FakeStripe {
   invoicePayments: Map<string, FakeInvoicePayment>;
   /** The payment intent that paid an invoice (its charge's `payment_intent`). */
   paymentIntentOfInvoice(invoiceId: string): string;
+  /** Refunds created through POST /v1/refunds (an Idempotency-Key replay adds none). */
+  refunds: Map<string, FakeRefund>;
   /** Completes a subscription-mode session: a subscription and its first paid invoice (free when `trial`). */
   subscribe(sessionId: string, options?: { trial?: boolean }): { session: FakeSession; subscription: FakeSubscription; invoice: FakeInvoice };
   /** The next period begins: a new paid invoice (billing_reason subscription_cycle). */
@@ -182,6 +197,8 @@ export interface FakeStripe {
   failNextCreate(status: number, message?: string): void;
   /** Where pay({ webhook: true }) delivers events (known once the app has started). */
   setWebhookUrl(url: string): void;
+  /** The next `method path` request is answered with this status (a Stripe error), once. */
+  failNextRequest(method: string, path: string, status: number): void;
   /** Runs `fn` when the next `method path` request arrives, before answering it: what else happens meanwhile. */
   beforeNextRequest(method: string, path: string, fn: () => Promise<void>): void;
   close(): Promise<void>;
@@ -303,6 +320,7 @@ export async function startFakeStripe(
   let created = 0;
   let nextFailure: { status: number; message: string } | null = null;
   const pending: Array<{ method: string; path: string; fn: () => Promise<void> }> = [];
+  const failures: Array<{ method: string; path: string; status: number }> = [];
   let base = "";
   let webhookUrl = options.webhookUrl;
 
@@ -359,6 +377,9 @@ export async function startFakeStripe(
   const invoices = new Map<string, FakeInvoice>();
   const invoicePayments = new Map<string, FakeInvoicePayment>();
   const customerKeys = new Map<string, string>();
+  const refunds = new Map<string, FakeRefund>();
+  const refundKeys = new Map<string, string>();
+  const cancelKeys = new Map<string, string>();
 
   function invoiceFor(sub: FakeSubscription, reason: string, paid: number): FakeInvoice {
     const item = sub.items.data[0];
@@ -543,6 +564,11 @@ export async function startFakeStripe(
       });
       const hook = pending.findIndex((h) => h.method === req.method && h.path === url.pathname);
       if (hook >= 0) await pending.splice(hook, 1)[0].fn();
+      const failure = failures.findIndex((f) => f.method === req.method && f.path === url.pathname);
+      if (failure >= 0) {
+        const { status } = failures.splice(failure, 1)[0];
+        return sendJson(res, status, stripeError(status, "fake Stripe failure"));
+      }
       if (req.headers.authorization !== `Bearer ${secretKey}`) {
         return sendJson(res, 401, stripeError(401, "Invalid API Key provided"));
       }
@@ -584,6 +610,38 @@ export async function startFakeStripe(
           if (sub.customer === object[2] && sub.status !== "canceled") Object.assign(sub, { status: "canceled", canceled_at: now });
         }
         return sendJson(res, 200, { id: object[2], object: "customer", deleted: true });
+      }
+      // https://docs.stripe.com/api/subscriptions/cancel: ends at once; an ended one is refused.
+      if (req.method === "DELETE" && object?.[1] === "subscriptions") {
+        const key = req.headers["idempotency-key"] as string | undefined;
+        if (key && cancelKeys.has(key)) return sendJson(res, 200, subscriptions.get(cancelKeys.get(key)!));
+        if (key) cancelKeys.set(key, object[2]);
+        const sub = subscriptions.get(object[2]);
+        if (!sub) return sendJson(res, 404, stripeError(404, `No such subscription: '${object[2]}'`, "id"));
+        if (sub.status === "canceled") return sendJson(res, 400, stripeError(400, `A canceled subscription can only update its cancellation_details and metadata.`));
+        return sendJson(res, 200, cancelSubscription(object[2]));
+      }
+      // https://docs.stripe.com/api/refunds/create (by payment_intent, in full unless `amount`).
+      if (req.method === "POST" && url.pathname === "/v1/refunds") {
+        const key = req.headers["idempotency-key"] as string | undefined;
+        if (key && refundKeys.has(key)) return sendJson(res, 200, refunds.get(refundKeys.get(key)!));
+        const paymentIntent = params.payment_intent as string | undefined;
+        const payment = [...invoicePayments.values()].find((p) => p.payment.payment_intent === paymentIntent);
+        if (!payment) return sendJson(res, 400, stripeError(400, `No such payment_intent: '${paymentIntent}'`, "payment_intent"));
+        const refund: FakeRefund = {
+          id: randomId("re"),
+          object: "refund",
+          amount: params.amount ? Number(params.amount) : (payment.amount_paid ?? 0),
+          currency: payment.currency,
+          created: Math.floor(Date.now() / 1000),
+          metadata: (params.metadata as Record<string, string>) ?? {},
+          payment_intent: paymentIntent!,
+          reason: (params.reason as string) ?? null,
+          status: "succeeded",
+        };
+        refunds.set(refund.id, refund);
+        if (key) refundKeys.set(key, refund.id);
+        return sendJson(res, 200, refund);
       }
       if (req.method === "GET" && object) {
         const found = ({ customers, subscriptions, invoices } as Record<string, Map<string, unknown>>)[object[1]].get(object[2]);
@@ -651,6 +709,7 @@ export async function startFakeStripe(
     subscriptions,
     invoices,
     invoicePayments,
+    refunds,
     paymentIntentOfInvoice(invoiceId) {
       const payment = [...invoicePayments.values()].find((p) => p.invoice === invoiceId);
       if (!payment) throw new Error(`fake Stripe: invoice ${invoiceId} has no payment`);
@@ -666,6 +725,9 @@ export async function startFakeStripe(
     },
     setWebhookUrl(url) {
       webhookUrl = url;
+    },
+    failNextRequest(method, path, status) {
+      failures.push({ method, path, status });
     },
     beforeNextRequest(method, path, fn) {
       pending.push({ method, path, fn });

@@ -35,8 +35,14 @@ export const HTTP_TEST_ENV: Record<string, string> = {
   SIGNUP_RATE_LIMIT_GLOBAL: "100000",
   // Sessions ended behind the app's back (rows deleted) are noticed within 2 s.
   SESSION_CHECK_INTERVAL_SECONDS: "2",
+  // Refused tokens answer at once (the reliability suite keeps the default 1 s wait).
+  TOKEN_REFUSAL_DELAY_MS: "0",
   // Operator console: these accounts are admins (tests/http/admin*.test.ts sign them up).
   ADMIN_EMAILS: "http-admin@example.com, HTTP-Admin-2@Example.com",
+  // Chat (tests/http/chat.test.ts): priced so that a reply's tokens show in whole credits
+  // (60 mock tokens cost 7, a Stop after a few costs 1) while a reply holds at most ~21 of the 50 welcome credits.
+  CHAT_CREDITS_PER_1K_OUTPUT_TOKENS: "100",
+  CHAT_MAX_OUTPUT_TOKENS: "200",
   REPLICATE_WEBHOOK_SECRET: `whsec_${Buffer.from("http-test-replicate-signing-key").toString("base64")}`,
 };
 

@@ -20,7 +20,7 @@ export interface RawResponse {
 export function streamUpload(
   baseUrl: string,
   path: string,
-  options: { totalBytes: number; chunked: boolean; headers?: Record<string, string> },
+  options: { totalBytes: number; chunked: boolean; headers?: Record<string, string>; prefix?: Buffer },
 ): Promise<RawResponse & { bytesSent: number }> {
   // A raw socket, not http.request: a server that answers and hangs up mid-upload makes
   // Node's client report EPIPE instead of the answer it did receive.
@@ -64,16 +64,23 @@ export function streamUpload(
       finish();
       if (!done) reject(new Error(`${path}: connection closed without an answer after ${bytesSent} bytes`));
     });
+    const ownType = Object.keys(options.headers ?? {}).some((k) => k.toLowerCase() === "content-type");
     const head = [
       `POST ${url.pathname}${url.search} HTTP/1.1`,
       `Host: ${url.host}`,
-      "Content-Type: application/json",
+      ...(ownType ? [] : ["Content-Type: application/json"]),
       ...Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
       options.chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${options.totalBytes}`,
       "",
       "",
     ].join("\r\n");
     socket.write(head);
+    // The first bytes of the body (e.g. multipart framing and a file's header), then filler.
+    if (options.prefix) {
+      const p = options.prefix;
+      socket.write(options.chunked ? Buffer.concat([Buffer.from(`${p.length.toString(16)}\r\n`), p, crlf]) : p);
+      bytesSent += p.length;
+    }
     const pump = () => {
       while (!done && !socket.destroyed && bytesSent < options.totalBytes) {
         const n = Math.min(piece.length, options.totalBytes - bytesSent);

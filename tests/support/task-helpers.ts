@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { and, count, eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { credits, tasks } from "@/db/schema";
-import { getUserCredits, grantCredits } from "@/services/credits";
+import { getUserCredits, grantCredits } from "@/services/credits/ledger";
 import type { Background } from "@/services/tasks";
 import { insertUser } from "./fixtures";
 

@@ -2,11 +2,11 @@
 // refused before any hashing work.
 import { describe, expect, it } from "vitest";
 import { normalizeEmail } from "@/lib/email";
-import { PASSWORD_MAX_LENGTH, hashPassword, verifyPassword } from "@/lib/password";
+import { PASSWORD_MAX_LENGTH, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { changeEmailInput, changePasswordInput, deleteAccountInput } from "@/lib/schemas/account";
-import { magicLinkInput } from "@/services/magic-link";
-import { forgotPasswordInput } from "@/services/password-reset";
-import { emailSchema, signUpInput } from "@/services/users";
+import { magicLinkInput } from "@/services/accounts/magic-link";
+import { forgotPasswordInput } from "@/services/accounts/password-reset";
+import { emailSchema, signUpInput } from "@/services/accounts/users";
 
 describe("normalizeEmail", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { isAdminEmail } from "@/lib/admin-email";
+import { isAdminEmail } from "@/lib/auth/admin-email";
 import { env, resetEnvCache } from "@/lib/env";
 
 describe("ADMIN_EMAILS", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseInput, parseJson, toErrorResponse } from "@/lib/api";
-import { BadRequestError, InsufficientCreditsError, TooManyRequestsError } from "@/lib/errors";
+import { parseInput, parseJson, toErrorResponse } from "@/lib/http/api";
+import { BadRequestError, InsufficientCreditsError, TooManyRequestsError } from "@/lib/http/errors";
 
 describe("parseJson / parseInput", () => {
   const schema = z.object({ prompt: z.string().min(1), seconds: z.number().int() });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackUrl } from "@/lib/callback-url";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 
 const APP = "https://studio.example.com";
 const safe = (v: string | undefined) => safeCallbackUrl(v, "/fallback", APP);

@@ -14,7 +14,7 @@ describe("deploy files", () => {
       expect(route).toMatch(/export \{[^}]*\bas GET\b/);
       expect(route).toContain("cronRoute(");
     }
-    expect(read("src/lib/cron.ts")).toContain("Bearer ${secret}");
+    expect(read("src/lib/http/cron.ts")).toContain("Bearer ${secret}");
   });
 
   it("the image runs as a non-root user and builds the standalone output", () => {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { backoffDelayMs, fetchWithRetry, isRetryableStatus, parseRetryAfter } from "@/lib/http-retry";
+import { backoffDelayMs, fetchWithRetry, isRetryableStatus, parseRetryAfter } from "@/lib/http/retry";
 import { classifyProviderFailure, providerErrorCodeOf, providerErrorMessageKey, PROVIDER_ERROR_CODES } from "@/lib/provider-errors";
 import en from "../../messages/en/errors.json";
 import zh from "../../messages/zh/errors.json";

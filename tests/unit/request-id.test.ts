@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fail, ok, route } from "@/lib/api";
-import { currentRequestId } from "@/lib/request-context";
+import { fail, ok, route } from "@/lib/http/api";
+import { currentRequestId } from "@/lib/http/request-context";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const call = (handler: () => Promise<Response>, headers: Record<string, string> = {}) =>

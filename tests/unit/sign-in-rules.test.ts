@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { clientIp } from "@/lib/client-ip";
-import { isCommonPassword } from "@/lib/common-passwords";
+import { clientIp } from "@/lib/http/client-ip";
+import { MIN_PASSWORD_SCORE, passwordStrength, passwordUserInputs } from "@/lib/auth/password-strength";
 import { maskEmail } from "@/lib/log-safe";
-import { PASSWORD_RULE_MESSAGES, brokenPasswordRule, passwordRuleOf } from "@/lib/password-rules";
+import { PASSWORD_RULE_MESSAGES, brokenPasswordRule, passwordRuleOf } from "@/lib/auth/password-rules";
 
 describe("clientIp", () => {
   const h = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
@@ -37,15 +37,39 @@ describe("password rules", () => {
     expect(brokenPasswordRule(password, email)).toBe(rule);
   });
 
-  it("the bundled common list is checked case-insensitively", () => {
-    expect(isCommonPassword("password1")).toBe(true);
-    expect(isCommonPassword("PassWord1")).toBe(true);
-    expect(isCommonPassword("iloveyou")).toBe(true);
-    expect(isCommonPassword("correct horse battery")).toBe(false);
+  it.each(["password1", "PassWord1", "iloveyou", "aaaaaaaa", "Password123!", "Winter2025!", "credits123", "1q2w3e4r5t"])(
+    "%j is too easy to guess (zxcvbn score below the minimum), with a warning or a suggestion",
+    async (password) => {
+      const strength = await passwordStrength(password, { email: "someone@example.com" });
+      expect(strength.score).toBeLessThan(MIN_PASSWORD_SCORE);
+      expect(strength.warning ?? strength.suggestions[0]).toMatch(/^[a-zA-Z]+$/); // a key the forms translate
+    },
+  );
+
+  it.each(["correct horse battery", "quiet-lantern-orbit-71", "kT9#mQ2$vL5@xW"])("%j is strong enough", async (password) => {
+    expect((await passwordStrength(password, { email: "someone@example.com" })).score).toBeGreaterThanOrEqual(MIN_PASSWORD_SCORE);
+  });
+
+  it("the user's email and name count against the password", async () => {
+    expect(passwordUserInputs({ email: "Marguerite.Fontaine@example.com", name: "Marguerite Fontaine" })).toEqual(
+      expect.arrayContaining(["marguerite.fontaine@example.com", "marguerite", "fontaine", "example", "credits"]),
+    );
+    const own = await passwordStrength("marguerite.fontaine1", { email: "marguerite.fontaine@example.com" });
+    expect(own.score).toBeLessThan(MIN_PASSWORD_SCORE);
+    expect(own.warning).toBe("userInputs");
+    expect((await passwordStrength("marguerite.fontaine1", { email: "someone@example.com" })).score).toBeGreaterThan(own.score);
+  });
+
+  it("a long repeated pattern is scored on its first characters, quickly", async () => {
+    await passwordStrength("warm-up", {});
+    const started = performance.now();
+    const strength = await passwordStrength("aB3$".repeat(32), {});
+    expect(strength.score).toBeLessThan(MIN_PASSWORD_SCORE);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("a server message maps back to its rule (for the form's own words)", () => {
-    expect(passwordRuleOf(`password: ${PASSWORD_RULE_MESSAGES.common}`)).toBe("common");
+    expect(passwordRuleOf(`password: ${PASSWORD_RULE_MESSAGES.weak}`)).toBe("weak");
     expect(passwordRuleOf("password: something else")).toBeNull();
   });
 });

@@ -109,16 +109,16 @@ describe("copyOutputToStorage", () => {
   });
 
   it("copies the mock provider's bundled samples from an app path or the app's own URL, from disk", async () => {
-    const size = fs.statSync(path.join(PUBLIC, "videos/sample-landscape.mp4")).size;
-    expect(await copy({ url: "/videos/sample-landscape.mp4", key: "tasks/mock/output" })).toEqual({
+    const size = fs.statSync(path.join(PUBLIC, "demo/video/aurora-landscape-3s.mp4")).size;
+    expect(await copy({ url: "/demo/video/aurora-landscape-3s.mp4", key: "tasks/mock/output" })).toEqual({
       key: "tasks/mock/output",
       contentType: "video/mp4",
       bytes: size,
     });
     // The app is not listening at appUrl: the file is read from public/, not fetched.
-    expect((await copy({ url: "http://127.0.0.1:9/videos/sample-square.mp4", key: "tasks/mock2/output" })).contentType).toBe("video/mp4");
-    expect((await copy({ url: pathToFileURL(path.join(PUBLIC, "videos/sample-portrait.mp4")).toString(), key: "tasks/mock3/output" })).bytes).toBe(
-      fs.statSync(path.join(PUBLIC, "videos/sample-portrait.mp4")).size,
+    expect((await copy({ url: "http://127.0.0.1:9/demo/video/dunes-square-2s.mp4", key: "tasks/mock2/output" })).contentType).toBe("video/mp4");
+    expect((await copy({ url: pathToFileURL(path.join(PUBLIC, "demo/video/ocean-portrait-1s.mp4")).toString(), key: "tasks/mock3/output" })).bytes).toBe(
+      fs.statSync(path.join(PUBLIC, "demo/video/ocean-portrait-1s.mp4")).size,
     );
   });
 

@@ -4,7 +4,7 @@ import { assertProductionSecrets, env, type Env } from "@/lib/env";
 import { createStorage, LocalStorage } from "@/services/storage";
 
 const base = (over: Partial<Env>): Env => ({ ...env(), ...over });
-const production = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s", SMTP_URL: "smtp://mail:587" } as const;
+const production = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "s".repeat(32), SMTP_URL: "smtp://mail:587" } as const;
 
 describe("storage configuration", () => {
   it("defaults to the local driver under ./data/storage with one-hour URLs", () => {
@@ -18,7 +18,7 @@ describe("storage configuration", () => {
 
   it("a production deployment on the local driver needs STORAGE_SIGNING_SECRET; on s3 it needs S3_BUCKET", () => {
     expect(() => assertProductionSecrets(base({ ...production, STORAGE_SIGNING_SECRET: undefined }))).toThrow(/STORAGE_SIGNING_SECRET/);
-    expect(() => assertProductionSecrets(base({ ...production, STORAGE_SIGNING_SECRET: "k" }))).not.toThrow();
+    expect(() => assertProductionSecrets(base({ ...production, STORAGE_SIGNING_SECRET: "k".repeat(32) }))).not.toThrow();
     expect(() => assertProductionSecrets(base({ ...production, STORAGE_DRIVER: "s3", S3_BUCKET: undefined }))).toThrow(/S3_BUCKET/);
     expect(() => assertProductionSecrets(base({ ...production, STORAGE_DRIVER: "s3", S3_BUCKET: "b" }))).not.toThrow();
   });

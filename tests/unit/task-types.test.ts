@@ -1,13 +1,16 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseInput } from "@/lib/api";
-import { BadRequestError } from "@/lib/errors";
+import { parseInput } from "@/lib/http/api";
+import { BadRequestError } from "@/lib/http/errors";
 import { MOCK_FAIL_MARKER } from "@/services/ai/providers/mock";
 import { describeTaskTypes } from "@/services/tasks/catalog";
 import { defineTaskType } from "@/services/tasks/define";
 import { taskTypes } from "@/services/tasks/registry";
-import { TEXT2IMAGE_COST, textToImageCost, textToImageInput } from "@/services/tasks/types/text-to-image/input";
-import { fluxSchnellInput, textToImageMock } from "@/services/tasks/types/text-to-image/providers";
+import { TEXT2IMAGE_COST, textToImageCost, textToImageInput } from "@/tasks/text-to-image/input";
+import { fluxSchnellInput, textToImageMock } from "@/tasks/text-to-image/providers";
+import { noFiles } from "../support/submit-context";
+import { pickDemoScene } from "@/services/ai/providers/demo-scenes";
 
 describe("the task-type registry", () => {
   it("every registered type has its name, ledger label and description in English and Chinese", () => {
@@ -23,6 +26,18 @@ describe("the task-type registry", () => {
         o && typeof o === "object" ? Object.entries(o).flatMap(([k, v]) => [k, ...keys(v).map((s) => `${k}.${s}`)]) : [];
       expect(keys(d.labels.zh.page).sort(), d.type).toEqual(keys(d.labels.en.page).sort());
       expect(!!d.labels.zh.details, d.type).toBe(!!d.labels.en.details);
+    }
+  });
+
+  it("a type with a page has its form where the generic page imports it: src/tasks/<slug>/form.tsx, a default export", () => {
+    for (const d of taskTypes().filter((t) => t.form)) {
+      const file = `src/tasks/${d.slug}/form.tsx`;
+      expect(fs.existsSync(file), file).toBe(true);
+      const source = fs.readFileSync(file, "utf8");
+      expect(source.startsWith('"use client"'), `${file} is a client component`).toBe(true);
+      expect(source, `${file} default-exports its form`).toMatch(/^export default function \w+/m);
+      // The registry's module graph (every page's layout) must not reach the form.
+      expect(fs.readFileSync(`src/tasks/${d.slug}/index.ts`, "utf8"), d.type).not.toMatch(/import\(["']\.\/form["']\)/);
     }
   });
 
@@ -57,11 +72,18 @@ describe("the task-type registry", () => {
       input: z.object({}),
       cost: () => 1,
       pricing: { summary: "1", minCredits: 1, maxCredits: 1, examples: [] },
+      defaultInput: {},
       providers: {},
       labels: { en: { name: "a", ledger: "a", description: "a" }, zh: { name: "a", ledger: "a", description: "a" } },
     };
     expect(() => defineTaskType(base)).toThrow(/provider/);
     expect(() => defineTaskType({ ...base, type: "Bad Type" })).toThrow(/snake_case/);
+    const providers = { mock: { create: () => ({ name: "mock", submit: async () => ({ jobId: "j", status: { state: "running" as const, progress: 0 } }), fetchStatus: async () => ({ state: "running" as const, progress: 0 }) }) } };
+    const metered = { maxCost: () => 5, costFromUsage: () => 1 };
+    // A type is priced either way, never both or neither.
+    expect(() => defineTaskType({ ...base, providers, metered })).toThrow(/either cost/);
+    expect(() => defineTaskType({ ...base, providers, cost: undefined })).toThrow(/either cost/);
+    expect(defineTaskType({ ...base, providers, cost: undefined, metered }).cost({}, {})).toBe(5);
   });
 });
 
@@ -104,14 +126,14 @@ describe("text-to-image", () => {
   it("the mock returns the bundled sample of the requested size, asynchronously, and fails on demand", async () => {
     let now = 0;
     const p = textToImageMock({ delayMs: 1000, now: () => now });
-    const small = await p.submit({ prompt: "a", size: "512x512" }, { taskUuid: "t" });
-    const big = await p.submit({ prompt: "a", size: "1024x1024" }, { taskUuid: "u" });
-    const bad = await p.submit({ prompt: `x ${MOCK_FAIL_MARKER}`, size: "512x512" }, { taskUuid: "v" });
+    const small = await p.submit({ prompt: "a", size: "512x512" }, noFiles("t"));
+    const big = await p.submit({ prompt: "a", size: "1024x1024" }, noFiles("u"));
+    const bad = await p.submit({ prompt: `x ${MOCK_FAIL_MARKER}`, size: "512x512" }, noFiles("v"));
     now = 500;
     expect(await p.fetchStatus(small.jobId)).toEqual({ state: "running", progress: 50 });
     expect((await p.fetchStatus(bad.jobId)).state).toBe("failed");
     now = 1000;
-    expect((await p.fetchStatus(small.jobId)).outputUrl).toBe("/images/sample-512x512.png");
-    expect((await p.fetchStatus(big.jobId)).outputUrl).toBe("/images/sample-1024x1024.png");
+    expect((await p.fetchStatus(small.jobId)).outputUrl).toBe(`/demo/image/${pickDemoScene("a")}-512x512.jpg`);
+    expect((await p.fetchStatus(big.jobId)).outputUrl).toBe(`/demo/image/${pickDemoScene("a")}-1024x1024.jpg`);
   });
 });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { TEXT2VIDEO_COST, TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS, textToVideoCost } from "@/services/tasks/types/text-to-video/input";
-import { parseInput } from "@/lib/api";
-import { BadRequestError, UnauthorizedError } from "@/lib/errors";
-import { MOCK_FAIL_MARKER } from "@/services/ai/providers/mock";
-import { replicateInput, textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
+import { TEXT2VIDEO_COST, TEXT2VIDEO_MAX_SECONDS, TEXT2VIDEO_MIN_SECONDS, textToVideoCost } from "@/tasks/text-to-video/input";
+import { parseInput } from "@/lib/http/api";
+import { BadRequestError, UnauthorizedError } from "@/lib/http/errors";
+import { MOCK_FAIL_MARKER, createMockProvider } from "@/services/ai/providers/mock";
+import { replicateInput, textToVideoMock } from "@/tasks/text-to-video/providers";
 import { mapPrediction } from "@/services/ai/providers/replicate";
 import { signStandardWebhook, verifyStandardWebhook } from "@/services/ai/standard-webhooks";
 import { textToVideoInput } from "@/services/tasks";
+import { noFiles } from "../support/submit-context";
+import { pickDemoScene } from "@/services/ai/providers/demo-scenes";
 
 describe("textToVideoCost", () => {
   it("has the seed's shape", () => {
@@ -77,34 +79,48 @@ describe("text-to-video input", () => {
 });
 
 describe("mock provider", () => {
-  it("is asynchronous: progress grows with time, then the sample for the ratio", async () => {
+  it("is asynchronous: progress grows with time, then the demo clip of the prompt's scene, ratio and length", async () => {
     let now = 1_000_000;
     const p = textToVideoMock({ delayMs: 1000, now: () => now });
-    const { jobId, status } = await p.submit({ prompt: "a cat", seconds: 3, aspectRatio: "portrait" }, { taskUuid: "t" });
+    const { jobId, status } = await p.submit({ prompt: "a cat", seconds: 3, aspectRatio: "portrait" }, noFiles("t"));
     expect(status).toEqual({ state: "running", progress: 0 });
     now += 400;
     expect(await p.fetchStatus(jobId)).toEqual({ state: "running", progress: 40 });
     now += 600;
     const done = await p.fetchStatus(jobId);
     expect(done.state).toBe("succeeded");
-    expect(done.outputUrl).toBe("/videos/sample-portrait.mp4");
+    expect(done.outputUrl).toBe(`/demo/video/${pickDemoScene("a cat")}-portrait-3s.mp4`);
   });
 
   it("keeps the job's state in its id, so another instance (with other settings) answers the same", async () => {
     let now = 5_000;
     const a = textToVideoMock({ delayMs: 1000, now: () => now });
     const b = textToVideoMock({ delayMs: 60_000, now: () => now });
-    const { jobId } = await a.submit({ prompt: "x", seconds: 2, aspectRatio: "square" }, { taskUuid: "t" });
+    const { jobId } = await a.submit({ prompt: "x", seconds: 2, aspectRatio: "square" }, noFiles("t"));
     now += 1000;
-    expect((await b.fetchStatus(jobId)).outputUrl).toBe("/videos/sample-square.mp4");
+    expect((await b.fetchStatus(jobId)).outputUrl).toBe(`/demo/video/${pickDemoScene("x")}-square-2s.mp4`);
     await expect(b.fetchStatus("mock_garbage")).rejects.toThrow(/unknown job/);
+  });
+
+  it("reports the usage its config gives a job when the job succeeds (metered types), kept in the job id", async () => {
+    let now = 0;
+    const config = { delayMs: 1000, samples: ["/x.txt"], now: () => now };
+    const metered = createMockProvider<{ prompt: string; n: number }>({ ...config, usage: (i) => ({ seconds: i.n * 0.5, tokens: 7 }) });
+    const { jobId } = await metered.submit({ prompt: "x", n: 3 }, noFiles("t"));
+    expect((await metered.fetchStatus(jobId)).usage).toBeUndefined(); // still running
+    now = 1000;
+    // Another instance without the usage function reads it from the id.
+    expect((await createMockProvider(config).fetchStatus(jobId)).usage).toEqual({ seconds: 1.5, tokens: 7 });
+    const plain = await createMockProvider(config).submit({ prompt: "x" }, noFiles("u"));
+    expect((await metered.fetchStatus(plain.jobId)).usage).toBeUndefined();
+    await expect(metered.fetchStatus(`${plain.jobId}_bm90IGpzb24`)).rejects.toThrow(/unknown job/);
   });
 
   it(`fails when the prompt contains ${MOCK_FAIL_MARKER}, and uses TEXT2VIDEO_MOCK_URL when set`, async () => {
     let now = 0;
     const p = textToVideoMock({ delayMs: 1000, outputUrl: "https://cdn.example/v.mp4", now: () => now });
-    const bad = await p.submit({ prompt: `please ${MOCK_FAIL_MARKER}`, seconds: 2, aspectRatio: "square" }, { taskUuid: "t" });
-    const good = await p.submit({ prompt: "fine", seconds: 2, aspectRatio: "square" }, { taskUuid: "u" });
+    const bad = await p.submit({ prompt: `please ${MOCK_FAIL_MARKER}`, seconds: 2, aspectRatio: "square" }, noFiles("t"));
+    const good = await p.submit({ prompt: "fine", seconds: 2, aspectRatio: "square" }, noFiles("u"));
     now = 1000;
     const failed = await p.fetchStatus(bad.jobId);
     expect(failed.state).toBe("failed");

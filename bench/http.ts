@@ -19,7 +19,7 @@
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/db";
-import { grantCredits } from "@/services/credits";
+import { grantCredits } from "@/services/credits/ledger";
 import { signUpUsers, startFreshApp, type FreshApp } from "../tests/reliability/harness";
 import { printTable } from "./stats";
 

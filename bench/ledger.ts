@@ -6,8 +6,8 @@
 import { sql } from "drizzle-orm";
 import { openPglite, openPostgres, type Database } from "@/db";
 import { users } from "@/db/schema";
-import { decreaseCredits, getUserCredits, grantCredits } from "@/services/credits";
-import { verifyLedger } from "@/services/credits-verify";
+import { decreaseCredits, getUserCredits, grantCredits } from "@/services/credits/ledger";
+import { verifyLedger } from "@/services/credits/verify";
 import { createPostgresDatabase } from "../tests/support/test-database";
 import { median, percentile, printTable } from "./stats";
 

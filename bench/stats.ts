@@ -1,4 +1,19 @@
 /** Small helpers shared by the benchmarks. */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Runs `bench` when `moduleUrl` is the script node was started with (`npx tsx bench/<name>.ts`), then exits: 1 if it threw. */
+export function runIfMain(moduleUrl: string, bench: () => Promise<unknown>) {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  bench().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -14,10 +14,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
 import { LocalStorage } from "@/services/storage";
 import { copyOutputToStorage } from "@/services/storage/copy";
-import { median, printTable } from "./stats";
+import { median, printTable, runIfMain } from "./stats";
 
 const GOAL_RSS_MB = 64;
 const ROUNDS = 3;
@@ -113,12 +112,4 @@ export async function runStorageBench() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runStorageBench().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, runStorageBench);

@@ -8,21 +8,19 @@
  *    sweeper's ceiling (25 tasks per tick, one tick per interval) in the same interval.
  * Alone: `npx tsx bench/sweeper.ts` (TASK_SWEEP_INTERVAL_MS picks the interval, default 5000).
  */
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { count, inArray, sql } from "drizzle-orm";
 import { openPostgres, rowsOf, setDatabase, type Database } from "@/db";
 import { tasks, users } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { grantCredits } from "@/services/credits";
-import { verifyLedger } from "@/services/credits-verify";
+import { grantCredits } from "@/services/credits/ledger";
+import { verifyLedger } from "@/services/credits/verify";
 import type { TaskProvider } from "@/services/ai/types";
 import { createTextToVideoTask } from "@/services/tasks";
 import { startTaskSweeper, stopTaskSweeper } from "@/services/tasks/sweeper";
-import { textToVideo } from "@/services/tasks/types/text-to-video";
-import { textToVideoMock } from "@/services/tasks/types/text-to-video/providers";
+import { textToVideo } from "@/tasks/text-to-video";
+import { textToVideoMock } from "@/tasks/text-to-video/providers";
 import { createPostgresDatabase } from "../tests/support/test-database";
-import { percentile, printTable } from "./stats";
+import { percentile, printTable, runIfMain } from "./stats";
 
 const IN_FLIGHT = 2_000;
 const TIMED_OUT = 10_000;
@@ -179,12 +177,4 @@ function restore(name: string, value: string | undefined) {
   else process.env[name] = value;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runSweeperBench().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, runSweeperBench);

@@ -1,7 +1,7 @@
 // Shared by the operator scripts: open the app's database (PGlite data folder,
 // or DATABASE_URL), apply migrations, run, close, and exit with a clear message.
 import { ensureMigrated, getDatabase, type Database } from "@/db";
-import { findUserByEmail } from "@/services/users";
+import { findUserByEmail } from "@/services/accounts/users";
 
 /** `migrate`: apply migrations whatever DB_MIGRATE_ON_START says (and adopt a `drizzle-kit push` database). */
 export async function runWithDatabase(

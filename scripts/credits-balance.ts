@@ -1,6 +1,6 @@
 // npm run credits:balance -- --email a@b.c   (the balance is the last line)
 import { parseArgs } from "node:util";
-import { getUserCredits } from "@/services/credits";
+import { getUserCredits } from "@/services/credits/ledger";
 import { findUserUuidByEmail, runWithDatabase } from "./_db";
 
 const { values } = parseArgs({ options: { email: { type: "string" } } });

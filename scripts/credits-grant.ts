@@ -1,6 +1,6 @@
 // npm run credits:grant -- --email a@b.c --credits 100 [--days 365] [--reason "..."]
 import { parseArgs } from "node:util";
-import { getUserCredits, grantCredits } from "@/services/credits";
+import { getUserCredits, grantCredits } from "@/services/credits/ledger";
 import { findUserUuidByEmail, runWithDatabase } from "./_db";
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 // npm run credits:verify — proves, per user, that ledger sums, grant bookkeeping and
 // the spendable balance agree. Prints each offender; exits 1 if there is any.
-import { verifyLedger } from "@/services/credits-verify";
+import { verifyLedger } from "@/services/credits/verify";
 import { runWithDatabase } from "./_db";
 
 runWithDatabase(async (database) => {

@@ -70,6 +70,10 @@ for (const size of SIZES) {
       expect(appleRes.headers()["content-type"]).toBe("image/png");
       expect(imageSize(await appleRes.body())).toMatchObject({ width: 180, height: 180 });
       expect(icons.some((i) => i.startsWith("manifest"))).toBe(true);
+      // Browsers and feed readers still ask for /favicon.ico before (or without) reading the head.
+      const ico = await request.get("/favicon.ico");
+      expect(ico.status()).toBe(200);
+      expect(ico.headers()["content-type"]).toBe("image/x-icon");
 
       // Each page has its card: og:image and twitter:card, the image a 1200x630 PNG.
       for (const [url, card] of [

@@ -33,3 +33,17 @@ export function printTable(title: string, header: string[], rows: Array<Array<st
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of cells.slice(1)) console.log(line(r));
 }
+
+/** Runs `fn` while sampling RSS every 10 ms; returns the seconds it took and the peak growth in MB. */
+export async function measured(fn: () => Promise<unknown>) {
+  (globalThis as { gc?: () => void }).gc?.();
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+  const started = performance.now();
+  await fn();
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { seconds, rssGrowthMb: (peak - before) / 2 ** 20 };
+}

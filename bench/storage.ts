@@ -16,7 +16,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { LocalStorage } from "@/services/storage";
 import { copyOutputToStorage } from "@/services/storage/copy";
-import { median, printTable, runIfMain } from "./stats";
+import { measured, median, printTable, runIfMain } from "./stats";
 
 const GOAL_RSS_MB = 64;
 const ROUNDS = 3;
@@ -41,20 +41,6 @@ function writeSource(file: string, bytes: number) {
   const fd = fs.openSync(file, "w");
   for (let written = 0; written < bytes; written += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
   fs.closeSync(fd);
-}
-
-/** Runs `fn` while sampling RSS every 10 ms; returns the seconds it took and the peak growth in MB. */
-async function measured(fn: () => Promise<unknown>) {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
-  const started = performance.now();
-  await fn();
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { seconds, rssGrowthMb: (peak - before) / 2 ** 20 };
 }
 
 export async function runStorageBench() {

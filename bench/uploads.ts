@@ -25,7 +25,7 @@ import { env } from "@/lib/env";
 import { LocalStorage } from "@/services/storage";
 import { receiveUpload } from "@/services/uploads";
 import { createPostgresDatabase } from "../tests/support/test-database";
-import { median, printTable, runIfMain } from "./stats";
+import { measured, median, printTable, runIfMain } from "./stats";
 
 const GOAL_RSS_MB = 64;
 const ROUNDS = 3;
@@ -78,20 +78,6 @@ function sendFromChild(port: number, file: string): Promise<string> {
     child.stdout!.on("data", (d) => (out += d));
     child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`upload client exited ${code}`))));
   });
-}
-
-/** Runs `fn` while sampling RSS every 10 ms; the seconds it took and the peak growth in MB. */
-async function measured(fn: () => Promise<unknown>) {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
-  const started = performance.now();
-  await fn();
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { seconds, rssGrowthMb: (peak - before) / 2 ** 20 };
 }
 
 export async function runUploadBench() {

@@ -78,15 +78,7 @@ const retouch = defineTaskType({
 beforeAll(async () => {
   fake = await startFakeProvider();
   s3 = await startS3Server();
-  Object.assign(process.env, {
-    STORAGE_DRIVER: "s3",
-    S3_BUCKET: s3.bucket,
-    S3_REGION: "us-east-1",
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: "true",
-    S3_ACCESS_KEY_ID: s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-  });
+  Object.assign(process.env, s3.appEnv);
   resetEnvCache();
   resetStorage();
   registerTaskType(retouch);

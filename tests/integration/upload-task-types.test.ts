@@ -42,13 +42,7 @@ beforeAll(async () => {
   fake = await startFakeProvider();
   s3 = await startS3Server();
   Object.assign(process.env, {
-    STORAGE_DRIVER: "s3",
-    S3_BUCKET: s3.bucket,
-    S3_REGION: "us-east-1",
-    S3_ENDPOINT: s3.endpoint,
-    S3_FORCE_PATH_STYLE: "true",
-    S3_ACCESS_KEY_ID: s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    ...s3.appEnv,
     IMAGE_UPSCALE_MOCK_DELAY_MS: "0",
     IMAGE2VIDEO_MOCK_DELAY_MS: "0",
     SPEECH2TEXT_MOCK_DELAY_MS: "0",

@@ -13,6 +13,8 @@ export interface S3TestServer {
   /** Options for S3Storage / the S3_* environment. */
   accessKeyId: string;
   secretAccessKey: string;
+  /** App env that points the s3 storage driver at this server. */
+  appEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -20,12 +22,24 @@ export async function startS3Server(bucket = "test-bucket"): Promise<S3TestServe
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-"));
   const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
   const { port } = (await server.run()) as { port: number };
+  const endpoint = `http://127.0.0.1:${port}`;
+  // s3rver's built-in credentials.
+  const accessKeyId = "S3RVER";
+  const secretAccessKey = "S3RVER";
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     bucket,
-    // s3rver's built-in credentials.
-    accessKeyId: "S3RVER",
-    secretAccessKey: "S3RVER",
+    accessKeyId,
+    secretAccessKey,
+    appEnv: {
+      STORAGE_DRIVER: "s3",
+      S3_BUCKET: bucket,
+      S3_REGION: "us-east-1",
+      S3_ENDPOINT: endpoint,
+      S3_FORCE_PATH_STYLE: "true",
+      S3_ACCESS_KEY_ID: accessKeyId,
+      S3_SECRET_ACCESS_KEY: secretAccessKey,
+    },
     async close() {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });

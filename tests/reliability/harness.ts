@@ -118,6 +118,26 @@ export function creditsVerify(databaseUrl: string): Promise<{ code: number; outp
   });
 }
 
+/**
+ * Partial charges after a fault: text-to-video debits without their task, and tasks without
+ * their debit. Both lists are empty when every charge and its task were written together.
+ */
+export async function partialCharges(app: FreshApp) {
+  const [orphanDebits, unpaidTasks] = await Promise.all([
+    query(
+      app,
+      sql`SELECT c.trans_no FROM credits c LEFT JOIN tasks t ON t.credits_trans_no = c.trans_no
+          WHERE c.trans_type = 'task_text_to_video' AND t.uuid IS NULL`,
+    ),
+    query(
+      app,
+      sql`SELECT t.uuid FROM tasks t LEFT JOIN credits c ON c.trans_no = t.credits_trans_no AND c.trans_type = 'task_text_to_video'
+          WHERE c.trans_no IS NULL`,
+    ),
+  ]);
+  return { orphanDebits, unpaidTasks };
+}
+
 /** Runs a query on our pool and returns plain rows. */
 export async function query<T = Record<string, unknown>>(app: FreshApp, text: ReturnType<typeof sql>): Promise<T[]> {
   let timer: NodeJS.Timeout | undefined;

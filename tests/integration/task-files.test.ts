@@ -97,6 +97,19 @@ async function uploadAs(userUuid: string, bytes: Buffer, filename = "photo.png")
   return receiveUpload({ userUuid, contentType, contentLength: body.length, body: webStream(body) });
 }
 
+/**
+ * A user with 10 credits uploads the fixture photo and retouches it on `provider`: the task as
+ * created, its upload, and the collector of its background submission (settle it to reach the
+ * provider).
+ */
+async function retouchPhoto(provider: string, input: Record<string, string> = {}) {
+  const u = await userWith(10);
+  const up = await uploadAs(u, PNG);
+  const bg = collector();
+  const { task } = await createTask(retouch, { userUuid: u, input: { image: up.id, ...input } }, { background: bg.background, provider });
+  return { u, up, task, bg };
+}
+
 describe("uploads into the s3 driver", () => {
   it("streams the file into the bucket under uploads/<id>, typed and measured from its bytes", async () => {
     const u = await userWith(0);
@@ -116,10 +129,7 @@ describe("a task type with a file field", () => {
   });
 
   it("priced from the measured size, linked to its task, and fetched by the provider (Replicate shapes) through the signed URL", async () => {
-    const u = await userWith(10);
-    const up = await uploadAs(u, PNG);
-    const bg = collector();
-    const { task } = await createTask(retouch, { userUuid: u, input: { image: up.id, prompt: "warmer" } }, { background: bg.background, provider: "replicate" });
+    const { u, up, task, bg } = await retouchPhoto("replicate", { prompt: "warmer" });
     expect(task.creditsUsed).toBe(3); // 512 x 512 = 262,144 pixels
     expect(await balanceOf(u)).toBe(7);
     await bg.settle();
@@ -137,10 +147,7 @@ describe("a task type with a file field", () => {
   });
 
   it("on fal's queue API: the same file reaches the provider, and the result is read from the request's response", async () => {
-    const u = await userWith(10);
-    const up = await uploadAs(u, PNG);
-    const bg = collector();
-    const { task } = await createTask(retouch, { userUuid: u, input: { image: up.id } }, { background: bg.background, provider: "fal" });
+    const { u, task, bg } = await retouchPhoto("fal");
     await bg.settle();
     const running = await getTaskForUser(task.uuid, u, { refresh: false });
     expect(running.status).toBe("running");
@@ -155,10 +162,7 @@ describe("a task type with a file field", () => {
   });
 
   it("a failed fal run fails the task and refunds it", async () => {
-    const u = await userWith(10);
-    const up = await uploadAs(u, PNG);
-    const bg = collector();
-    const { task } = await createTask(retouch, { userUuid: u, input: { image: up.id } }, { background: bg.background, provider: "fal" });
+    const { u, task, bg } = await retouchPhoto("fal");
     await bg.settle();
     const running = await getTaskForUser(task.uuid, u, { refresh: false });
     fake.falUpdate(running.providerJobId!, { status: "COMPLETED", error: "NSFW content detected" });
@@ -167,10 +171,7 @@ describe("a task type with a file field", () => {
   });
 
   it("on the mock: created, run and finished like any type", async () => {
-    const u = await userWith(10);
-    const up = await uploadAs(u, PNG);
-    const bg = collector();
-    const { task } = await createTask(retouch, { userUuid: u, input: { image: up.id } }, { background: bg.background, provider: "mock" });
+    const { u, task, bg } = await retouchPhoto("mock");
     await bg.settle();
     expect((await getTaskForUser(task.uuid, u)).status).toBe("succeeded");
   });

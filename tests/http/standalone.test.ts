@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_DIST_DIR, freePort } from "../support/app-server";
+import { TEST_DIST_DIR, freePort, waitUntilOk } from "../support/app-server";
 import { startSmtp } from "../support/smtp";
 import { signedInClient } from "../support/http-client";
 import { createPostgresDatabase, testDatabaseUrl } from "../support/test-database";
@@ -59,14 +59,8 @@ async function startStandalone(dir: string, env: Record<string, string>): Promis
   });
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server.js exited (${child.exitCode}):\n${output}`);
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return { url, child, output: () => output };
-    if (Date.now() > deadline) throw new Error(`server.js did not become healthy:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilOk(child, `${url}/api/health`, () => output, "server.js");
+  return { url, child, output: () => output };
 }
 
 describe("the standalone server, with exactly the files the Dockerfile copies", () => {

@@ -88,6 +88,27 @@ export interface AppServer {
 }
 
 /**
+ * Polls `url` every 200 ms until it answers 2xx, for up to 60 s. Throws with the server's output
+ * (`label` names it) when the child exits first or the time runs out (the child is then killed).
+ */
+export async function waitUntilOk(child: ChildProcess, url: string, output: () => string, label: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}):\n${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${label} did not answer ${url}:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
  * Starts `next start` on a free port with the given environment; resolves when /api/health answers.
  * Mail: unless `env` names an SMTP_URL (or sets EMAIL_VERIFICATION=off), the server sends through
  * a test SMTP server of its own, as a production server must (confirmation links); tests read
@@ -153,21 +174,7 @@ async function startNextServer(options: { env: Record<string, string>; port?: nu
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`next start did not become healthy:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilOk(child, `${url}/api/health`, () => output, "next start");
   return {
     url,
     port,

@@ -138,3 +138,51 @@ export function SelectField<V extends string>({
     </Field>
   );
 }
+
+/**
+ * One choice from a few, each showing its own detail (its price), as radio cards side by side
+ * rather than a menu. The checked card is outlined in the primary colour; keyboard focus shows
+ * on the card with the `--ring` outline every control has. Each radio carries data-testid
+ * `<id>-<value>`.
+ */
+export function ChoiceCards<V extends string | number>({
+  id,
+  name,
+  legend,
+  value,
+  onChange,
+  options,
+}: {
+  id: string;
+  /** The radios' form name (the input field they set). */
+  name: string;
+  legend: string;
+  value: V;
+  onChange: (value: V) => void;
+  options: ReadonlyArray<{ value: V; label: ReactNode }>;
+}) {
+  return (
+    <fieldset className="grid gap-2">
+      <legend className="mb-2 text-sm font-medium">{legend}</legend>
+      <div className="flex flex-wrap gap-3">
+        {options.map((o) => (
+          <label
+            key={o.value}
+            className="flex cursor-pointer items-center gap-2 rounded-md border border-input px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-ring"
+          >
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              onChange={() => onChange(o.value)}
+              className="accent-primary"
+              data-testid={`${id}-${o.value}`}
+            />
+            {o.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { ChoiceCards } from "@/components/tasks/fields";
 import { TaskRunner } from "@/components/tasks/task-runner";
 import { initialChoice } from "@/components/tasks/initial-input";
 import { UploadField, type UploadedFile } from "@/components/tasks/upload-field";
@@ -31,33 +32,23 @@ export default function ImageUpscaleForm({ balance, initialTask, initialInput, t
       fieldLabel={(field) => (field === "image" || field === "scale" ? t(field) : t("form"))}
     >
       <UploadField id="upscale-photo" label={t("image")} spec={UPSCALE_IMAGE} value={image} onChange={setImage} onBusy={setBusy} />
-      <fieldset className="grid gap-2">
-        <legend className="mb-2 text-sm font-medium">{t("scale")}</legend>
-        <div className="flex flex-wrap gap-3">
-          {UPSCALE_SCALES.map((s) => {
-            const out = size ? upscaledSize(size.width, size.height, s) : null;
-            return (
-              <label
-                key={s}
-                className="flex cursor-pointer items-center gap-2 rounded-md border border-input px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50"
-              >
-                <input
-                  type="radio"
-                  name="scale"
-                  value={s}
-                  checked={scale === s}
-                  onChange={() => setScale(s)}
-                  className="accent-primary"
-                  data-testid={`upscale-scale-${s}`}
-                />
-                {out && size
-                  ? t("scaleOption", { scale: s, width: out.width, height: out.height, credits: imageUpscaleCost(size.width, size.height, s) })
-                  : t("scaleUnknown", { scale: s })}
-              </label>
-            );
-          })}
-        </div>
-      </fieldset>
+      <ChoiceCards
+        id="upscale-scale"
+        name="scale"
+        legend={t("scale")}
+        value={scale}
+        onChange={setScale}
+        options={UPSCALE_SCALES.map((s) => {
+          const out = size ? upscaledSize(size.width, size.height, s) : null;
+          return {
+            value: s,
+            label:
+              out && size
+                ? t("scaleOption", { scale: s, width: out.width, height: out.height, credits: imageUpscaleCost(size.width, size.height, s) })
+                : t("scaleUnknown", { scale: s }),
+          };
+        })}
+      />
     </TaskRunner>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { PromptField } from "@/components/tasks/fields";
+import { ChoiceCards, PromptField } from "@/components/tasks/fields";
 import { TaskRunner } from "@/components/tasks/task-runner";
 import { initialChoice, initialString } from "@/components/tasks/initial-input";
 import type { TaskFormProps } from "@/app/[locale]/tasks/task-page";
@@ -37,29 +37,15 @@ export default function TextToImageForm({ balance, initialTask, initialInput, to
         examples={{ label: runnerT("examples"), prompts: t.raw("examples") as string[] }}
         rows={3}
       />
-      <fieldset className="grid gap-2">
-        <legend className="mb-2 text-sm font-medium">{t("size")}</legend>
-        {/* Each size shows its own price, so the sizes stay side by side rather than in a menu. */}
-        <div className="flex flex-wrap gap-3">
-          {IMAGE_SIZES.map((s) => (
-            <label
-              key={s}
-              className="flex cursor-pointer items-center gap-2 rounded-md border border-input px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-ring"
-            >
-              <input
-                type="radio"
-                name="size"
-                value={s}
-                checked={size === s}
-                onChange={() => setSize(s)}
-                className="accent-primary"
-                data-testid={`t2i-size-${s}`}
-              />
-              {t(`sizes.${s}`)} · {t("credits", { credits: textToImageCost(s) })}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      {/* Each size shows its own price, so the sizes stay side by side rather than in a menu. */}
+      <ChoiceCards
+        id="t2i-size"
+        name="size"
+        legend={t("size")}
+        value={size}
+        onChange={setSize}
+        options={IMAGE_SIZES.map((s) => ({ value: s, label: `${t(`sizes.${s}`)} · ${t("credits", { credits: textToImageCost(s) })}` }))}
+      />
     </TaskRunner>
   );
 }

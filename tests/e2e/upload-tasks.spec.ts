@@ -98,6 +98,35 @@ test("a recent upload is reused for an upscale, priced from its measured size", 
   expect(await output.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([2560, 1920]);
 });
 
+test("keyboard focus shows on what the eye sees: the file button of a hidden file input, the scale cards, the recent uploads", async ({ page }) => {
+  await signUp(page, uniqueEmail("upload-focus"));
+  await page.goto("/en/tasks/image-upscale");
+  await page.getByTestId("upscale-photo-input").setInputFiles({ name: "cat.jpg", mimeType: "image/jpeg", buffer: await photo() });
+  await expect(page.getByTestId("upscale-photo-preview")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("upscale-form").locator("fieldset").first()).toHaveAttribute("data-hydrated", "true");
+  /** Reaches `target` by the keyboard (so it matches :focus-visible) and reads `shown`'s outline. */
+  const outlineWhenFocused = async (target: ReturnType<typeof page.locator>, shown: ReturnType<typeof page.locator>) => {
+    await target.focus();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await expect(target).toBeFocused();
+    await page.waitForTimeout(250); // any outline transition settles
+    return shown.evaluate((el) => ({ style: getComputedStyle(el).outlineStyle, width: parseFloat(getComputedStyle(el).outlineWidth) }));
+  };
+  const input = page.getByTestId("upscale-photo-input");
+  const choose = page.locator(`label[for="${await input.getAttribute("id")}"]`).filter({ hasText: "Choose" });
+  for (const [target, shown] of [
+    [input, choose],
+    [page.getByTestId("upscale-scale-2"), page.locator("label").filter({ has: page.getByTestId("upscale-scale-2") })],
+    [page.getByTestId("upscale-photo-recent").locator("summary"), page.getByTestId("upscale-photo-recent").locator("summary")],
+  ] as const) {
+    const outline = await outlineWhenFocused(target, shown);
+    expect(outline.style, await shown.innerText()).not.toBe("none");
+    expect(outline.width, await shown.innerText()).toBeGreaterThanOrEqual(2);
+  }
+});
+
 test.describe("cancel", () => {
   // The aborted request may be logged by the browser.
   test.use({ allowConsoleErrors: [/api\/uploads/] });

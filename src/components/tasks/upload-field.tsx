@@ -203,7 +203,7 @@ export function UploadField({ id, label, hint, spec, value, onChange, onBusy }: 
               />
               <label
                 htmlFor={inputId}
-                className="inline-flex h-9 cursor-pointer items-center gap-2 rounded-md border border-input bg-background px-3 text-sm font-medium shadow-xs hover:bg-accent peer-focus-visible:ring-[3px] peer-focus-visible:ring-ring/50 dark:bg-input/30"
+                className="inline-flex h-9 cursor-pointer items-center gap-2 rounded-md border border-input bg-background px-3 text-sm font-medium shadow-xs hover:bg-accent peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-ring dark:bg-input/30"
               >
                 <UploadIcon className="size-4" aria-hidden />
                 {value ? t("replace") : t("choose")}
@@ -275,7 +275,7 @@ function CaptureButton({ id, spec, onFile, t }: { id: string; spec: UploadFieldS
       />
       <label
         htmlFor={inputId}
-        className="inline-flex h-9 cursor-pointer items-center gap-2 rounded-md px-3 text-sm font-medium hover:bg-accent peer-focus-visible/capture:ring-[3px] peer-focus-visible/capture:ring-ring/50"
+        className="inline-flex h-9 cursor-pointer items-center gap-2 rounded-md px-3 text-sm font-medium hover:bg-accent peer-focus-visible/capture:outline-2 peer-focus-visible/capture:outline-offset-2 peer-focus-visible/capture:outline-ring"
       >
         {image ? <CameraIcon className="size-4" aria-hidden /> : <MicIcon className="size-4" aria-hidden />}
         {image ? t("takePhoto") : t("record")}
@@ -339,7 +339,7 @@ function RecentUploads({
   };
   return (
     <details className="group text-sm" onToggle={(event) => (event.currentTarget.open ? void load() : undefined)} data-testid={`${id}-recent`}>
-      <summary className="inline-flex cursor-pointer items-center gap-1.5 rounded-sm text-muted-foreground hover:text-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none">
+      <summary className="inline-flex cursor-pointer items-center gap-1.5 rounded-sm text-muted-foreground hover:text-foreground">
         <HistoryIcon className="size-4" aria-hidden />
         {t("recent")}
       </summary>
@@ -360,7 +360,7 @@ function RecentUploads({
                     aria-pressed={current?.id === u.id}
                     aria-label={t("use", { name })}
                     data-testid={`${id}-recent-item`}
-                    className="flex w-full items-center gap-2 rounded-md border border-input p-2 text-left hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50 focus-visible:outline-none aria-pressed:border-primary"
+                    className="flex w-full items-center gap-2 rounded-md border border-input p-2 text-left hover:bg-accent aria-pressed:border-primary"
                   >
                     {u.kind === "image" ? (
                       // eslint-disable-next-line @next/next/no-img-element

@@ -12,6 +12,7 @@ import { imageSize } from "image-size";
 import { parseStream } from "music-metadata";
 import { AppError, BadRequestError } from "@/lib/http/errors";
 import { kindOfContentType, UPLOAD_KIND_NAMES, type UploadKind } from "@/services/storage/kinds";
+import type { UploadFacts } from "./field";
 
 /** Enough for file-type to recognise every format it knows. */
 const SNIFF_BYTES = 4100;
@@ -53,14 +54,8 @@ const CANONICAL: Record<string, string> = {
   "audio/mp3": "audio/mpeg",
 };
 
-export interface Measured {
-  kind: UploadKind;
-  contentType: string;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  durationSeconds: number | null;
-}
+/** What inspecting the bytes measured: an upload's facts before it has its id. */
+export type Measured = Omit<UploadFacts, "id">;
 
 export interface InspectOptions {
   /** Size caps per kind (UPLOAD_MAX_*_BYTES). */

@@ -87,6 +87,9 @@ export interface AppServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** How long stop() lets a server shut down gracefully before killing it. */
+const STOP_GRACE_MS = 15_000;
+
 /**
  * Polls `url` every 200 ms until it answers 2xx, for up to 60 s. Throws with the server's output
  * (`label` names it) when the child exits first or the time runs out (the child is then killed).
@@ -182,7 +185,11 @@ async function startNextServer(options: { env: Record<string, string>; port?: nu
     output: () => output,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // Next's graceful close waits for every open connection to end, and a browser can keep
+      // one open past the test's own timeout: what is still running after 15 s is killed.
+      const kill = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
       await exited;
+      clearTimeout(kill);
       await closeMail?.();
     },
   };

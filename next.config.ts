@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import path from "node:path";
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
 import { NON_PAGE_CSP, STATIC_SECURITY_HEADERS } from "./src/lib/http/security-headers";
@@ -7,7 +9,13 @@ import { NON_PAGE_CSP, STATIC_SECURITY_HEADERS } from "./src/lib/http/security-h
 // pages (API JSON, static files) get a CSP that lets nothing load.
 const securityHeaders = Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
 
+// Messages reach use-intl compiled (src/i18n/compiled-messages.ts), so its formatter can be the
+// format-only build, without the ICU parser. Turbopack wants a relative "./" path here (as
+// next-intl's own `precompile` option sets it: vercel/next.js#88540).
+const formatOnly = `./${path.relative(process.cwd(), createRequire(import.meta.url).resolve("use-intl/format-message/format-only"))}`;
+
 const nextConfig: NextConfig = {
+  turbopack: { resolveAlias: { "use-intl/format-message": formatOnly } },
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite"],
   // NEXT_OUTPUT=standalone (the Dockerfile, the test build): .next/standalone/server.js with

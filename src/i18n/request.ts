@@ -1,6 +1,7 @@
 import { hasLocale } from "next-intl";
 import { getRequestConfig } from "next-intl/server";
 import { taskTypes } from "@/services/tasks/registry";
+import { compileMessages } from "./compiled-messages";
 import { routing } from "./routing";
 
 /**
@@ -15,7 +16,8 @@ async function loadMessages(locale: string) {
   );
   // Each task type brings its own strings (name, ledger label, page): taskTypes.<type>.*
   const types = Object.fromEntries(taskTypes().map((d) => [d.type, d.labels[locale] ?? d.labels.en]));
-  return { ...Object.fromEntries(entries), taskTypes: types };
+  // Compiled on the server (cached per catalog), so no page ships the ICU parser: compiled-messages.ts.
+  return compileMessages({ ...Object.fromEntries(entries), taskTypes: types });
 }
 
 export default getRequestConfig(async ({ requestLocale }) => {

@@ -1,9 +1,9 @@
-import { createTranslator } from "next-intl";
 import { siteConfig } from "@/config/site";
 import { env } from "@/lib/env";
 import en from "../../../messages/en/email.json";
 import zh from "../../../messages/zh/email.json";
 import { appUrlConfigured } from "@/lib/app-url";
+import { messageFormatter } from "@/i18n/compiled-messages";
 
 // Plain-text mails, localized through the same catalogs as the pages (messages/<locale>/email.json).
 const CATALOGS = { en, zh } as const;
@@ -21,7 +21,7 @@ export function renderMail(
   values: { link: string } & Record<string, string | number>,
 ): { subject: string; text: string } {
   const l = mailLocale(locale);
-  const t = createTranslator({ locale: l, messages: CATALOGS[l] });
+  const t = messageFormatter(l, CATALOGS[l]);
   const brand = siteConfig.name;
   const subject = t(`${kind}.subject`, { brand });
   const body = t(`${kind}.body`, { brand, ...values });

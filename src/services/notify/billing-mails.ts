@@ -3,7 +3,6 @@
  * payment, and a low-balance notice once per crossing of LOW_BALANCE_THRESHOLD.
  */
 import { eq } from "drizzle-orm";
-import { createTranslator } from "next-intl";
 import { getDb, type Executor } from "@/db";
 import { userNotices, users } from "@/db/schema";
 import { LOW_BALANCE_THRESHOLD } from "@/data/credits";
@@ -14,6 +13,7 @@ import { deliverMail } from "@/services/email";
 import { enqueueWebhookEvent } from "@/services/webhooks/outbox";
 import type { CreditsLowData } from "@/services/webhooks/payload";
 import { logger } from "@/lib/logger";
+import { messageFormatter } from "@/i18n/compiled-messages";
 
 const CATALOGS = { en: enBilling, zh: zhBilling } as const;
 
@@ -21,7 +21,7 @@ async function recipient(userUuid: string, db: Executor) {
   const [user] = await db.select({ email: users.email, locale: users.locale }).from(users).where(eq(users.id, userUuid));
   if (!user) return null;
   const locale = user.locale === "zh" ? "zh" : "en";
-  const t = createTranslator({ locale, messages: { billing: CATALOGS[locale] }, namespace: "billing.mail" });
+  const t = messageFormatter(locale, CATALOGS[locale].mail);
   return { email: user.email, locale, t };
 }
 

@@ -14,8 +14,8 @@ import type { AbstractIntlMessages } from "next-intl";
  * run outside Next (scripts, tests) and so format with icu-minify directly.
  */
 
-type Tree = { [key: string]: Tree | string };
-type CompiledTree = { [key: string]: CompiledTree | CompiledMessage };
+type Tree = { [key: string]: Tree | string | string[] };
+type CompiledTree = { [key: string]: CompiledTree | CompiledMessage | string[] };
 
 const compiledTrees = new WeakMap<object, CompiledTree>();
 
@@ -25,7 +25,9 @@ function compileTree(tree: Tree, path: string): CompiledTree {
   const out: CompiledTree = {};
   for (const [key, value] of Object.entries(tree)) {
     const at = path ? `${path}.${key}` : key;
-    if (typeof value !== "string") out[key] = compileTree(value, at);
+    // An array is read whole with t.raw() (e.g. example prompts), never formatted: kept as written.
+    if (Array.isArray(value)) out[key] = value;
+    else if (typeof value !== "string") out[key] = compileTree(value, at);
     else {
       try {
         // Through JSON: icu-minify builds plural and select options as null-prototype objects,
@@ -41,7 +43,8 @@ function compileTree(tree: Tree, path: string): CompiledTree {
 }
 
 /**
- * The catalog tree with every message compiled, in the same shape (plain text stays a string).
+ * The catalog tree with every message compiled, in the same shape (plain text stays a string,
+ * arrays stay as written).
  * Compiled once per catalog object; a message that is not valid ICU throws, naming its path.
  */
 export function compileMessages(messages: object): AbstractIntlMessages {

@@ -28,6 +28,11 @@ describe("compiled messages (what pages and mails format)", () => {
     for (const d of taskTypes()) for (const labels of Object.values(d.labels)) expect(plain(compileMessages(labels))).toBe(true);
   });
 
+  it("arrays (read whole with t.raw, like example prompts) are kept as written", () => {
+    const examples = ["A paper boat at dusk", "Say '{hello}'"];
+    expect(compileMessages({ t2v: { examples, title: "Hi {name}" } })).toEqual({ t2v: { examples, title: ["Hi ", ["name"]] } });
+  });
+
   it("a message that is not valid ICU is refused with its path", () => {
     expect(() => compileMessages({ billing: { ok: "Fine", broken: "Send <key> please" } })).toThrow(/billing\.broken/);
   });

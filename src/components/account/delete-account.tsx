@@ -7,7 +7,7 @@ import { Field } from "@/components/auth/field";
 import { PasswordField } from "@/components/auth/password-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 import { ACCOUNT_CARD, FormBanner, SubmitButton, useAccountAction } from "./action-form";
 
 // "Delete account": a confirmation dialog asking the current password (accounts with one)
@@ -21,7 +21,7 @@ export function DeleteAccount({ email, hasPassword }: { email: string; hasPasswo
   const field = hasPassword ? "currentPassword" : "confirm";
 
   return (
-    <section className={cn(ACCOUNT_CARD, "border-destructive/40")} data-testid="account-delete">
+    <section className={clsx(ACCOUNT_CARD, "border-destructive/40")} data-testid="account-delete">
       <h2 className="text-lg font-semibold">{t("delete.title")}</h2>
       <p className="text-sm text-muted-foreground">{t("delete.text")}</p>
       <Dialog open={open} onOpenChange={setOpen}>

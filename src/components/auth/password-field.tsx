@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { MIN_PASSWORD_SCORE, passwordStrength, type PasswordStrength } from "@/lib/auth/password-strength";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 type Context = { email?: string | null; name?: string | null };
 
@@ -118,11 +118,11 @@ export function PasswordField({
                   {[0, 1, 2, 3].map((i) => (
                     <span
                       key={i}
-                      className={cn("h-1.5 flex-1 rounded-full bg-muted", i < Math.max(current.score, 1) && (strong ? "bg-emerald-600 dark:bg-emerald-400" : "bg-destructive"))}
+                      className={clsx("h-1.5 flex-1 rounded-full", i >= Math.max(current.score, 1) ? "bg-muted" : strong ? "bg-emerald-600 dark:bg-emerald-400" : "bg-destructive")}
                     />
                   ))}
                 </div>
-                <span className={cn("font-medium", strong ? "text-emerald-700 dark:text-emerald-400" : "text-destructive")} data-testid={`${id}-level`}>
+                <span className={clsx("font-medium", strong ? "text-emerald-700 dark:text-emerald-400" : "text-destructive")} data-testid={`${id}-level`}>
                   {t(`levels.${current.score}`)}
                 </span>
               </div>

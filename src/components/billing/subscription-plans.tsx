@@ -4,7 +4,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { SUBSCRIPTION_PLANS, type SubscriptionPlan } from "@/data/plans";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 import { openBillingPortal, subscribe } from "./actions";
 import { CheckoutProblem, CheckoutSubmit, useCheckoutAction } from "./checkout-form";
 
@@ -44,7 +44,7 @@ function PlanCard({ plan, configured, resumed }: { plan: SubscriptionPlan; confi
   const locale = useLocale();
   const { state, formAction } = useCheckoutAction(subscribe);
   return (
-    <Card className={cn("w-full gap-4", (plan.popular || resumed) && "border-primary ring-1 ring-primary", resumed && "ring-2")} data-resumed={resumed || undefined}>
+    <Card className={clsx("w-full gap-4", (plan.popular || resumed) && "border-primary ring-primary", resumed ? "ring-2" : plan.popular && "ring-1")} data-resumed={resumed || undefined}>
       <CardHeader>
         <CardTitle className="flex items-center gap-2 text-lg">
           {t(`names.${plan.id}`)}

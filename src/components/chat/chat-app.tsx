@@ -11,7 +11,7 @@ import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
 import { Link } from "@/i18n/navigation";
 import { useRouter } from "@/i18n/client-navigation";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 import type { ConversationDto, ConversationSummary } from "@/services/chat/conversations";
 import type { TopUp } from "@/services/payments/top-up";
 import {
@@ -140,7 +140,7 @@ function ConversationList(props: {
       ) : (
         <ul className="max-h-48 space-y-1 overflow-y-auto lg:max-h-[calc(100vh-14rem)]">
           {props.conversations.map((c) => (
-            <li key={c.id} data-testid="chat-conversation" data-id={c.id} className={cn("rounded-md", c.id === props.activeId && "bg-muted")}>
+            <li key={c.id} data-testid="chat-conversation" data-id={c.id} className={clsx("rounded-md", c.id === props.activeId && "bg-muted")}>
               {renaming === c.id ? (
                 <RenameForm
                   conversation={c}
@@ -285,8 +285,8 @@ function Thread(props: {
       <ol className="flex-1 space-y-4 overflow-y-auto p-4" aria-live="polite" aria-busy={busy}>
         {messages.length === 0 && <li className="text-sm text-muted-foreground">{t("start", { credits: props.shortReplyHold })}</li>}
         {messages.map((m) => (
-          <li key={m.id} data-testid={`chat-message-${m.role}`} className={cn("flex", m.role === "user" ? "justify-end" : "justify-start")}>
-            <div className={cn("max-w-[92%] rounded-lg px-3 py-2 sm:max-w-[80%]", m.role === "user" ? "bg-primary text-primary-foreground" : "bg-muted/60")}>
+          <li key={m.id} data-testid={`chat-message-${m.role}`} className={clsx("flex", m.role === "user" ? "justify-end" : "justify-start")}>
+            <div className={clsx("max-w-[92%] rounded-lg px-3 py-2 sm:max-w-[80%]", m.role === "user" ? "bg-primary text-primary-foreground" : "bg-muted/60")}>
               <span className="sr-only">{m.role === "user" ? t("you") : t("assistant")}: </span>
               {m.role === "user" ? (
                 <p className="text-sm whitespace-pre-wrap">{textOf(m)}</p>
@@ -330,7 +330,7 @@ function Thread(props: {
           data-testid="chat-input"
         />
         <div className="flex flex-wrap items-center justify-between gap-2">
-          <span className={cn("text-xs text-muted-foreground", tooLong && "text-destructive")}>
+          <span className={clsx("text-xs", tooLong ? "text-destructive" : "text-muted-foreground")}>
             {t("chars", { count: input.trim().length, max: props.maxChars })}
           </span>
           <div className="flex gap-2">

@@ -1,5 +1,5 @@
 import { FileTextIcon } from "lucide-react";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 import type { TaskDto } from "@/services/tasks";
 
 /** A finished task's output, as the element its output kind calls for. */
@@ -27,7 +27,7 @@ export function TaskOutput({
           src={url}
           alt={alt ?? task.summary}
           loading="lazy"
-          className={cn(height, "w-full rounded-lg bg-muted object-contain")}
+          className={clsx(height, "w-full rounded-lg bg-muted object-contain")}
           data-testid={testId}
         />
       );
@@ -44,7 +44,7 @@ export function TaskOutput({
           controls
           playsInline
           preload="metadata"
-          className={cn(height, "w-full rounded-lg bg-black object-contain")}
+          className={clsx(height, "w-full rounded-lg bg-black object-contain")}
           data-testid={testId}
         />
       );
@@ -53,7 +53,7 @@ export function TaskOutput({
       return (
         <a
           href={url}
-          className={cn(large ? "py-10" : "aspect-video", "flex w-full items-center justify-center gap-2 rounded-lg bg-muted text-sm font-medium text-primary underline-offset-4 hover:underline")}
+          className={clsx(large ? "py-10" : "aspect-video", "flex w-full items-center justify-center gap-2 rounded-lg bg-muted text-sm font-medium text-primary underline-offset-4 hover:underline")}
           data-testid={testId}
         >
           <FileTextIcon className="size-5" aria-hidden />

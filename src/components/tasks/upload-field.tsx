@@ -6,7 +6,7 @@ import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore, 
 import { Button } from "@/components/ui/button";
 import { Progress } from "@/components/ui/progress";
 import { apiFetch } from "@/lib/http/api-client";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 import {
   acceptAttribute,
   checkFile,
@@ -149,10 +149,10 @@ export function UploadField({ id, label, hint, spec, value, onChange, onBusy }: 
         onDrop={onDrop}
         data-testid={`${id}-dropzone`}
         data-dragging={dragging || undefined}
-        className={cn(
-          "rounded-lg border-2 border-dashed border-input p-4 transition-colors",
-          dragging && "border-primary bg-accent",
-          value && !busy && "border-solid",
+        className={clsx(
+          "rounded-lg border-2 p-4 transition-colors",
+          dragging ? "border-primary bg-accent" : "border-input",
+          value && !busy ? "border-solid" : "border-dashed",
         )}
       >
         {value && !busy ? (
@@ -183,7 +183,7 @@ export function UploadField({ id, label, hint, spec, value, onChange, onBusy }: 
             <p className="text-sm text-muted-foreground">{dragging ? t("dropActive") : t("drop")}</p>
           </div>
         )}
-        <div className={cn("flex flex-wrap items-center gap-2", (value || busy) && "mt-3", !value && !busy && "justify-center")}>
+        <div className={clsx("flex flex-wrap items-center gap-2", (value || busy) && "mt-3", !value && !busy && "justify-center")}>
           {!busy && (
             <>
               {/* The input is the control (focusable, labelled); the label is what shows. */}

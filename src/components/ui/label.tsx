@@ -1,15 +1,12 @@
 import type * as React from "react";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 /** A form label (a plain <label>: Radix's only adds double-click selection handling, not worth its JavaScript on every form). */
 export function Label({ className, ...props }: React.ComponentProps<"label">) {
   return (
     <label
       data-slot="label"
-      className={cn(
-        "flex items-center gap-2 text-sm leading-none font-medium select-none group-data-[disabled=true]:pointer-events-none group-data-[disabled=true]:opacity-50 peer-disabled:cursor-not-allowed peer-disabled:opacity-50",
-        className,
-      )}
+      className={clsx("ui-label", className)}
       {...props}
     />
   );

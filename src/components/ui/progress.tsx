@@ -1,5 +1,5 @@
 import type * as React from "react";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 /**
  * A determinate progress bar (role="progressbar", 0-100). A plain element rather than Radix's
@@ -14,7 +14,7 @@ export function Progress({ className, value, ...props }: React.ComponentProps<"d
       aria-valuemax={100}
       aria-valuenow={value ?? undefined}
       data-slot="progress"
-      className={cn("relative h-2 w-full overflow-hidden rounded-full bg-primary/20", className)}
+      className={clsx("ui-progress", className)}
       {...props}
     >
       <div data-slot="progress-indicator" className="h-full w-full flex-1 bg-primary transition-all" style={{ transform: `translateX(-${100 - percent}%)` }} />

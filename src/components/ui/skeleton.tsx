@@ -1,6 +1,6 @@
 import type * as React from "react";
-import { cn } from "@/lib/utils";
+import { clsx } from "clsx";
 
 export function Skeleton({ className, ...props }: React.ComponentProps<"div">) {
-  return <div data-slot="skeleton" className={cn("animate-pulse rounded-md bg-accent", className)} {...props} />;
+  return <div data-slot="skeleton" className={clsx("ui-skeleton", className)} {...props} />;
 }

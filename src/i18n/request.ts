@@ -8,7 +8,7 @@ import { routing } from "./routing";
  * One catalog file per feature (messages/<locale>/<namespace>.json), so features
  * can be added without editing a shared file. Add a namespace here when you add one.
  */
-export const NAMESPACES = ["common", "home", "auth", "credits", "tasks", "billing", "errors", "outbox", "account", "admin", "legal", "webhooks", "docs", "chat"] as const;
+export const NAMESPACES = ["common", "home", "auth", "credits", "tasks", "billing", "errors", "outbox", "account", "admin", "legal", "webhooks", "docs", "chat", "pageErrors"] as const;
 
 async function loadMessages(locale: string) {
   const entries = await Promise.all(

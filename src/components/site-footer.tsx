@@ -60,7 +60,8 @@ export async function SiteFooter() {
       </div>
       <div className="border-t">
         <p className="mx-auto max-w-7xl px-4 py-4 text-xs text-muted-foreground" data-testid="footer-rights">
-          {t("site.rights", { year: new Date().getFullYear(), entity: siteConfig.legalEntity })}
+          {/* The message puts its own full stop after the entity: "Ltd." would print "Ltd..". */}
+          {t("site.rights", { year: new Date().getFullYear(), entity: siteConfig.legalEntity.replace(/\.$/, "") })}
         </p>
       </div>
     </footer>

@@ -60,6 +60,7 @@ for (const size of SIZES) {
       const footer = page.getByTestId("site-footer");
       await expect(page.getByTestId("footer-support")).toHaveText(siteConfig.supportEmail);
       await expect(page.getByTestId("footer-rights")).toContainText(siteConfig.legalEntity);
+      await expect(page.getByTestId("footer-rights")).not.toContainText(/\.\./);
       await expect(footer).not.toContainText(/example\.com|MIT license|open starter/i);
 
       // Favicon set (Next's file conventions): the SVG mark, the Apple touch icon, a manifest.

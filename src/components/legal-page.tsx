@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getFormatter, getTranslations, setRequestLocale } from "next-intl/server";
+import { getFormatter, getMessages, getTranslations, setRequestLocale } from "next-intl/server";
 import { siteConfig } from "@/config/site";
 import { pageMetadata } from "@/lib/page-metadata";
 
@@ -10,7 +10,9 @@ async function LegalPage({ doc }: { doc: LegalDoc }) {
   const t = await getTranslations("legal");
   const format = await getFormatter();
   const values = { brand: siteConfig.name, entity: siteConfig.legalEntity, email: siteConfig.supportEmail };
-  const sections = Object.keys(t.raw(`${doc}.sections`) as Record<string, unknown>);
+  // The document's sections, in catalog order (t.raw is not available with compiled messages).
+  const legal = (await getMessages()).legal as Record<LegalDoc, { sections: Record<string, unknown> }>;
+  const sections = Object.keys(legal[doc].sections);
   return (
     <article className="mx-auto max-w-3xl px-4 py-12" data-testid={`legal-${doc}`}>
       <h1 className="text-3xl font-bold tracking-tight">{t(`${doc}.title`)}</h1>

@@ -14,8 +14,8 @@ import type { AbstractIntlMessages } from "next-intl";
  * run outside Next (scripts, tests) and so format with icu-minify directly.
  */
 
-type Tree = { [key: string]: Tree | string | string[] };
-type CompiledTree = { [key: string]: CompiledTree | CompiledMessage | string[] };
+type Tree = { [key: string]: Tree | string };
+type CompiledTree = { [key: string]: CompiledTree | CompiledMessage };
 
 const compiledTrees = new WeakMap<object, CompiledTree>();
 
@@ -25,9 +25,10 @@ function compileTree(tree: Tree, path: string): CompiledTree {
   const out: CompiledTree = {};
   for (const [key, value] of Object.entries(tree)) {
     const at = path ? `${path}.${key}` : key;
-    // An array is read whole with t.raw() (e.g. example prompts), never formatted: kept as written.
-    if (Array.isArray(value)) out[key] = value;
-    else if (typeof value !== "string") out[key] = compileTree(value, at);
+    // Compiled messages have no t.raw() (use-intl's format-only build refuses it), so a list is
+    // keyed messages read by key (`examples.boat`), as next-intl recommends for arrays.
+    if (Array.isArray(value)) throw new Error(`Message ${at} is an array: give each entry a key and read it with t("${at}.<key>")`);
+    if (typeof value !== "string") out[key] = compileTree(value, at);
     else {
       try {
         // Through JSON: icu-minify builds plural and select options as null-prototype objects,
@@ -43,9 +44,8 @@ function compileTree(tree: Tree, path: string): CompiledTree {
 }
 
 /**
- * The catalog tree with every message compiled, in the same shape (plain text stays a string,
- * arrays stay as written).
- * Compiled once per catalog object; a message that is not valid ICU throws, naming its path.
+ * The catalog tree with every message compiled, in the same shape (plain text stays a string).
+ * Compiled once per catalog object; a message that is not valid ICU, or an array, throws, naming its path.
  */
 export function compileMessages(messages: object): AbstractIntlMessages {
   return compileTree(messages as Tree, "") as unknown as AbstractIntlMessages;

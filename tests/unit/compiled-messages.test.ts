@@ -28,9 +28,9 @@ describe("compiled messages (what pages and mails format)", () => {
     for (const d of taskTypes()) for (const labels of Object.values(d.labels)) expect(plain(compileMessages(labels))).toBe(true);
   });
 
-  it("arrays (read whole with t.raw, like example prompts) are kept as written", () => {
-    const examples = ["A paper boat at dusk", "Say '{hello}'"];
-    expect(compileMessages({ t2v: { examples, title: "Hi {name}" } })).toEqual({ t2v: { examples, title: ["Hi ", ["name"]] } });
+  it("an array is refused with its path: compiled messages have no t.raw, so lists are keyed messages", () => {
+    expect(() => compileMessages({ t2v: { examples: ["A paper boat at dusk"] } })).toThrow(/t2v\.examples is an array/);
+    expect(compileMessages({ t2v: { examples: { boat: "A paper boat at dusk" } } })).toEqual({ t2v: { examples: { boat: "A paper boat at dusk" } } });
   });
 
   it("a message that is not valid ICU is refused with its path", () => {

@@ -8,6 +8,9 @@ import { initialChoice, initialString } from "@/components/tasks/initial-input";
 import type { TaskFormProps } from "@/app/[locale]/tasks/task-page";
 import { IMAGE_SIZES, TEXT2IMAGE_DEFAULTS, TEXT2IMAGE_MAX_PROMPT_LENGTH, textToImageCost, type ImageSize } from "./limits";
 
+/** The example prompts' keys in the type's strings (page.examples.<key>, in index.ts). */
+const EXAMPLES = ["ramen", "cabin", "fox"] as const;
+
 /** Text-to-image's own fields; submitting and following the task is the shared TaskRunner. */
 export default function TextToImageForm({ balance, initialTask, initialInput, topUp }: TaskFormProps) {
   const t = useTranslations("taskTypes.text_to_image.page");
@@ -34,7 +37,7 @@ export default function TextToImageForm({ balance, initialTask, initialInput, to
         onChange={setPrompt}
         maxLength={TEXT2IMAGE_MAX_PROMPT_LENGTH}
         placeholder={t("promptPlaceholder")}
-        examples={{ label: runnerT("examples"), prompts: t.raw("examples") as string[] }}
+        examples={{ label: runnerT("examples"), prompts: EXAMPLES.map((key) => t(`examples.${key}`)) }}
         rows={3}
       />
       {/* Each size shows its own price, so the sizes stay side by side rather than in a menu. */}

@@ -17,6 +17,8 @@ import {
 } from "@/tasks/text-to-video/limits";
 
 const FIELDS = ["prompt", "seconds", "aspectRatio"];
+/** The example prompts' keys in the catalog (tasks.t2v.examples.<key>). */
+const EXAMPLES = ["boat", "clouds", "astronaut"] as const;
 
 /** Text-to-video's own fields; submitting and following the task is the shared TaskRunner. */
 export default function TextToVideoForm({ balance, initialTask, initialInput, topUp }: TaskFormProps) {
@@ -50,7 +52,7 @@ export default function TextToVideoForm({ balance, initialTask, initialInput, to
         onChange={setPrompt}
         maxLength={TEXT2VIDEO_MAX_PROMPT_LENGTH}
         placeholder={t("t2v.promptPlaceholder")}
-        examples={{ label: t("runner.examples"), prompts: t.raw("t2v.examples") as string[] }}
+        examples={{ label: t("runner.examples"), prompts: EXAMPLES.map((key) => t(`t2v.examples.${key}`)) }}
         hint={t("t2v.promptHint", { count: prompt.trim().length, max: TEXT2VIDEO_MAX_PROMPT_LENGTH })}
       />
       <div className="grid gap-4 sm:grid-cols-2">

@@ -64,9 +64,13 @@ const formatters = {
 export function messageFormatter(locale: string, catalog: Tree) {
   const compiled = compileTree(catalog, "");
   return (key: string, values?: FormatValues): string => {
-    let message: CompiledTree | CompiledMessage | undefined = compiled;
-    for (const part of key.split(".")) message = message && typeof message === "object" && !Array.isArray(message) ? (message as CompiledTree)[part] : undefined;
-    if (message === undefined || (typeof message === "object" && !Array.isArray(message))) throw new Error(`No message at "${key}"`);
-    return String(format(message as CompiledMessage, locale, values, { formatters }));
+    const message = key.split(".").reduce<CompiledTree | CompiledMessage | undefined>((node, part) => (isTree(node) ? node[part] : undefined), compiled);
+    if (message === undefined || isTree(message)) throw new Error(`No message at "${key}"`);
+    return String(format(message, locale, values, { formatters }));
   };
+}
+
+/** A branch of a compiled tree (a compiled message is a string or an array). */
+function isTree(node: CompiledTree | CompiledMessage | undefined): node is CompiledTree {
+  return typeof node === "object" && !Array.isArray(node);
 }

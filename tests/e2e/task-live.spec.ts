@@ -3,6 +3,11 @@
 // URL names the task so a reload resumes it; the status reaches "succeeded" by itself over the
 // live stream (no button to press, no "Refresh status"); the result offers a Download; the
 // header balance follows without a reload; out of credits, Buy credits replaces Generate.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startAppServer } from "../support/app-server";
+import { E2E_ENV } from "./env";
 import { expect, test, uniqueEmail } from "./fixtures";
 import { createTaskViaApi, signUp, waitForVideoLoaded } from "./helpers";
 import { WELCOME_CREDITS } from "@/data/credits";
@@ -76,3 +81,52 @@ for (const viewport of VIEWPORTS) {
     await expect(page.getByTestId("t2v-submit")).toHaveCount(0);
   });
 }
+
+// Live streams are capped per user (TASK_EVENTS_MAX_STREAMS_PER_USER): over the cap the events
+// route answers 429, and the page follows its task by polling instead. On a server of its own
+// with a cap of one, another tab holds the one stream (a text-to-video job that outlasts the
+// test), and a text-to-image task on this tab still reaches its result by itself.
+test("over the live-stream cap: the events route answers 429 and the page polls to the result", async ({ browser }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-stream-cap-"));
+  const app = await startAppServer({
+    env: { ...E2E_ENV, PGLITE_DATA_DIR: path.join(dir, "db"), TASK_EVENTS_MAX_STREAMS_PER_USER: "1", TEXT2VIDEO_MOCK_DELAY_MS: "120000" },
+  });
+  const context = await browser.newContext({ baseURL: app.url });
+  try {
+    const page = await context.newPage();
+    // This server is not the fixtures' one, so this test keeps its own console guard.
+    const errors: string[] = [];
+    page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
+    page.on("pageerror", (error) => errors.push(error.message));
+    await signUp(page, uniqueEmail("stream-cap"));
+
+    const held = await createTaskViaApi(page, "text-to-video", { prompt: "holding the stream", seconds: 2, aspectRatio: "landscape" });
+    const otherTab = await context.newPage();
+    const heldStream = otherTab.waitForResponse((res) => new URL(res.url()).pathname === `/api/tasks/${held}/events`);
+    await otherTab.goto(`/en/tasks/text-to-video?task=${held}`);
+    expect((await heldStream).status()).toBe(200);
+
+    const streams: number[] = [];
+    let polls = 0;
+    page.on("response", (res) => {
+      const p = new URL(res.url()).pathname;
+      if (/^\/api\/tasks\/[0-9a-f-]{36}\/events$/.test(p)) streams.push(res.status());
+      else if (/^\/api\/tasks\/[0-9a-f-]{36}$/.test(p)) polls++;
+    });
+    await page.goto("/en/tasks/text-to-image");
+    await page.getByTestId("t2i-prompt").fill(`A lantern in the fog ${Date.now()}`);
+    await page.getByTestId("t2i-submit").click();
+    await expect(page.getByTestId("t2i-task")).toHaveAttribute("data-status", "succeeded", { timeout: 30_000 });
+    await expect(page.getByTestId("t2i-image")).toBeVisible();
+    expect(streams).toEqual([429]);
+    // A 4-second mock job read once a second: the page polled while its stream was refused.
+    expect(polls, `JSON reads of the task: ${polls}`).toBeGreaterThanOrEqual(2);
+    // The one console error allowed: Chromium's line about the refused stream.
+    expect(errors.filter((text) => !/\b429\b/.test(text))).toEqual([]);
+    expect(errors.length).toBeLessThanOrEqual(1);
+  } finally {
+    await context.close();
+    await app.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -39,11 +39,5 @@ export function AlertTitle({ className, ...props }: React.ComponentProps<"div">)
 }
 
 export function AlertDescription({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="alert-description"
-      className={clsx("ui-alert-description", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="alert-description" className={clsx("ui-alert-description", className)} {...props} />;
 }

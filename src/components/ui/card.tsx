@@ -2,23 +2,11 @@ import type * as React from "react";
 import { clsx } from "clsx";
 
 export function Card({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="card"
-      className={clsx("ui-card", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="card" className={clsx("ui-card", className)} {...props} />;
 }
 
 export function CardHeader({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="card-header"
-      className={clsx("ui-card-header", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="card-header" className={clsx("ui-card-header", className)} {...props} />;
 }
 
 export function CardTitle({ className, ...props }: React.ComponentProps<"div">) {
@@ -30,13 +18,7 @@ export function CardDescription({ className, ...props }: React.ComponentProps<"d
 }
 
 export function CardAction({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="card-action"
-      className={clsx("ui-card-action", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="card-action" className={clsx("ui-card-action", className)} {...props} />;
 }
 
 export function CardContent({ className, ...props }: React.ComponentProps<"div">) {

@@ -22,13 +22,7 @@ export function DialogClose(props: React.ComponentProps<typeof DialogPrimitive.C
 }
 
 export function DialogOverlay({ className, ...props }: React.ComponentProps<typeof DialogPrimitive.Overlay>) {
-  return (
-    <DialogPrimitive.Overlay
-      data-slot="dialog-overlay"
-      className={clsx("ui-overlay", className)}
-      {...props}
-    />
-  );
+  return <DialogPrimitive.Overlay data-slot="dialog-overlay" className={clsx("ui-overlay", className)} {...props} />;
 }
 
 /** `closeLabel`: the close button's accessible name (pass a translated string). */
@@ -67,13 +61,7 @@ export function DialogHeader({ className, ...props }: React.ComponentProps<"div"
 }
 
 export function DialogFooter({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      data-slot="dialog-footer"
-      className={clsx("ui-dialog-footer", className)}
-      {...props}
-    />
-  );
+  return <div data-slot="dialog-footer" className={clsx("ui-dialog-footer", className)} {...props} />;
 }
 
 export function DialogTitle({ className, ...props }: React.ComponentProps<typeof DialogPrimitive.Title>) {

@@ -18,13 +18,7 @@ export function SheetClose(props: React.ComponentProps<typeof SheetPrimitive.Clo
 }
 
 function SheetOverlay({ className, ...props }: React.ComponentProps<typeof SheetPrimitive.Overlay>) {
-  return (
-    <SheetPrimitive.Overlay
-      data-slot="sheet-overlay"
-      className={clsx("ui-overlay", className)}
-      {...props}
-    />
-  );
+  return <SheetPrimitive.Overlay data-slot="sheet-overlay" className={clsx("ui-overlay", className)} {...props} />;
 }
 
 const SIDES = {

@@ -24,33 +24,15 @@ export function TableFooter({ className, ...props }: React.ComponentProps<"tfoot
 }
 
 export function TableRow({ className, ...props }: React.ComponentProps<"tr">) {
-  return (
-    <tr
-      data-slot="table-row"
-      className={clsx("ui-table-row", className)}
-      {...props}
-    />
-  );
+  return <tr data-slot="table-row" className={clsx("ui-table-row", className)} {...props} />;
 }
 
 export function TableHead({ className, ...props }: React.ComponentProps<"th">) {
-  return (
-    <th
-      data-slot="table-head"
-      className={clsx("ui-table-head", className)}
-      {...props}
-    />
-  );
+  return <th data-slot="table-head" className={clsx("ui-table-head", className)} {...props} />;
 }
 
 export function TableCell({ className, ...props }: React.ComponentProps<"td">) {
-  return (
-    <td
-      data-slot="table-cell"
-      className={clsx("ui-table-cell", className)}
-      {...props}
-    />
-  );
+  return <td data-slot="table-cell" className={clsx("ui-table-cell", className)} {...props} />;
 }
 
 export function TableCaption({ className, ...props }: React.ComponentProps<"caption">) {

@@ -499,9 +499,14 @@ describe.runIf(isPostgres)("creation under real concurrency (PostgreSQL)", () =>
       await pool.db.transaction(async (tx) => {
         await tx.select({ id: users.id }).from(users).where(eq(users.id, u)).for("update");
         outcome = createTextToVideoTask({ userUuid: u, ...input }, { background: bg.background }).catch((e) => e);
+        // Read on the pool's other connection, one statement at a time: inside `tx` PostgreSQL
+        // would show the first read's pg_stat_activity snapshot for the rest of the transaction,
+        // so a first read taken before the debit started waiting would never see it.
         await vi.waitFor(
           async () => {
-            const waiting = await tx.execute(sql`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%credits_debit%'`);
+            const waiting = await pool.db.execute(
+              sql`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%credits_debit%'`,
+            );
             expect(waiting.length).toBe(1);
           },
           { timeout: 10_000, interval: 20 },

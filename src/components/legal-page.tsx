@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getFormatter, getMessages, getTranslations, setRequestLocale } from "next-intl/server";
-import { siteConfig } from "@/config/site";
+import { legalEntityValues, siteConfig } from "@/config/site";
 import { pageMetadata } from "@/lib/page-metadata";
 
 export type LegalDoc = "terms" | "privacy" | "refund";
@@ -9,7 +9,7 @@ export type LegalDoc = "terms" | "privacy" | "refund";
 async function LegalPage({ doc }: { doc: LegalDoc }) {
   const t = await getTranslations("legal");
   const format = await getFormatter();
-  const values = { brand: siteConfig.name, entity: siteConfig.legalEntity, email: siteConfig.supportEmail };
+  const values = { brand: siteConfig.name, ...legalEntityValues, email: siteConfig.supportEmail };
   // The document's sections, in catalog order (t.raw is not available with compiled messages).
   const legal = (await getMessages()).legal as Record<LegalDoc, { sections: Record<string, unknown> }>;
   const sections = Object.keys(legal[doc].sections);

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { siteConfig } from "@/config/site";
+import { legalEntityValues, siteConfig } from "@/config/site";
 import { Link } from "@/i18n/navigation";
 import { LogoMark } from "./logo";
 
@@ -60,8 +60,7 @@ export async function SiteFooter() {
       </div>
       <div className="border-t">
         <p className="mx-auto max-w-7xl px-4 py-4 text-xs text-muted-foreground" data-testid="footer-rights">
-          {/* The message puts its own full stop after the entity: "Ltd." would print "Ltd..". */}
-          {t("site.rights", { year: new Date().getFullYear(), entity: siteConfig.legalEntity.replace(/\.$/, "") })}
+          {t("site.rights", { year: new Date().getFullYear(), ...legalEntityValues })}
         </p>
       </div>
     </footer>

@@ -29,6 +29,16 @@ export const siteConfig = {
   },
 } as const;
 
+/**
+ * What a message naming the legal entity gets: `entity` inside a sentence, and `entitySentence`
+ * where the entity ends one, with exactly one full stop ("Credits AI Studio Ltd.", not "Ltd..";
+ * "Acme GmbH."). Used by the footer's copyright line and the legal pages.
+ */
+export const legalEntityValues = {
+  entity: siteConfig.legalEntity,
+  entitySentence: siteConfig.legalEntity.endsWith(".") ? siteConfig.legalEntity : `${siteConfig.legalEntity}.`,
+};
+
 /** "Page — Brand": the title template of every page (the locale layout applies it). */
 export const TITLE_TEMPLATE = `%s — ${siteConfig.name}`;
 

@@ -61,6 +61,9 @@ for (const size of SIZES) {
       await expect(page.getByTestId("footer-support")).toHaveText(siteConfig.supportEmail);
       await expect(page.getByTestId("footer-rights")).toContainText(siteConfig.legalEntity);
       await expect(page.getByTestId("footer-rights")).not.toContainText(/\.\./);
+      // The terms end a sentence with the entity too: one full stop after "Ltd.", not two.
+      const terms = await (await request.get("/en/terms")).text();
+      expect(terms).toContain(`a service of ${siteConfig.legalEntity} By creating`);
       await expect(footer).not.toContainText(/example\.com|MIT license|open starter/i);
 
       // Favicon set (Next's file conventions): the SVG mark, the Apple touch icon, a manifest.

@@ -1,11 +1,9 @@
 // Money UX in the browser: Stripe unconfigured, buying while signed out (sign-up, then
 // back to the purchase), the checkout form's server field error, and the success page's
 // states with the header balance following the payment without a reload.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Page } from "@playwright/test";
 import { startAppServer } from "../support/app-server";
+import { freshAppDatabase } from "../support/test-database";
 import { E2E_ENV } from "./env";
 import { expect, test, uniqueEmail } from "./fixtures";
 import { PASSWORD, signUp } from "./helpers";
@@ -85,8 +83,8 @@ test("success page states: not found, with one heading", async ({ page }) => {
 });
 
 test("Stripe not configured: purchasing is not available, buttons disabled, no setup hint in production", async ({ page }) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-nostripe-"));
-  const app = await startAppServer({ env: { ...E2E_ENV, PGLITE_DATA_DIR: path.join(dir, "db") } });
+  const database = await freshAppDatabase("e2e-money-nostripe");
+  const app = await startAppServer({ env: { ...E2E_ENV, ...database.env } });
   try {
     await page.goto(`${app.url}/en`);
     for (const id of ["starter", "creator", "studio"]) await expect(page.getByTestId(`buy-${id}`)).toBeDisabled();
@@ -107,6 +105,6 @@ test("Stripe not configured: purchasing is not available, buttons disabled, no s
     // (ERR_CONNECTION_RESET, which the console-error guard counts as a failure).
     await page.goto("about:blank");
     await app.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await database.cleanup();
   }
 });

@@ -3,10 +3,8 @@
 // URL names the task so a reload resumes it; the status reaches "succeeded" by itself over the
 // live stream (no button to press, no "Refresh status"); the result offers a Download; the
 // header balance follows without a reload; out of credits, Buy credits replaces Generate.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { startAppServer } from "../support/app-server";
+import { freshAppDatabase } from "../support/test-database";
 import { E2E_ENV } from "./env";
 import { expect, test, uniqueEmail } from "./fixtures";
 import { createTaskViaApi, signUp, waitForVideoLoaded } from "./helpers";
@@ -87,10 +85,8 @@ for (const viewport of VIEWPORTS) {
 // with a cap of one, another tab holds the one stream (a text-to-video job that outlasts the
 // test), and a text-to-image task on this tab still reaches its result by itself.
 test("over the live-stream cap: the events route answers 429 and the page polls to the result", async ({ browser }) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-stream-cap-"));
-  const app = await startAppServer({
-    env: { ...E2E_ENV, PGLITE_DATA_DIR: path.join(dir, "db"), TASK_EVENTS_MAX_STREAMS_PER_USER: "1", TEXT2VIDEO_MOCK_DELAY_MS: "120000" },
-  });
+  const database = await freshAppDatabase("e2e-stream-cap");
+  const app = await startAppServer({ env: { ...E2E_ENV, ...database.env, TASK_EVENTS_MAX_STREAMS_PER_USER: "1", TEXT2VIDEO_MOCK_DELAY_MS: "120000" } });
   const context = await browser.newContext({ baseURL: app.url });
   try {
     const page = await context.newPage();
@@ -127,6 +123,6 @@ test("over the live-stream cap: the events route answers 429 and the page polls 
   } finally {
     await context.close();
     await app.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await database.cleanup();
   }
 });

@@ -14,7 +14,7 @@ export function CardTitle({ className, ...props }: React.ComponentProps<"div">) 
 }
 
 export function CardDescription({ className, ...props }: React.ComponentProps<"div">) {
-  return <div data-slot="card-description" className={clsx("ui-card-description", className)} {...props} />;
+  return <div data-slot="card-description" className={clsx("ui-description", className)} {...props} />;
 }
 
 export function CardAction({ className, ...props }: React.ComponentProps<"div">) {

@@ -69,6 +69,40 @@ test.describe("phone, 390×844", () => {
     await expect(sheet.getByTestId("menu-credits")).not.toHaveAttribute("aria-current", "page");
     await expect(sheet.getByTestId("menu-signout")).toBeVisible();
   });
+
+  test("a task page arrives whole: its form is in the HTML before the footer, and nothing shifts while it loads", async ({ page }) => {
+    // Signed out and signed in (the header, and so the shell before the form, differs).
+    for (const signedIn of [false, true]) {
+      if (signedIn) await signUp(page, uniqueEmail("layout-shift"));
+      else await page.goto("/en");
+      // The raw HTML: a form streamed after the page's shell (a Suspense boundary React sends
+      // last, in a hidden <div id="S:…">) would come after the footer, which is then painted
+      // where the form goes and pushed down once the form is revealed.
+      const html = await page.evaluate(async () => (await fetch("/en/tasks/text-to-video")).text());
+      const form = html.indexOf('data-testid="t2v-form"');
+      expect(form, "the form is in the HTML").toBeGreaterThan(0);
+      expect(form, "the form comes before the footer").toBeLessThan(html.indexOf('data-testid="site-footer"'));
+
+      // In the browser, a first visit in a new tab (a navigation from another page of the site
+      // keeps that page painted until the new one is ready, which hides a shift) with
+      // Lighthouse's 4x CPU slowdown: no layout shift at all.
+      const tab = await page.context().newPage();
+      await tab.addInitScript(() => {
+        const w = window as unknown as { layoutShift: number };
+        w.layoutShift = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number }>) w.layoutShift += entry.value;
+        }).observe({ type: "layout-shift", buffered: true });
+      });
+      const cdp = await page.context().newCDPSession(tab);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      await tab.goto("/en/tasks/text-to-video", { waitUntil: "load" });
+      await expect(tab.getByTestId("t2v-submit")).toBeEnabled();
+      const shift = await tab.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
+      await tab.close();
+      expect(shift, signedIn ? "signed in" : "signed out").toBe(0);
+    }
+  });
 });
 
 test.describe("desktop, 1280×800", () => {

@@ -1,6 +1,6 @@
 "use client";
 
-import { createElement, Suspense, use, useEffect, useState, type ComponentType } from "react";
+import { createElement, use, useEffect, useState, type ComponentType } from "react";
 import { useTranslations } from "next-intl";
 import { Alert } from "@/components/ui/alert";
 import type { TaskFormProps } from "@/services/tasks/define";
@@ -23,6 +23,14 @@ function formOf(slug: string): Promise<ComponentType<TaskFormProps>> {
   return form;
 }
 
+/**
+ * The form, rendered in place with no Suspense boundary of its own, as `next/dynamic` renders a
+ * server-rendered component: the server waits for the module before it sends the page, and
+ * hydration (or a client navigation) waits for its chunk. A boundary here made React stream the
+ * form after the page's shell (a completed boundary after 12.8 kB of shell is sent last), so the
+ * first paint showed the footer where the form goes and the form then pushed it down: a layout
+ * shift of 0.45 on a phone (docs/benchmarks.md, "Lighthouse").
+ */
 function LoadedForm({ slug, ...props }: TaskFormProps & { slug: string }) {
   // One module per slug, cached above: the same component on every render (never remounted).
   return createElement(use(formOf(slug)), props);
@@ -54,9 +62,7 @@ export function TypeForm(props: TaskFormProps & { slug: string }) {
           <Alert tone="info">{t("draftKept")}</Alert>
         </div>
       )}
-      <Suspense fallback={null}>
-        <LoadedForm key={draft ? "draft" : "page"} {...props} initialInput={initialInput ?? draft} />
-      </Suspense>
+      <LoadedForm key={draft ? "draft" : "page"} {...props} initialInput={initialInput ?? draft} />
     </>
   );
 }

@@ -26,6 +26,10 @@ const nextConfig: NextConfig = {
   // The API reference's renderer, read from node_modules at run time (src/app/scalar/standalone.js).
   outputFileTracingIncludes: { "/scalar/standalone.js": ["./node_modules/@scalar/api-reference/dist/browser/standalone.js"] },
   poweredByHeader: false,
+  // `next dev` serves its scripts and hot-reload socket only to pages opened on localhost: at
+  // http://127.0.0.1:3000 (the same machine) a page did not hydrate, and logged an error for
+  // each refused socket (tests/e2e/dev-server.spec.ts).
+  allowedDevOrigins: ["127.0.0.1"],
   // Request bodies Next reads before our code runs: the proxy (src/proxy.ts, pages only)
   // buffers a copy of each body so the page can read it again, and server actions parse
   // theirs. Pages take no uploads (the largest is a sign-out form), so both stop at 1 MB

@@ -212,10 +212,19 @@ test.describe("Lighthouse, mobile", () => {
           fs.writeFileSync(`${base}.report.json`, json);
           const scores = Object.fromEntries(CATEGORIES.map((c) => [c, score(median, c)]));
           const performance = scores.performance;
+          // The goal as the header states it: 95, or within MAX_BELOW_BASELINE of the bare page
+          // where the host cannot give the bare page 95 + MAX_BELOW_BASELINE (then printed as such).
+          const lost = () => lostPoints(median, "performance").join(", ");
+          const verdict =
+            performance >= PERFORMANCE_GOAL
+              ? "met"
+              : performance >= required
+                ? `met within ${MAX_BELOW_BASELINE} of the bare page's ${floor} (under ${PERFORMANCE_GOAL}: ${lost()})`
+                : `NOT met (${lost()})`;
           lines.push(
             `${target.path ?? `bare App Router page (${baseline.versions})`} (${theme}): ${CATEGORIES.map((c) => `${c} ${scores[c]}`).join(", ")}` +
               ` [performance: median of ${runs.get(target.name)!.map((r) => score(r, "performance")).join(", ")}` +
-              (target.asserted ? `; ${performance - floor >= 0 ? "+" : ""}${performance - floor} against the bare page; goal ${PERFORMANCE_GOAL}: ${performance >= PERFORMANCE_GOAL ? "met" : `NOT met (${lostPoints(median, "performance").join(", ")})`}` : "") +
+              (target.asserted ? `; ${performance - floor >= 0 ? "+" : ""}${performance - floor} against the bare page; goal ${PERFORMANCE_GOAL}: ${verdict}` : "") +
               `; TBT ${Math.round(median.lhr.audits["total-blocking-time"].numericValue ?? 0)} ms, LCP ${Math.round(median.lhr.audits["largest-contentful-paint"].numericValue ?? 0)} ms]`,
           );
         }

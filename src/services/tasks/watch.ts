@@ -256,15 +256,21 @@ export async function* watchTask(task: Task, options: WatchOptions = {}): AsyncG
     latest = t;
     wake?.();
   });
-  const deadline = setTimeout(() => wake?.(), maxMs);
+  // The deadline is the timer's own flag, not a clock compared later: Node starts a timer from
+  // the event loop's cached time, so it can fire a millisecond or two before Date.now() reaches
+  // "now + maxMs", and a wait begun after that comparison would then never be woken.
+  let expired = false;
+  const deadline = setTimeout(() => {
+    expired = true;
+    wake?.();
+  }, maxMs);
   const onAbort = () => wake?.();
   signal?.addEventListener("abort", onAbort, { once: true });
-  const until = Date.now() + maxMs;
   try {
     // As it is now (one indexed read, no provider call: the watcher's loop polls providers).
     let current = (await getTask(task.uuid)) ?? task;
     yield current;
-    while (!isFinished(current) && !signal?.aborted && Date.now() < until) {
+    while (!isFinished(current) && !signal?.aborted && !expired) {
       if (!latest) await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
       const next: Task | null = latest;

@@ -2,7 +2,7 @@
 // holds racing for the last credits under real concurrency on PostgreSQL.
 import { count, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { getDb, openPostgres, setDatabase } from "@/db";
+import { getDb, openPostgres, rowsOf, setDatabase } from "@/db";
 import { chatMessages, creditGrants, creditHolds, credits } from "@/db/schema";
 import { env, resetEnvCache } from "@/lib/env";
 import { grantCredits, getUserCredits } from "@/services/credits/ledger";
@@ -265,6 +265,40 @@ describe.runIf(process.env.TEST_DB_KIND === "postgres")("concurrency on PostgreS
       setDatabase(previous);
       await pool.close();
     }
+  });
+
+  it("a reply's settlement and its saved text commit together: no reader sees a settled hold beside a reply still streaming", async () => {
+    const u = await userWith(100);
+    const reply = await startChatReply(u, { id: crypto.randomUUID(), messages: [userMsg("Together")], trigger: "submit-message" });
+    const whileHeld = await getUserCredits(u);
+    // Another connection locks the reply's row, so its end waits on that row mid-way.
+    let unlock!: () => void;
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve));
+    let locked!: (pid: number) => void;
+    const lockerPid = new Promise<number>((resolve) => (locked = resolve));
+    const locker = getDb().transaction(async (tx) => {
+      await tx.select({ id: chatMessages.id }).from(chatMessages).where(eq(chatMessages.id, reply.messageId)).for("update");
+      locked(rowsOf<{ pid: number }>(await tx.execute(sql`SELECT pg_backend_pid() AS pid`))[0].pid);
+      await unlocked;
+    });
+    const pid = await lockerPid;
+    const drained = drain(reply.stream);
+    try {
+      const blocked = sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`;
+      await waitFor(async () => rowsOf<{ n: number }>(await getDb().execute(blocked))[0].n > 0);
+      // The reply's end is blocked on the row: what others read is still wholly before it.
+      expect(await holdOf(reply.hold.id)).toMatchObject({ status: "held" });
+      expect(await getUserCredits(u)).toEqual(whileHeld);
+    } finally {
+      unlock();
+      await locker;
+    }
+    const chunks = await drained;
+    const price = (chunks.at(-1) as { messageMetadata: { creditsUsed: number } }).messageMetadata.creditsUsed;
+    expect(await holdOf(reply.hold.id)).toMatchObject({ status: "settled", settledCredits: price });
+    const [message] = await getDb().select().from(chatMessages).where(eq(chatMessages.id, reply.messageId));
+    expect(message).toMatchObject({ status: "done", creditsUsed: price, text: textOf(chunks) });
+    await clean();
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { UIMessageChunk } from "ai";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type Executor } from "@/db";
 import { chatConversations, chatMessages, type ChatMessageStatus } from "@/db/schema";
 import { env, type Env } from "@/lib/env";
 import { BadRequestError } from "@/lib/http/errors";
@@ -276,10 +276,9 @@ async function runReply(ctx: ReplyContext, send: (chunk: ChatChunk) => void): Pr
   const status: ChatMessageStatus = failure ? "failed" : abort.signal.aborted ? "stopped" : "done";
   // Usage: the provider's when it reported it; else what was produced (one token per delta) and the prompt's estimate.
   const usage = reported ?? (produced > 0 ? { inputTokens: estimatePromptTokens(prompt.map((t) => t.text)), outputTokens: produced } : null);
-  const creditsUsed = await resolveHold(hold, usage);
   const errorCode = failure ? providerErrorCodeOf(failure) : null;
   if (failure) logger.warn({ conversation: ctx.conversationId, provider: provider.name, code: errorCode, error: (failure as Error).message }, "[chat] provider failed");
-  await saveReply(ctx, { text, status, errorCode, creditsUsed, usage });
+  const creditsUsed = await finishReply(ctx, { text, status, errorCode, usage });
 
   const metadata: ChatReplyMetadata = { creditsUsed, inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 };
   if (produced > 0) send({ type: "text-end", id: TEXT_PART });
@@ -291,49 +290,62 @@ async function runReply(ctx: ReplyContext, send: (chunk: ChatChunk) => void): Pr
   }
 }
 
-/** Settles the price of `usage` (at most the hold), or releases the hold when nothing was used. Returns the credits spent. */
-async function resolveHold(hold: CreditHold, usage: TokenUsage | null): Promise<number> {
+type FinishedReply = { text: string; status: ChatMessageStatus; errorCode: string | null; usage: TokenUsage | null };
+
+/**
+ * Resolves the hold and saves the reply in one transaction: nobody reads a settled hold
+ * beside a reply still `streaming`, and a crash between the two cannot leave a charged reply
+ * without its text (the sweeper would then release the hold and drop the row, both unwritten).
+ * Returns the credits spent.
+ */
+async function finishReply(ctx: ReplyContext, reply: FinishedReply): Promise<number> {
+  const db = getDb();
   try {
-    if (!usage) {
-      await releaseHold(hold);
-      return 0;
-    }
-    const price = creditsFor(usage);
-    if (price > hold.credits) logger.warn({ hold: hold.id, price, held: hold.credits }, "[chat] usage above the hold: the hold is settled in full");
-    const credits = Math.min(price, hold.credits);
-    await settleHold(hold, credits);
-    return credits;
+    return await db.transaction(async (tx) => {
+      const creditsUsed = await resolveHold(ctx.hold, reply.usage, tx);
+      await saveReply(ctx.messageId, { ...reply, creditsUsed }, tx);
+      return creditsUsed;
+    });
   } catch (error) {
     // The hold expired meanwhile (the sweeper released it) or the database is down: the
-    // sweeper releases an open hold after its expiry, so nothing is charged twice.
-    logger.error({ hold: hold.id, error: (error as Error).message }, "[chat] resolving a reply's hold failed");
+    // sweeper releases an open hold after its expiry, so nothing is charged twice. The text
+    // is kept where the row still stands, charged nothing.
+    logger.error({ hold: ctx.hold.id, error: (error as Error).message }, "[chat] resolving a reply's hold failed");
+    await saveReply(ctx.messageId, { ...reply, creditsUsed: 0 }, db).catch((err) =>
+      logger.error({ message: ctx.messageId, error: (err as Error).message }, "[chat] saving a reply failed"),
+    );
     return 0;
   }
 }
 
-async function saveReply(
-  ctx: ReplyContext,
-  reply: { text: string; status: ChatMessageStatus; errorCode: string | null; creditsUsed: number; usage: TokenUsage | null },
-): Promise<void> {
-  const db = getDb();
-  try {
-    if (reply.status === "failed" && reply.text === "") {
-      // Nothing produced, nothing charged: no reply to keep (the user saw the error).
-      await db.delete(chatMessages).where(eq(chatMessages.id, ctx.messageId));
-      return;
-    }
-    await db
-      .update(chatMessages)
-      .set({
-        text: reply.text,
-        status: reply.status,
-        errorCode: reply.errorCode,
-        creditsUsed: reply.creditsUsed,
-        inputTokens: reply.usage?.inputTokens ?? 0,
-        outputTokens: reply.usage?.outputTokens ?? 0,
-      })
-      .where(eq(chatMessages.id, ctx.messageId));
-  } catch (error) {
-    logger.error({ message: ctx.messageId, error: (error as Error).message }, "[chat] saving a reply failed");
+/** Settles the price of `usage` (at most the hold), or releases the hold when nothing was used. Returns the credits spent. */
+async function resolveHold(hold: CreditHold, usage: TokenUsage | null, tx: Executor): Promise<number> {
+  if (!usage) {
+    await releaseHold(hold, tx);
+    return 0;
   }
+  const price = creditsFor(usage);
+  if (price > hold.credits) logger.warn({ hold: hold.id, price, held: hold.credits }, "[chat] usage above the hold: the hold is settled in full");
+  const credits = Math.min(price, hold.credits);
+  await settleHold(hold, credits, tx);
+  return credits;
+}
+
+async function saveReply(messageId: string, reply: FinishedReply & { creditsUsed: number }, db: Executor): Promise<void> {
+  if (reply.status === "failed" && reply.text === "") {
+    // Nothing produced, nothing charged: no reply to keep (the user saw the error).
+    await db.delete(chatMessages).where(eq(chatMessages.id, messageId));
+    return;
+  }
+  await db
+    .update(chatMessages)
+    .set({
+      text: reply.text,
+      status: reply.status,
+      errorCode: reply.errorCode,
+      creditsUsed: reply.creditsUsed,
+      inputTokens: reply.usage?.inputTokens ?? 0,
+      outputTokens: reply.usage?.outputTokens ?? 0,
+    })
+    .where(eq(chatMessages.id, messageId));
 }

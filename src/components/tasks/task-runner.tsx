@@ -82,18 +82,30 @@ export function TaskRunner(props: TaskRunnerProps) {
   // render of the same task keeps it there, unless the user has moved the focus elsewhere.
   const taskUuid = task?.uuid;
   useEffect(() => {
-    if (started && taskUuid) justStarted = { uuid: taskUuid, at: Date.now(), smooth: true };
+    if (started && taskUuid) justStarted = { uuid: taskUuid, at: Date.now(), smooth: true, scrolling: false, realign: null };
   }, [started, taskUuid]);
   useEffect(() => {
     const status = statusRef.current;
-    if (!status || !justStarted || justStarted.uuid !== taskUuid || Date.now() - justStarted.at > 8000) return;
+    const current = justStarted;
+    if (!status || !current || current.uuid !== taskUuid || Date.now() - current.at > 8000) return;
     const focus = document.activeElement;
-    if (focus && focus !== document.body && !status.contains(focus) && !justStarted.smooth) return;
+    if (focus && focus !== document.body && !status.contains(focus) && !current.smooth) return;
     status.focus({ preventScroll: true });
     // Beside the form (wide screens) it is on screen already; below it (phones) it goes to the
     // top of the screen (under the header: scroll-mt), clear of the toast.
-    status.scrollIntoView({ block: besideForm() ? "nearest" : "start", behavior: justStarted.smooth ? motion() : "auto" });
-    justStarted.smooth = false;
+    const block = besideForm() ? "nearest" : "start";
+    if (current.smooth) {
+      current.smooth = false;
+      const behavior = motion();
+      if (behavior === "smooth") scrollingUntilEnd(current);
+      status.scrollIntoView({ block, behavior });
+    } else if (current.scrolling) {
+      // A re-render while the smooth scroll runs: an instant scroll now would leave Chromium's
+      // animation off its target (the card landed 10-100 px off, under the toast); once it ends.
+      current.realign = () => statusRef.current?.scrollIntoView({ block, behavior: "auto" });
+    } else {
+      status.scrollIntoView({ block, behavior: "auto" });
+    }
   }, [started, taskUuid, balance]);
 
   // A task finished while followed here: its output comes into view (not the focus, which stays).
@@ -235,8 +247,26 @@ function OutOfCredits({ shortfall, topUp, testIdPrefix }: { shortfall: number; t
   );
 }
 
-/** The task this tab started last, and when (module state: it outlives a remount of the page). */
-let justStarted: { uuid: string; at: number; smooth: boolean } | null = null;
+/**
+ * The task this tab started last, and when (module state: it outlives a remount of the page);
+ * `scrolling` while the smooth scroll to its status runs, `realign` what to do when it ends.
+ */
+let justStarted: { uuid: string; at: number; smooth: boolean; scrolling: boolean; realign: (() => void) | null } | null = null;
+
+/** Marks `started` as scrolling until the page's scroll ends (at most 1.5 s: no scrollend, or no scroll needed), then realigns. */
+function scrollingUntilEnd(started: NonNullable<typeof justStarted>) {
+  started.scrolling = true;
+  const end = () => {
+    document.removeEventListener("scrollend", end);
+    clearTimeout(timer);
+    if (!started.scrolling) return;
+    started.scrolling = false;
+    started.realign?.();
+    started.realign = null;
+  };
+  const timer = setTimeout(end, 1500);
+  document.addEventListener("scrollend", end);
+}
 
 const besideForm = () => window.matchMedia("(min-width: 1024px)").matches;
 const motion = (): ScrollBehavior => (window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");

@@ -98,11 +98,12 @@ export function useTaskRunner({ slug, initialTask, balance }: { slug: string; in
       setUuid(created.uuid);
       setStarted((n) => n + 1);
       toastSuccess(t("started"));
-      // ?task=<uuid>: a reload or Back comes back to this task (Next.js keeps its router in
-      // step with history.replaceState); the refresh re-renders the balances.
+      // ?task=<uuid>: a reload or Back comes back to this task; the refresh re-renders the
+      // balances (the header's too, which a navigation keeps). Not history.replaceState: Next.js
+      // then scrolled the page to the top mid-way through bringing the task's status into view.
       const url = new URL(window.location.href);
       url.searchParams.set("task", created.uuid);
-      window.history.replaceState(null, "", url);
+      router.replace(`${url.pathname}${url.search}${url.hash}`, { scroll: false });
       router.refresh();
     },
     [slug, mutateKey, router, balance, t],

@@ -259,7 +259,6 @@ function scrollingUntilEnd(started: NonNullable<typeof justStarted>) {
   const end = () => {
     document.removeEventListener("scrollend", end);
     clearTimeout(timer);
-    if (!started.scrolling) return;
     started.scrolling = false;
     started.realign?.();
     started.realign = null;
